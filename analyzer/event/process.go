@@ -1,0 +1,134 @@
+package event
+
+import "time"
+
+// Event IDs and channels of the two process-creation sources.
+const (
+	SecurityProcessCreate = 4688
+	SysmonProcessCreate   = 1
+
+	SecurityChannel  = "Security"
+	SecurityProvider = "Microsoft-Windows-Security-Auditing"
+	SysmonChannel    = "Microsoft-Windows-Sysmon/Operational"
+	SysmonProvider   = "Microsoft-Windows-Sysmon"
+)
+
+// Process is one process-creation event, normalized from either source.
+//
+// Numeric identifiers (ProcessId, ParentProcessId) are numbers whatever the
+// source's rendering; LogonId values are kept in Windows' short hex form
+// ("0x3e7"). A field the source record does not carry is absent (see Has),
+// which is different from present and empty.
+type Process struct {
+	// Record identity.
+	Timestamp     time.Time // UTC; 100 ns precision where the decoder gives it
+	Computer      string
+	Channel       string
+	Provider      string
+	EventID       uint32
+	Version       uint8
+	EventRecordID uint64 // the XML EventRecordID analysts quote
+	SourceFile    string // display path of the file the record came from
+	ChunkIndex    int    // chunk of SourceFile the record came from
+	Recovered     bool   // carved from slack or unallocated space
+
+	// Process fields, by Sigma name.
+	Image              string
+	OriginalFileName   string
+	CommandLine        string
+	CurrentDirectory   string
+	ParentImage        string
+	ParentCommandLine  string
+	ProcessId          uint64
+	ParentProcessId    uint64
+	ProcessGuid        string
+	ParentProcessGuid  string
+	User               string // DOMAIN\name
+	UserSid            string
+	LogonId            string // "0x3e7"
+	LogonGuid          string
+	TerminalSessionId  string
+	IntegrityLevel     string // Low, Medium, High, System, ...
+	TokenElevationType string
+	TargetUser         string // 4688 v2: DOMAIN\name of the new process' account
+	TargetUserSid      string
+	TargetLogonId      string
+	MandatoryLabel     string // 4688 v2: the label SID, e.g. S-1-16-12288
+	Hashes             string
+	FileVersion        string
+	Description        string
+	Product            string
+	Company            string
+	RuleName           string
+	ParentUser         string
+	UtcTime            string // Sysmon's own rendering of the creation time
+
+	// Has records which fields the source carried; see Field.
+	Has FieldSet
+}
+
+// IsSysmon reports whether the event came from Sysmon.
+func (p *Process) IsSysmon() bool { return p.EventID == SysmonProcessCreate }
+
+// Set stores a string value for f and marks it present. Numeric fields
+// parse the value as decimal or 0x-prefixed hex; an unparsable value leaves
+// the field absent and returns false.
+func (p *Process) Set(f Field, value string) bool {
+	spec := &fields[f]
+	if spec.kind == kindNumber {
+		n, ok := ParseNumber(value)
+		if !ok {
+			return false
+		}
+		spec.setNum(p, n)
+	} else {
+		*spec.str(p) = value
+	}
+	p.Has = p.Has.With(f)
+	return true
+}
+
+// SetNumber stores a numeric value for a numeric field and marks it present.
+func (p *Process) SetNumber(f Field, n uint64) {
+	fields[f].setNum(p, n)
+	p.Has = p.Has.With(f)
+}
+
+// Get returns the value of f as a string (numbers in decimal) and whether
+// the event carries it.
+func (p *Process) Get(f Field) (string, bool) {
+	if !p.Has.Contains(f) {
+		return "", false
+	}
+	spec := &fields[f]
+	if spec.kind == kindNumber {
+		return formatUint(spec.getNum(p)), true
+	}
+	return *spec.str(p), true
+}
+
+// Number returns the value of a numeric field and whether it is present.
+func (p *Process) Number(f Field) (uint64, bool) {
+	if !p.Has.Contains(f) || fields[f].kind != kindNumber {
+		return 0, false
+	}
+	return fields[f].getNum(p), true
+}
+
+// Less orders events by time, then host, then record id, then source file:
+// the order of every timeline.
+func Less(a, b *Process) bool {
+	if !a.Timestamp.Equal(b.Timestamp) {
+		return a.Timestamp.Before(b.Timestamp)
+	}
+	if a.Computer != b.Computer {
+		return a.Computer < b.Computer
+	}
+	if a.EventRecordID != b.EventRecordID {
+		return a.EventRecordID < b.EventRecordID
+	}
+	if a.SourceFile != b.SourceFile {
+		return a.SourceFile < b.SourceFile
+	}
+	return a.ChunkIndex < b.ChunkIndex
+}
