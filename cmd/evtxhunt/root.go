@@ -1,0 +1,52 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// ioStreams carries the process' standard streams to every command.
+type ioStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+}
+
+const rootLong = `evtxhunt reads Windows event logs (.evtx) offline, extracts every
+process-creation record (Security 4688 and Sysmon EventID 1) into one
+normalized event, and runs detection rules over them.
+
+Exit codes:
+  0  success, no findings
+  1  findings at or above --fail-level (scan)
+  2  usage error: bad flag, argument, rule or configuration file
+  3  some input could not be read or was damaged; the rest was processed`
+
+func newCmdRoot(ios *ioStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:           "evtxhunt",
+		Short:         "Hunt process-creation events in Windows event logs",
+		Long:          rootLong,
+		Version:       version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	cmd.SetIn(ios.In)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+
+	// Commands, one line each.
+	return cmd
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ios := &ioStreams{In: stdin, Out: stdout, ErrOut: stderr}
+	cmd := newCmdRoot(ios)
+	cmd.SetArgs(args)
+	return exitCode(cmd.Execute(), stderr)
+}
