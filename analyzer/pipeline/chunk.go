@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"fmt"
+	"runtime/debug"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+)
+
+// readChunk reads and decodes chunk index of src into r, using buf (of
+// evtxfile.ChunkSize bytes) as the chunk's storage. It reports whether the
+// chunk was empty (never written).
+func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *decode.Result) (empty bool) {
+	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
+	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off}
+	n, err := src.ReadAt(buf[:evtxfile.ChunkSize], off)
+	if n == 0 {
+		r.Problems = append(r.Problems, c.Problemf(-1, "cannot read chunk: %v", err))
+		return false
+	}
+	data := buf[:n]
+	if !evtxfile.HasChunkSignature(data) {
+		if allZero(data) {
+			return true
+		}
+		r.Problems = append(r.Problems, c.Problemf(-1, "no chunk signature: garbage or overwritten data (%d bytes)", n))
+		return false
+	}
+	if n < evtxfile.ChunkHeaderSize {
+		r.Problems = append(r.Problems, c.Problemf(-1, "chunk truncated inside its header: %d bytes", n))
+		return false
+	}
+	hdr, _ := evtxfile.ParseChunkHeader(data)
+	if hdr.Unused() {
+		return true
+	}
+	if n < evtxfile.ChunkSize {
+		r.Problems = append(r.Problems, c.Problemf(int64(n), "chunk truncated: %d of %d bytes", n, evtxfile.ChunkSize))
+	} else {
+		for _, e := range hdr.Verify(data) {
+			r.Problems = append(r.Problems, located(c, e))
+		}
+	}
+	recs, err := evtxfile.Records(data, &hdr)
+	if err != nil {
+		r.Problems = append(r.Problems, located(c, err))
+	}
+	// Decoders see a whole chunk; the missing tail of a short one is zero.
+	clear(buf[n:evtxfile.ChunkSize])
+	c.Data, c.Header, c.Records = buf[:evtxfile.ChunkSize], hdr, recs
+	decodeGuarded(dec, c, r)
+	return false
+}
+
+// decodeGuarded runs the decoder and turns a panic into a problem; the
+// records the decoder had counted stay counted.
+func decodeGuarded(dec decode.Decoder, c *decode.Chunk, r *decode.Result) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.Problems = append(r.Problems, c.Problemf(-1, "%s decoder failed: %v", dec.Name(), p))
+			if debugPanics {
+				r.Problems = append(r.Problems, c.Problemf(-1, "%s", debug.Stack()))
+			}
+		}
+	}()
+	dec.Decode(c, r)
+}
+
+// debugPanics adds stack traces to decoder panics (for development).
+var debugPanics = false
+
+func located(c *decode.Chunk, err error) decode.Problem {
+	if fe, ok := err.(*evtxfile.FormatError); ok {
+		return decode.Problem{File: c.File, Chunk: c.Index, Offset: c.Offset + fe.Offset, Reason: fe.What}
+	}
+	return decode.Problem{File: c.File, Chunk: c.Index, Offset: c.Offset, Reason: fmt.Sprint(err)}
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,14 @@
+// Package pipeline reads EVTX inputs in parallel, chunk by chunk.
+//
+// One dispatcher opens the inputs in order and hands every 64 KiB chunk of
+// every file to one bounded pool of workers, so a single large file uses
+// every core and so do many small ones. Each worker owns its chunk buffer
+// and its decoder. Results are delivered to the caller in input order
+// (file, then chunk) from a single goroutine, whatever the number of
+// workers, through a reorder window that bounds how far workers may run
+// ahead: memory is bounded by the workers, not by the file sizes.
+//
+// Damage never stops the run: every defect becomes a located
+// decode.Problem, a panic inside a decoder is recovered and reported, and
+// the other chunks still count.
+package pipeline

@@ -1,0 +1,204 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+)
+
+// Options configure a run.
+type Options struct {
+	// Workers is the number of chunk workers; 0 means one per CPU.
+	Workers int
+	// NewDecoder makes the decoder of one worker.
+	NewDecoder func() decode.Decoder
+	// OnChunk receives each chunk's result, in input order, from one
+	// goroutine. The result and its slices must not be kept after it
+	// returns (copy what is needed).
+	OnChunk func(f *FileStats, chunk int, r *decode.Result)
+	// OnFile is called once per input after its last chunk, in order.
+	OnFile func(f *FileStats)
+	// OnProgress, if set, is called from the collecting goroutine with the
+	// bytes done so far.
+	OnProgress func(bytesDone int64)
+}
+
+// item is one unit of ordered output: a file's header (chunk -1) or one
+// chunk.
+type item struct {
+	seq   int
+	file  *fileState
+	chunk int
+	empty bool
+	res   decode.Result
+}
+
+type fileState struct {
+	stats *FileStats
+	src   walk.Source
+}
+
+// Run reads every input and delivers results through opts' callbacks. It
+// returns the run's summary; the error is non-nil only when ctx was
+// cancelled (the summary then covers what was read).
+func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, error) {
+	start := time.Now()
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	window := 4 * workers
+	tokens := make(chan struct{}, window)
+	jobs := make(chan *item)
+	results := make(chan *item, window)
+
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, evtxfile.ChunkSize)
+			dec := opts.NewDecoder()
+			for it := range jobs {
+				it.empty = readChunk(it.file.src, it.chunk, buf, dec, &it.res)
+				results <- it
+			}
+		}()
+	}
+	go func() {
+		dispatch(ctx, inputs, tokens, jobs, results)
+		close(jobs)
+		wg.Wait()
+		close(results)
+	}()
+
+	sum := &Summary{}
+	collect(results, tokens, opts, sum)
+	sum.Elapsed = time.Since(start)
+	return sum, ctx.Err()
+}
+
+// dispatch opens the inputs in order and queues their header items (sent
+// straight to results) and chunk jobs, one window token each.
+func dispatch(ctx context.Context, inputs []walk.Input, tokens chan struct{}, jobs, results chan<- *item) {
+	seq := 0
+	send := func(it *item, ch chan<- *item) bool {
+		select {
+		case tokens <- struct{}{}:
+		case <-ctx.Done():
+			return false
+		}
+		it.seq = seq
+		seq++
+		ch <- it
+		return true
+	}
+	for _, in := range inputs {
+		fs := &fileState{stats: &FileStats{Path: in.Name, Bytes: in.Size}}
+		head := &item{file: fs, chunk: -1}
+		fs.src, fs.stats.slots = openInput(in, fs.stats, &head.res)
+		if !send(head, results) {
+			return
+		}
+		for i := range fs.stats.slots {
+			it := &item{file: fs, chunk: i}
+			if !send(it, jobs) {
+				return
+			}
+		}
+	}
+}
+
+// openInput opens one input and reads its file header, returning the
+// source and the number of chunk slots to read (0 when it cannot be read).
+func openInput(in walk.Input, st *FileStats, r *decode.Result) (walk.Source, int) {
+	src, err := in.Open()
+	if err != nil {
+		r.Problems = append(r.Problems, decode.Problem{File: in.Name, Chunk: -1, Offset: -1, Reason: fmt.Sprintf("cannot open: %v", err)})
+		return nil, 0
+	}
+	st.Bytes = src.Size()
+	head := make([]byte, 128)
+	n, _ := src.ReadAt(head, 0)
+	h, err := evtxfile.ParseFileHeader(head[:n])
+	if err != nil {
+		r.Problems = append(r.Problems, decode.Problem{File: in.Name, Chunk: -1, Offset: 0, Reason: fmt.Sprintf("file header: %v", err)})
+	} else {
+		st.HeaderChunks = int(h.ChunkCount)
+		st.Dirty = h.Flags&evtxfile.FlagDirty != 0
+		if !h.ChecksumOK {
+			r.Problems = append(r.Problems, decode.Problem{File: in.Name, Chunk: -1, Offset: 124, Reason: fmt.Sprintf("file header checksum mismatch (stored 0x%08x)", h.Checksum)})
+		}
+	}
+	// Every chunk present counts, whatever the header's chunk count says;
+	// a partial last chunk is read and reported as truncated.
+	slots := 0
+	if size := src.Size(); size > evtxfile.FileHeaderSize {
+		slots = int((size - evtxfile.FileHeaderSize + evtxfile.ChunkSize - 1) / evtxfile.ChunkSize)
+	}
+	if slots == 0 {
+		r.Problems = append(r.Problems, decode.Problem{File: in.Name, Chunk: -1, Offset: -1, Reason: fmt.Sprintf("no chunks: file is %d bytes", src.Size())})
+		src.Close()
+		return nil, 0
+	}
+	return src, slots
+}
+
+// collect reorders results by sequence number and delivers them.
+func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary) {
+	pending := map[int]*item{}
+	next := 0
+	var done int64
+	for it := range results {
+		pending[it.seq] = it
+		for {
+			cur, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			deliver(cur, opts, sum, &done)
+			<-tokens
+		}
+	}
+}
+
+func deliver(it *item, opts Options, sum *Summary, done *int64) {
+	st := it.file.stats
+	if it.chunk < 0 {
+		sum.Files = append(sum.Files, st)
+		sum.Bytes += st.Bytes
+		*done += min(st.Bytes, evtxfile.FileHeaderSize)
+	} else {
+		*done += evtxfile.ChunkSize
+		st.add(&it.res, it.empty)
+	}
+	sum.Problems = append(sum.Problems, it.res.Problems...)
+	sum.Records += it.res.Records
+	sum.Events += len(it.res.Events)
+	sum.Fallbacks += it.res.Fallbacks
+	if it.chunk < 0 {
+		st.Problems += len(it.res.Problems)
+	}
+	if opts.OnChunk != nil && it.chunk >= 0 {
+		opts.OnChunk(st, it.chunk, &it.res)
+	}
+	if it.chunk == st.slots-1 || (it.chunk < 0 && st.slots == 0) {
+		if it.file.src != nil {
+			it.file.src.Close()
+		}
+		if opts.OnFile != nil {
+			opts.OnFile(st)
+		}
+	}
+	if opts.OnProgress != nil {
+		opts.OnProgress(*done)
+	}
+}

@@ -1,0 +1,73 @@
+package pipeline
+
+import (
+	"sort"
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// FileStats describes one input file after it has been read.
+type FileStats struct {
+	Path         string
+	Bytes        int64
+	HeaderChunks int  // chunk count the file header claims
+	Dirty        bool // the header's dirty flag: the log was not closed cleanly
+	Chunks       int  // chunks holding records
+	EmptyChunks  int  // chunks never written (zeroed or marked unused)
+	Records      int
+	N4688        int
+	NSysmon1     int
+	First, Last  time.Time
+	Hosts        []string // sorted
+	Problems     int      // problems located in this file
+	Fallbacks    int      // chunks or records decoded by a fallback decoder
+
+	slots int // chunk slots in the file, set by the dispatcher
+}
+
+func (f *FileStats) add(r *decode.Result, empty bool) {
+	if empty {
+		f.EmptyChunks++
+	} else if r.Records > 0 || len(r.Problems) == 0 {
+		f.Chunks++
+	}
+	f.Records += r.Records
+	f.Problems += len(r.Problems)
+	f.Fallbacks += r.Fallbacks
+	for i := range r.Events {
+		switch r.Events[i].EventID {
+		case event.SecurityProcessCreate:
+			f.N4688++
+		case event.SysmonProcessCreate:
+			f.NSysmon1++
+		}
+	}
+	if !r.First.IsZero() && (f.First.IsZero() || r.First.Before(f.First)) {
+		f.First = r.First
+	}
+	if r.Last.After(f.Last) {
+		f.Last = r.Last
+	}
+	for _, h := range r.Hosts {
+		i := sort.SearchStrings(f.Hosts, h)
+		if i < len(f.Hosts) && f.Hosts[i] == h {
+			continue
+		}
+		f.Hosts = append(f.Hosts, "")
+		copy(f.Hosts[i+1:], f.Hosts[i:])
+		f.Hosts[i] = h
+	}
+}
+
+// Summary totals a whole run.
+type Summary struct {
+	Files     []*FileStats
+	Problems  []decode.Problem // every problem, in input order
+	Bytes     int64
+	Records   int
+	Events    int
+	Fallbacks int
+	Elapsed   time.Duration
+}

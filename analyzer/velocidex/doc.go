@@ -1,0 +1,16 @@
+// Package velocidex adapts the Velocidex EVTX parser
+// (www.velocidex.com/golang/evtx v0.2.0) to the decode.Decoder contract.
+// It is the reference decoder and the fallback of the fast one.
+//
+// The parser's traps and how this package guards them:
+//   - Chunk.Parse seeks the reader it was given, so every chunk is parsed
+//     from its own bytes.Reader, never a shared file handle.
+//   - It walks records by the header's record numbers and trusts record
+//     sizes (a zero size loops forever), so it is given a chunk header whose
+//     record numbers cover exactly the chain evtxfile validated.
+//   - It returns partial results with a nil error on a bad record; records
+//     it did not return are reported as problems.
+//   - It has no bounds on hostile input: panics are recovered and reported.
+//   - It renders TimeCreated as float Unix seconds; times are rounded to the
+//     microsecond, the precision that representation keeps.
+package velocidex
