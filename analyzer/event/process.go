@@ -84,14 +84,22 @@ func (p *Process) Set(f Field, value string) bool {
 	} else {
 		*spec.str(p) = value
 	}
-	p.Has = p.Has.With(f)
+	p.mark(f)
 	return true
 }
 
 // SetNumber stores a numeric value for a numeric field and marks it present.
 func (p *Process) SetNumber(f Field, n uint64) {
 	fields[f].setNum(p, n)
-	p.Has = p.Has.With(f)
+	p.mark(f)
+}
+
+// mark records f as present; identity fields are always present and are
+// not recorded, so events compare equal however they were built.
+func (p *Process) mark(f Field) {
+	if !fields[f].always {
+		p.Has = p.Has.With(f)
+	}
 }
 
 // Get returns the value of f as a string (numbers in decimal) and whether

@@ -24,6 +24,9 @@ type Options struct {
 	OnChunk func(f *FileStats, chunk int, r *decode.Result)
 	// OnFile is called once per input after its last chunk, in order.
 	OnFile func(f *FileStats)
+	// OnProblem receives every problem (file-level and per chunk), in
+	// input order, before the OnChunk call of its chunk.
+	OnProblem func(p decode.Problem)
 	// OnProgress, if set, is called from the collecting goroutine with the
 	// bytes done so far.
 	OnProgress func(bytesDone int64)
@@ -181,6 +184,11 @@ func deliver(it *item, opts Options, sum *Summary, done *int64) {
 		st.add(&it.res, it.empty)
 	}
 	sum.Problems = append(sum.Problems, it.res.Problems...)
+	if opts.OnProblem != nil {
+		for _, p := range it.res.Problems {
+			opts.OnProblem(p)
+		}
+	}
 	sum.Records += it.res.Records
 	sum.Events += len(it.res.Events)
 	sum.Fallbacks += it.res.Fallbacks

@@ -41,6 +41,8 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 
 	// Commands, one line each.
+	cmd.AddCommand(newCmdTimeline(ios))
+	cmd.AddCommand(newCmdStats(ios))
 	return cmd
 }
 

@@ -1,0 +1,84 @@
+package filter
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// Filter keeps events inside [Since, Until] whose host and user are among
+// the listed ones (empty lists keep all). Comparisons ignore case; a host
+// matches by its full or short (first label) name, a user by DOMAIN\name or
+// by name alone.
+type Filter struct {
+	Since, Until time.Time
+	Hosts, Users []string
+}
+
+// Match reports whether p passes the filter.
+func (f *Filter) Match(p *event.Process) bool {
+	if !f.Since.IsZero() && p.Timestamp.Before(f.Since) {
+		return false
+	}
+	if !f.Until.IsZero() && p.Timestamp.After(f.Until) {
+		return false
+	}
+	if len(f.Hosts) > 0 && !anyFold(f.Hosts, p.Computer, shortHost(p.Computer)) {
+		return false
+	}
+	if len(f.Users) > 0 && !anyFold(f.Users, p.User, userName(p.User)) {
+		return false
+	}
+	return true
+}
+
+// Empty reports whether the filter keeps everything.
+func (f *Filter) Empty() bool {
+	return f.Since.IsZero() && f.Until.IsZero() && len(f.Hosts) == 0 && len(f.Users) == 0
+}
+
+func anyFold(list []string, values ...string) bool {
+	for _, want := range list {
+		for _, v := range values {
+			if v != "" && strings.EqualFold(want, v) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func shortHost(h string) string {
+	if i := strings.IndexByte(h, '.'); i > 0 {
+		return h[:i]
+	}
+	return h
+}
+
+func userName(u string) string {
+	if i := strings.LastIndexByte(u, '\\'); i >= 0 {
+		return u[i+1:]
+	}
+	return u
+}
+
+// ParseTime reads an RFC 3339 time or a date (YYYY-MM-DD, UTC). A date
+// given as an upper bound means the end of that day.
+func ParseTime(s string, upper bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05", s); err == nil {
+		return t.UTC(), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%q is neither an RFC 3339 time nor a date (YYYY-MM-DD)", s)
+	}
+	if upper {
+		t = t.Add(24*time.Hour - time.Nanosecond)
+	}
+	return t, nil
+}

@@ -1,0 +1,10 @@
+// Package report writes evtxhunt's results: process-event timelines and
+// per-file statistics, as a table for people or as CSV, JSON (one array) or
+// JSONL (one object per line) for other tools. Every writer is
+// deterministic: the same input gives byte-identical output.
+//
+// Text from the evidence is attacker-controlled: the table writer shows
+// control characters and terminal escape sequences escaped, and CSV cells
+// that a spreadsheet would run as formulas are neutralized unless raw
+// output is asked for. JSON stays verbatim (escaped as JSON requires).
+package report

@@ -1,0 +1,155 @@
+package report
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// EventColumns are the CSV columns of a timeline: the time, every field of
+// the field table in its order, then the source.
+func EventColumns() []string {
+	cols := []string{"Timestamp"}
+	for _, f := range event.Fields() {
+		cols = append(cols, f.Name())
+	}
+	return append(cols, "SourceFile", "Recovered")
+}
+
+// EventRow renders one event as the cells of EventColumns (absent fields
+// are empty).
+func EventRow(p *event.Process) []string {
+	row := make([]string, 0, int(event.NumFields)+3)
+	row = append(row, event.FormatTime(p.Timestamp))
+	for _, f := range event.Fields() {
+		v, _ := p.Get(f)
+		row = append(row, v)
+	}
+	return append(row, p.SourceFile, strconv.FormatBool(p.Recovered))
+}
+
+// WriteEvents writes a timeline of events (already in order) in format f.
+func WriteEvents(w io.Writer, f Format, events []event.Process, opts Options) error {
+	switch f {
+	case JSON, JSONL:
+		return writeEventsJSON(w, f, events)
+	case CSV:
+		cw := csv.NewWriter(w)
+		if err := cw.Write(EventColumns()); err != nil {
+			return err
+		}
+		for i := range events {
+			row := EventRow(&events[i])
+			for j := range row {
+				row[j] = CSVCell(row[j], opts.RawCSV)
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	case Table:
+		return writeEventsTable(w, events, opts)
+	}
+	return fmt.Errorf("timeline cannot be written as %q", f)
+}
+
+func writeEventsJSON(w io.Writer, f Format, events []event.Process) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	buf := make([]byte, 0, 4096)
+	if f == JSON {
+		bw.WriteString("[")
+	}
+	for i := range events {
+		buf = buf[:0]
+		if f == JSON {
+			if i > 0 {
+				buf = append(buf, ',')
+			}
+			buf = append(buf, '\n')
+		}
+		buf = events[i].AppendJSON(buf)
+		if f == JSONL {
+			buf = append(buf, '\n')
+		}
+		if _, err := bw.Write(buf); err != nil {
+			return err
+		}
+	}
+	if f == JSON {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
+}
+
+// timeShort renders a time for tables: to the millisecond, no zone letter
+// (all times are UTC, which the header says).
+const timeShort = "2006-01-02 15:04:05.000"
+
+func writeEventsTable(w io.Writer, events []event.Process, opts Options) error {
+	width := opts.Width
+	if width <= 0 {
+		width = 120
+	}
+	rows := make([][]string, 0, len(events))
+	for i := range events {
+		p := &events[i]
+		pid := ""
+		if n, ok := p.Number(event.FieldProcessId); ok {
+			pid = strconv.FormatUint(n, 10)
+		}
+		rows = append(rows, []string{p.Timestamp.UTC().Format(timeShort), p.Computer, p.User, pid, p.Image, p.CommandLine})
+	}
+	header := []string{"Time (UTC)", "Host", "User", "PID", "Image", "Command line"}
+	if !opts.Full {
+		fitColumns(rows, header, width, []int{0, 16, 24, 0, 32, -1})
+	}
+	return writeTable(w, header, rows)
+}
+
+// fitColumns shortens cells so the table fits width: column i is cut to
+// caps[i] runes (0: never cut; paths keep their end), and the column with
+// cap -1 gets the room that is left.
+func fitColumns(rows [][]string, header []string, width int, caps []int) {
+	used := 1 + 3*len(header) // borders and padding
+	flex := -1
+	for c, limit := range caps {
+		if limit < 0 {
+			flex = c
+			continue
+		}
+		n := utf8.RuneCountInString(header[c])
+		for _, r := range rows {
+			n = max(n, utf8.RuneCountInString(SafeText(r[c])))
+		}
+		if limit > 0 {
+			n = min(n, limit)
+			for _, r := range rows {
+				r[c] = ShortenLeft(r[c], n)
+			}
+		}
+		used += n
+	}
+	if flex >= 0 {
+		room := max(width-used, 20)
+		for _, r := range rows {
+			r[flex] = Shorten(r[flex], room)
+		}
+	}
+}
+
+// ShortenLeft cuts s to at most n runes keeping its end (the useful part
+// of a path), marking the cut with an ellipsis.
+func ShortenLeft(s string, n int) string {
+	runes := []rune(s)
+	if n <= 1 || len(runes) <= n {
+		return s
+	}
+	return "…" + string(runes[len(runes)-n+1:])
+}

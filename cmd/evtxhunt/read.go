@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
+	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+)
+
+// readFlags are the input-reading flags every reading command shares.
+type readFlags struct {
+	Workers int
+	Parser  string
+}
+
+func (f *readFlags) register(cmd *cobra.Command) {
+	cmd.Flags().IntVarP(&f.Workers, "workers", "j", runtime.NumCPU(), "number of parallel chunk workers")
+	cmd.Flags().StringVar(&f.Parser, "parser", "velocidex", "EVTX record decoder: velocidex")
+}
+
+func (f *readFlags) check() error {
+	if f.Workers < 1 {
+		return usageErrorf("--workers must be at least 1, not %d", f.Workers)
+	}
+	if _, err := decoderFactory(f.Parser); err != nil {
+		return usageError{err}
+	}
+	return nil
+}
+
+// decoderFactory returns the maker of per-worker decoders for a parser name.
+func decoderFactory(name string) (func() decode.Decoder, error) {
+	switch name {
+	case "velocidex":
+		return func() decode.Decoder { return velocidex.Decoder{} }, nil
+	}
+	return nil, fmt.Errorf("unknown parser %q (want velocidex)", name)
+}
+
+// readResult is what a reading command learns besides its own output.
+type readResult struct {
+	summary  *pipeline.Summary
+	notes    []walk.Note
+	unusable int // unreadable inputs (notes with an error)
+}
+
+// problems reports whether any input was unreadable or damaged.
+func (r *readResult) problems() bool {
+	return r.unusable > 0 || len(r.summary.Problems) > 0
+}
+
+// readInputs walks paths and runs the pipeline over them, printing notes
+// and problems to stderr in input order as they are found.
+func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Writer, opts pipeline.Options) (*readResult, error) {
+	w := walk.Paths(paths)
+	res := &readResult{notes: w.Notes}
+	for _, n := range w.Notes {
+		kind := "note"
+		if n.Err != nil {
+			kind = "problem"
+			res.unusable++
+		}
+		fmt.Fprintf(stderr, "evtxhunt: %s: %s\n", kind, n)
+	}
+	if w.Skipped > 0 {
+		fmt.Fprintf(stderr, "evtxhunt: note: skipped %d files without an EVTX signature inside the given folders\n", w.Skipped)
+	}
+	newDecoder, err := decoderFactory(rf.Parser)
+	if err != nil {
+		return nil, usageError{err}
+	}
+	opts.Workers = rf.Workers
+	opts.NewDecoder = newDecoder
+	opts.OnProblem = func(p decode.Problem) {
+		fmt.Fprintf(stderr, "evtxhunt: problem: %s\n", p)
+	}
+	res.summary, err = pipeline.Run(ctx, w.Inputs, opts)
+	return res, err
+}
