@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"runtime/debug"
 
@@ -72,7 +73,8 @@ func decodeGuarded(dec decode.Decoder, c *decode.Chunk, r *decode.Result) {
 var debugPanics = false
 
 func located(c *decode.Chunk, err error) decode.Problem {
-	if fe, ok := err.(*evtxfile.FormatError); ok {
+	var fe *evtxfile.FormatError
+	if errors.As(err, &fe) {
 		return decode.Problem{File: c.File, Chunk: c.Index, Offset: c.Offset + fe.Offset, Reason: fe.What}
 	}
 	return decode.Problem{File: c.File, Chunk: c.Index, Offset: c.Offset, Reason: fmt.Sprint(err)}

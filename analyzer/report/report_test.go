@@ -48,8 +48,8 @@ func sampleEvents() []event.Process {
 	a.Set(event.FieldIntegrityLevel, "Medium")
 	b = event.Process{Timestamp: t0.Add(time.Second), Computer: "WS01.corp.local", Channel: event.SysmonChannel,
 		Provider: event.SysmonProvider, EventID: 1, Version: 5, EventRecordID: 77, SourceFile: "logs/Sysmon.evtx", Recovered: true}
-	b.Set(event.FieldImage, `C:\Users\Public\evil‮txt.exe`)
-	b.Set(event.FieldCommandLine, `"C:\Users\Public\evil‮txt.exe" -x "quoted, with comma"`)
+	b.Set(event.FieldImage, "C:\\Users\\Public\\evil\u202etxt.exe")
+	b.Set(event.FieldCommandLine, "\"C:\\Users\\Public\\evil\u202etxt.exe\" -x \"quoted, with comma\"")
 	b.Set(event.FieldProcessId, "4242")
 	b.Set(event.FieldProcessGuid, "{11111111-2222-3333-4444-555555555555}")
 	b.Set(event.FieldUser, `CORP\bob`)

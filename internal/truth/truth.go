@@ -50,7 +50,7 @@ func loadFile(path string, out map[string][]Record) error {
 	for line := 1; sc.Scan(); line++ {
 		var raw map[string]any
 		if err := json.Unmarshal(sc.Bytes(), &raw); err != nil {
-			return fmt.Errorf("%s:%d: %v", path, line, err)
+			return fmt.Errorf("%s:%d: %w", path, line, err)
 		}
 		r := Record{Data: map[string]string{}}
 		r.File, _ = raw["file"].(string)
@@ -58,7 +58,7 @@ func loadFile(path string, out map[string][]Record) error {
 		r.EventRecordID = uint64(id)
 		st, _ := raw["SystemTime"].(string)
 		if r.SystemTime, err = time.Parse(time.RFC3339Nano, st); err != nil {
-			return fmt.Errorf("%s:%d: SystemTime: %v", path, line, err)
+			return fmt.Errorf("%s:%d: SystemTime: %w", path, line, err)
 		}
 		r.Computer, _ = raw["Computer"].(string)
 		r.Channel, _ = raw["Channel"].(string)
