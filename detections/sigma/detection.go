@@ -1,0 +1,337 @@
+package sigma
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// detection is a compiled detection section.
+type detection struct {
+	names []string     // search identifiers, in document order
+	sels  []*selection // by the same index
+	cond  *condNode
+}
+
+func (d *detection) match(p *event.Process) bool { return d.cond.eval(d.sels, p) }
+
+// selection is one search identifier: an OR of alternatives, each an AND
+// of items (a map is one alternative, a list of maps several).
+type selection struct {
+	name string
+	line int
+	alts [][]*item
+}
+
+func (s *selection) match(p *event.Process) bool {
+	for _, alt := range s.alts {
+		if matchAll(alt, p) {
+			return true
+		}
+	}
+	return false
+}
+
+func matchAll(items []*item, p *event.Process) bool {
+	for _, it := range items {
+		if !it.match(p) {
+			return false
+		}
+	}
+	return true
+}
+
+// item is one field of a selection with its values.
+type item struct {
+	ref  fieldRef
+	all  bool // every value must match (the all modifier)
+	neq  bool // no value may match, and the field must exist
+	ms   []matcher
+	line int
+}
+
+func (it *item) match(p *event.Process) bool {
+	if it.ref.any {
+		return it.matchKeywords(p)
+	}
+	v := it.ref.get(p)
+	return it.matchValue(&v, p)
+}
+
+func (it *item) matchValue(v *value, p *event.Process) bool {
+	if it.neq {
+		if !v.present {
+			return false
+		}
+		for _, m := range it.ms {
+			if m.match(v, p) {
+				return false
+			}
+		}
+		return true
+	}
+	if it.all {
+		for _, m := range it.ms {
+			if !m.match(v, p) {
+				return false
+			}
+		}
+		return true
+	}
+	for _, m := range it.ms {
+		if m.match(v, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchKeywords matches keyword values against every string field the
+// event carries: one field must match a value (with all: every value must
+// match some field).
+func (it *item) matchKeywords(p *event.Process) bool {
+	for _, m := range it.ms {
+		found := false
+		for _, f := range stringFields {
+			s, ok := p.Get(f)
+			if !ok {
+				continue
+			}
+			v := value{present: true, str: s, strOK: true}
+			if m.match(&v, p) {
+				found = true
+				break
+			}
+		}
+		if found && !it.all {
+			return true
+		}
+		if !found && it.all {
+			return false
+		}
+	}
+	return it.all
+}
+
+// nodeError is a problem at a line of a rule file.
+type nodeError struct {
+	line int
+	msg  string
+}
+
+func (e *nodeError) Error() string { return e.msg }
+
+func errAt(n *yaml.Node, format string, args ...any) *nodeError {
+	return &nodeError{line: n.Line, msg: fmt.Sprintf(format, args...)}
+}
+
+// compileDetection compiles the detection mapping of a rule.
+func compileDetection(node *yaml.Node, opts *Options) (*detection, *nodeError) {
+	if node.Kind != yaml.MappingNode {
+		return nil, errAt(node, "detection must be a mapping of search identifiers and a condition")
+	}
+	d := &detection{}
+	var condNode *yaml.Node
+	for i := 0; i+1 < len(node.Content); i += 2 {
+		k, v := node.Content[i], node.Content[i+1]
+		switch k.Value {
+		case "condition":
+			condNode = v
+			continue
+		case "timeframe":
+			return nil, errAt(k, "timeframe is not supported: evtxhunt matches single events, not correlations")
+		}
+		sel, err := compileSelection(k.Value, v, opts)
+		if err != nil {
+			return nil, err
+		}
+		sel.line = k.Line
+		d.names = append(d.names, k.Value)
+		d.sels = append(d.sels, sel)
+	}
+	if condNode == nil {
+		return nil, errAt(node, "detection has no condition")
+	}
+	cond, err := compileConditions(condNode, d.names)
+	if err != nil {
+		return nil, err
+	}
+	d.cond = cond
+	if err := d.checkUsed(node); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// compileConditions compiles the condition, a string or a list of strings
+// (OR).
+func compileConditions(n *yaml.Node, names []string) (*condNode, *nodeError) {
+	var srcs []*yaml.Node
+	switch {
+	case n.Kind == yaml.ScalarNode && n.Tag != "!!null":
+		srcs = []*yaml.Node{n}
+	case n.Kind == yaml.SequenceNode && len(n.Content) > 0:
+		srcs = n.Content
+	default:
+		return nil, errAt(n, "condition must be a string or a list of strings")
+	}
+	var kids []*condNode
+	for _, s := range srcs {
+		if s.Kind != yaml.ScalarNode {
+			return nil, errAt(s, "condition must be a string or a list of strings")
+		}
+		c, err := parseCondition(s.Value, names)
+		if err != nil {
+			return nil, errAt(s, "%v", err)
+		}
+		kids = append(kids, c)
+	}
+	if len(kids) == 1 {
+		return kids[0], nil
+	}
+	return &condNode{op: opOr, kids: kids}, nil
+}
+
+// checkUsed rejects a search identifier no condition refers to: it is
+// almost always a typo in a name.
+func (d *detection) checkUsed(node *yaml.Node) *nodeError {
+	used := make([]bool, len(d.sels))
+	var walk func(n *condNode)
+	walk = func(n *condNode) {
+		switch n.op {
+		case opSel:
+			used[n.sel] = true
+		case opOf:
+			for _, s := range n.sels {
+				used[s] = true
+			}
+		}
+		for _, k := range n.kids {
+			walk(k)
+		}
+	}
+	walk(d.cond)
+	for i, u := range used {
+		if !u {
+			return &nodeError{line: d.sels[i].line, msg: fmt.Sprintf("search identifier %q is not used by the condition", d.names[i])}
+		}
+	}
+	return nil
+}
+
+// compileSelection compiles one search identifier.
+func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, *nodeError) {
+	s := &selection{name: name}
+	switch n.Kind {
+	case yaml.MappingNode:
+		alt, err := compileMap(n, opts)
+		if err != nil {
+			return nil, err
+		}
+		s.alts = [][]*item{alt}
+	case yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			return nil, errAt(n, "search identifier %q is an empty list", name)
+		}
+		if n.Content[0].Kind == yaml.MappingNode {
+			for _, m := range n.Content {
+				if m.Kind != yaml.MappingNode {
+					return nil, errAt(m, "search identifier %q mixes maps and plain values in one list", name)
+				}
+				alt, err := compileMap(m, opts)
+				if err != nil {
+					return nil, err
+				}
+				s.alts = append(s.alts, alt)
+			}
+			return s, nil
+		}
+		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
+		if err != nil {
+			return nil, err
+		}
+		s.alts = [][]*item{{it}}
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, errAt(n, "search identifier %q is empty", name)
+		}
+		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
+		if err != nil {
+			return nil, err
+		}
+		s.alts = [][]*item{{it}}
+	default:
+		return nil, errAt(n, "search identifier %q must be a map, a list of maps or a list of keywords", name)
+	}
+	return s, nil
+}
+
+// compileMap compiles one map of field keys (AND).
+func compileMap(n *yaml.Node, opts *Options) ([]*item, *nodeError) {
+	if len(n.Content) == 0 {
+		return nil, errAt(n, "empty map in detection")
+	}
+	var items []*item
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		it, err := compileItem(n.Content[i], n.Content[i+1], opts)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}
+
+// compileItem compiles one "Field|modifiers: values" pair; an empty field
+// name (a keyword list, or a "|all" key) searches every string field.
+func compileItem(key, vals *yaml.Node, opts *Options) (*item, *nodeError) {
+	if key.Kind != yaml.ScalarNode {
+		return nil, errAt(key, "field name must be a string")
+	}
+	parts := strings.Split(key.Value, "|")
+	name := strings.TrimSpace(parts[0])
+	mods, err := parseModifiers(parts[1:])
+	if err != nil {
+		return nil, errAt(key, "field %q: %v", key.Value, err)
+	}
+	it := &item{all: mods.all, neq: mods.neq, line: key.Line}
+	if name == "" {
+		it.ref = fieldRef{any: true}
+		if mods.anchor == "" {
+			mods.anchor = "contains"
+		}
+	} else {
+		it.ref = resolveField(name)
+		if !it.ref.known {
+			if hint := suggest(name, knownFieldNames()); hint != "" {
+				return nil, errAt(key, "unknown field %q%s", name, hint)
+			}
+		}
+	}
+	var nodes []*yaml.Node
+	switch vals.Kind {
+	case yaml.ScalarNode:
+		nodes = []*yaml.Node{vals}
+	case yaml.SequenceNode:
+		if len(vals.Content) == 0 {
+			return nil, errAt(vals, "field %q has an empty list of values", key.Value)
+		}
+		nodes = vals.Content
+	default:
+		return nil, errAt(vals, "field %q: value must be a string, a number, null or a list of them", key.Value)
+	}
+	for _, v := range nodes {
+		m, err := compileValue(it.ref, &mods, v, opts)
+		if err != nil {
+			return nil, &nodeError{line: err.line, msg: fmt.Sprintf("field %q: %s", key.Value, err.msg)}
+		}
+		it.ms = append(it.ms, m)
+	}
+	if (mods.exists || mods.compare != "") && len(it.ms) > 1 {
+		return nil, errAt(vals, "field %q: this modifier takes a single value", key.Value)
+	}
+	return it, nil
+}

@@ -1,0 +1,125 @@
+package sigma
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// isRuleFile reports whether a file name has a rule extension.
+func isRuleFile(name string) bool {
+	ext := strings.ToLower(filepath.Ext(name))
+	return ext == ".yml" || ext == ".yaml"
+}
+
+// LoadFS loads every *.yml and *.yaml file of fsys, in path order. Rules
+// are named sourcePrefix + path (e.g. "builtin:" + "lolbin/x.yml").
+// Duplicate ids are reported as errors and only the first rule is kept.
+func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*LoadError) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isRuleFile(path) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, []*LoadError{{File: sourcePrefix, Reason: err.Error()}}
+	}
+	sort.Strings(files)
+	var rules []*Rule
+	var errs []*LoadError
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			errs = append(errs, &LoadError{File: sourcePrefix + f, Reason: err.Error()})
+			continue
+		}
+		rs, es := ParseRules(data, sourcePrefix+f, opts)
+		rules = append(rules, rs...)
+		errs = append(errs, es...)
+	}
+	rules, dups := Combine(rules)
+	return rules, append(errs, dups...)
+}
+
+// LoadPaths loads rule files and folders (searched recursively for *.yml
+// and *.yaml, in path order); a file named explicitly is read whatever its
+// extension. Duplicate ids are reported as errors and only the first rule
+// is kept.
+func LoadPaths(paths []string, opts Options) ([]*Rule, []*LoadError) {
+	var rules []*Rule
+	var errs []*LoadError
+	for _, root := range paths {
+		files, err := ruleFiles(root)
+		if err != nil {
+			errs = append(errs, &LoadError{File: root, Reason: err.Error()})
+		}
+		for _, f := range files {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				errs = append(errs, &LoadError{File: f, Reason: err.Error()})
+				continue
+			}
+			rs, es := ParseRules(data, f, opts)
+			rules = append(rules, rs...)
+			errs = append(errs, es...)
+		}
+	}
+	rules, dups := Combine(rules)
+	return rules, append(errs, dups...)
+}
+
+// ruleFiles lists the rule files of a path: itself when it is a file, its
+// *.yml and *.yaml files, recursively and sorted, when it is a folder.
+func ruleFiles(root string) ([]string, error) {
+	info, err := os.Stat(root)
+	if err != nil {
+		return nil, err
+	}
+	if !info.IsDir() {
+		return []string{root}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isRuleFile(path) {
+			files = append(files, path)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no *.yml or *.yaml rule files in folder")
+	}
+	return files, err
+}
+
+// Combine joins rule lists (the built-in rules and -r rules, say),
+// keeping the first rule of each id and reporting every later one as an
+// error that names both places.
+func Combine(lists ...[]*Rule) ([]*Rule, []*LoadError) {
+	seen := map[string]*Rule{}
+	var out []*Rule
+	var errs []*LoadError
+	for _, list := range lists {
+		for _, r := range list {
+			if first, dup := seen[r.ID]; dup {
+				errs = append(errs, &LoadError{File: r.Source, Line: r.Line, RuleID: r.ID,
+					Reason: fmt.Sprintf("duplicate rule id: already defined at %s; this one is skipped", first.Location())})
+				continue
+			}
+			seen[r.ID] = r
+			out = append(out, r)
+		}
+	}
+	return out, errs
+}

@@ -1,0 +1,176 @@
+package sigma
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// maxExpansions bounds the values one expanded rule value may produce.
+const maxExpansions = 4096
+
+// PlaceholderError is a problem in a placeholders file.
+type PlaceholderError struct {
+	File   string
+	Line   int
+	Reason string
+}
+
+func (e *PlaceholderError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Reason)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Reason)
+}
+
+// LoadPlaceholders reads the values of the expand modifier's placeholders
+// from a YAML file: a map from placeholder name (without the % signs) to a
+// value or a list of values. Values use Sigma value syntax (wildcards).
+//
+//	Administrators: ['Administrator', 'adm-*']
+//	userdomain: '%userdomain%'
+func LoadPlaceholders(path string) (map[string][]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePlaceholders(data, path)
+}
+
+// ParsePlaceholders is LoadPlaceholders on data read from file.
+func ParsePlaceholders(data []byte, file string) (map[string][]string, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &PlaceholderError{File: file, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}
+	}
+	out := map[string][]string{}
+	if len(doc.Content) == 0 {
+		return out, nil
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, &PlaceholderError{File: file, Line: root.Line, Reason: "placeholders must be a map of name to values"}
+	}
+	lines := map[string]int{}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := root.Content[i], root.Content[i+1]
+		name := strings.Trim(k.Value, "%")
+		if k.Kind != yaml.ScalarNode || name == "" {
+			return nil, &PlaceholderError{File: file, Line: k.Line, Reason: "placeholder name must be a non-empty string"}
+		}
+		if first, dup := lines[name]; dup {
+			return nil, &PlaceholderError{File: file, Line: k.Line, Reason: fmt.Sprintf("placeholder %q defined twice (first at line %d)", name, first)}
+		}
+		lines[name] = k.Line
+		vals, err := scalarList(v)
+		if err != nil {
+			return nil, &PlaceholderError{File: file, Line: err.line, Reason: fmt.Sprintf("placeholder %q: %s", name, err.msg)}
+		}
+		out[name] = vals
+	}
+	return out, nil
+}
+
+// scalarList reads a string or a non-empty list of strings.
+func scalarList(n *yaml.Node) ([]string, *nodeError) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return nil, errAt(n, "no value")
+		}
+		return []string{n.Value}, nil
+	case yaml.SequenceNode:
+		var out []string
+		for _, c := range n.Content {
+			if c.Kind != yaml.ScalarNode || c.Tag == "!!null" {
+				return nil, errAt(c, "values must be strings")
+			}
+			out = append(out, c.Value)
+		}
+		if len(out) == 0 {
+			return nil, errAt(n, "empty list of values")
+		}
+		return out, nil
+	}
+	return nil, errAt(n, "must be a string or a list of strings, not a %s", kindName(n))
+}
+
+// expandPlaceholders replaces every %name% of a value with each value of
+// the placeholder (several placeholders give every combination). \% is a
+// plain percent sign. An unknown placeholder is an error.
+func expandPlaceholders(raw string, values map[string][]string) ([]string, error) {
+	out := []string{""}
+	appendAll := func(suffixes []string) error {
+		if len(out)*len(suffixes) > maxExpansions {
+			return fmt.Errorf("placeholders of %q expand to more than %d values", raw, maxExpansions)
+		}
+		next := make([]string, 0, len(out)*len(suffixes))
+		for _, o := range out {
+			for _, s := range suffixes {
+				next = append(next, o+s)
+			}
+		}
+		out = next
+		return nil
+	}
+	var lit strings.Builder
+	found := false
+	for i := 0; i < len(raw); i++ {
+		switch {
+		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '%':
+			lit.WriteByte('%')
+			i++
+		case raw[i] == '%':
+			end := strings.IndexByte(raw[i+1:], '%')
+			if end < 0 {
+				lit.WriteString(raw[i:])
+				i = len(raw)
+				continue
+			}
+			name := raw[i+1 : i+1+end]
+			vals, ok := lookupPlaceholder(values, name)
+			if !ok {
+				return nil, fmt.Errorf("placeholder %%%s%% has no value (%s); give it in a placeholders file", name, keysOf(values))
+			}
+			found = true
+			if err := appendAll([]string{lit.String()}); err != nil {
+				return nil, err
+			}
+			lit.Reset()
+			if err := appendAll(vals); err != nil {
+				return nil, err
+			}
+			i += end + 1
+		default:
+			lit.WriteByte(raw[i])
+		}
+	}
+	if !found {
+		return nil, fmt.Errorf("expand is given but %q has no %%placeholder%%", raw)
+	}
+	if err := appendAll([]string{lit.String()}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// lookupPlaceholder finds a placeholder by exact name, then ignoring case.
+func lookupPlaceholder(values map[string][]string, name string) ([]string, bool) {
+	if v, ok := values[name]; ok {
+		return v, true
+	}
+	for k, v := range values {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func sortStrings(s []string) []string {
+	sort.Strings(s)
+	return s
+}

@@ -1,0 +1,116 @@
+package sigma
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// Level is the criticality a rule assigns to its findings.
+type Level int
+
+// The Sigma levels, least to most critical.
+const (
+	Informational Level = iota
+	Low
+	Medium
+	High
+	Critical
+)
+
+var levelNames = [...]string{"informational", "low", "medium", "high", "critical"}
+
+// String returns the Sigma name of the level ("high").
+func (l Level) String() string {
+	if l < Informational || l > Critical {
+		return fmt.Sprintf("level(%d)", int(l))
+	}
+	return levelNames[l]
+}
+
+// ParseLevel reads a Sigma level name, case-insensitively.
+func ParseLevel(s string) (Level, error) {
+	for i, name := range levelNames {
+		if strings.EqualFold(s, name) {
+			return Level(i), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown level %q (want informational, low, medium, high or critical)", s)
+}
+
+// Rule is one compiled Sigma rule.
+type Rule struct {
+	ID, Title, Status, Description, Author, Date string
+	Modified                                     string
+	Level                                        Level // Informational when the rule names none
+	Tags                                         []string
+	References, FalsePositives                   []string
+
+	// Source is the file the rule came from (or "builtin:<path>"), Line
+	// the line its document starts on.
+	Source string
+	Line   int
+
+	det *detection
+}
+
+// Match reports whether the rule matches the event.
+func (r *Rule) Match(p *event.Process) bool {
+	if r == nil || r.det == nil {
+		return false
+	}
+	return r.det.match(p)
+}
+
+// AttackTags returns the rule's tags in the MITRE ATT&CK namespace
+// ("attack.execution", "attack.t1059.001"), in rule order.
+func (r *Rule) AttackTags() []string {
+	var out []string
+	for _, t := range r.Tags {
+		if strings.HasPrefix(strings.ToLower(t), "attack.") {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Location renders where the rule was defined, "file:line".
+func (r *Rule) Location() string { return fmt.Sprintf("%s:%d", r.Source, r.Line) }
+
+// LoadError is a problem found while loading rules: the rule (or the whole
+// file, when RuleID is empty) was not loaded. A LoadError with Note set is
+// not a defect: the rule was skipped on purpose (it is not a
+// process_creation rule), and callers report it as a note.
+type LoadError struct {
+	File   string
+	Line   int // 0 when the line is unknown
+	RuleID string
+	Reason string
+	Note   bool
+}
+
+func (e *LoadError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	b.WriteString(": ")
+	if e.RuleID != "" {
+		fmt.Fprintf(&b, "rule %s: ", e.RuleID)
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Errors returns the load errors that are defects, leaving out notes.
+func Errors(errs []*LoadError) []*LoadError {
+	var out []*LoadError
+	for _, e := range errs {
+		if !e.Note {
+			out = append(out, e)
+		}
+	}
+	return out
+}
