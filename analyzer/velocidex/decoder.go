@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/Velocidex/ordereddict"
@@ -169,8 +170,16 @@ func render(v any) string {
 		return fmt.Sprint(x)
 	case []byte:
 		return fmt.Sprintf("%X", x)
-	case float64:
-		return fmt.Sprint(x)
+	case uint8:
+		return strconv.FormatUint(uint64(x), 10)
+	case uint16:
+		return strconv.FormatUint(uint64(x), 10)
+	case uint32:
+		return strconv.FormatUint(uint64(x), 10)
+	case uint64:
+		return strconv.FormatUint(x, 10)
+	case bool:
+		return strconv.FormatBool(x)
 	}
 	return fmt.Sprint(v)
 }

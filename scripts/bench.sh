@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Times evtxhunt on a large EVTX file against a baseline measured in the
+# same run, and prints the ratios.
+#
+#   scripts/bench.sh [SIZE_MIB]      (default 1024)
+#
+# The input is grown with ../shared/tools/evtx-grow from the corpus files
+# richest in Security 4688 records. Baseline: the bare Velocidex chunk parse
+# of the same chunks (scripts/bareparse), with 1 and 2 parallel parsers.
+# Each command runs REPEAT times (default 3); the best wall time is kept,
+# as the machine is shared and noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+size=${1:-1024}
+repeat=${REPEAT:-3}
+shared=../shared
+out=${BENCH_DIR:-bench-out}
+mkdir -p "$out"
+big="$out/grown-${size}MiB.evtx"
+
+if [ ! -d "$shared/corpus" ]; then
+  echo "bench: $shared/corpus is absent; nothing to measure" >&2
+  exit 1
+fi
+if [ ! -f "$big" ]; then
+  # The ten files with the most 4688 records.
+  mapfile -t inputs < <(tail -n +2 "$shared/corpus/truth/counts.tsv" | sort -t$'\t' -k4,4nr | head -10 | cut -f1 | sed "s|^|$shared/corpus/evtx/|")
+  python3 "$shared/tools/evtx-grow" "$big" "$size" "${inputs[@]}"
+fi
+go build -o "$out/evtxhunt" ./cmd/evtxhunt
+go build -o "$out/bareparse" ./scripts/bareparse
+
+# best_of CMD...: the best wall-clock seconds over $repeat runs.
+best_of() {
+  local best="" t
+  for _ in $(seq "$repeat"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s.%N)
+    t=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; fi
+  done
+  echo "$best"
+}
+ratio() { awk "BEGIN{printf \"%.2f\", $1 / $2}"; }
+
+bytes=$(stat -c %s "$big")
+echo "input: $big ($((bytes / 1048576)) MiB), best of $repeat runs"
+declare -A t
+t[bare1]=$(best_of "$out/bareparse" -j 1 "$big")
+t[bare2]=$(best_of "$out/bareparse" -j 2 "$big")
+for parser in ${PARSERS:-velocidex}; do
+  t[${parser}1]=$(best_of "$out/evtxhunt" timeline --parser "$parser" -j 1 -f jsonl -o /dev/null "$big")
+  t[${parser}2]=$(best_of "$out/evtxhunt" timeline --parser "$parser" -j 2 -f jsonl -o /dev/null "$big")
+done
+printf '%-44s %8s %8s\n' "command" "seconds" "MB/s"
+row() { printf '%-44s %8s %8.1f\n' "$1" "$2" "$(awk "BEGIN{print $bytes / 1e6 / $2}")"; }
+row "bare Velocidex parse, 1 worker" "${t[bare1]}"
+row "bare Velocidex parse, 2 workers" "${t[bare2]}"
+for parser in ${PARSERS:-velocidex}; do
+  row "timeline --parser $parser -j 1" "${t[${parser}1]}"
+  row "timeline --parser $parser -j 2" "${t[${parser}2]}"
+done
+echo
+echo "ratios (same run):"
+for parser in ${PARSERS:-velocidex}; do
+  echo "  timeline --parser $parser -j 2 / bare parse -j 2: $(ratio "${t[${parser}2]}" "${t[bare2]}")x (target for velocidex: <= 1.25x)"
+  echo "  speedup 1 -> 2 workers, --parser $parser: $(ratio "${t[${parser}1]}" "${t[${parser}2]}")x"
+done
+if [ -n "${t[fast2]:-}" ] && [ -n "${t[velocidex2]:-}" ]; then
+  echo "  --parser fast vs velocidex, 2 workers: $(ratio "${t[velocidex2]}" "${t[fast2]}")x faster"
+fi
