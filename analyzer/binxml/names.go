@@ -1,0 +1,136 @@
+package binxml
+
+import (
+	"encoding/binary"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// nameClass says which of the element and attribute names the decoder
+// cares about a name is; everything else is classOther.
+type nameClass uint8
+
+const (
+	classOther nameClass = iota
+	classEvent
+	classSystem
+	classProvider
+	classEventID
+	classVersion
+	classTimeCreated
+	classEventRecordID
+	classChannel
+	classComputer
+	classEventData
+	classData
+	className       // attribute Name
+	classSystemTime // attribute SystemTime
+)
+
+var classNames = [...]struct {
+	name  string
+	class nameClass
+}{
+	{"Event", classEvent},
+	{"System", classSystem},
+	{"Provider", classProvider},
+	{"EventID", classEventID},
+	{"Version", classVersion},
+	{"TimeCreated", classTimeCreated},
+	{"EventRecordID", classEventRecordID},
+	{"Channel", classChannel},
+	{"Computer", classComputer},
+	{"EventData", classEventData},
+	{"Data", classData},
+	{"Name", className},
+	{"SystemTime", classSystemTime},
+}
+
+// classify returns the class of a UTF-16LE name.
+func classify(name []byte) nameClass {
+	for _, c := range classNames {
+		if utf16EqualASCII(name, c.name, false) {
+			return c.class
+		}
+	}
+	return classOther
+}
+
+// readName locates the name structure at chunk offset off: a next-name
+// offset, a hash, a character count, the UTF-16 characters and a NUL. It
+// returns where the characters are and the offset just past the structure.
+func readName(chunk []byte, off uint32) (chars span, end uint32, ok bool) {
+	if uint64(off)+nameHeader > uint64(len(chunk)) {
+		return span{}, 0, false
+	}
+	n := uint32(binary.LittleEndian.Uint16(chunk[off+6:]))
+	start := off + nameHeader
+	end = start + 2*n + 2
+	if uint64(end) > uint64(len(chunk)) {
+		return span{}, 0, false
+	}
+	return span{start, 2 * n}, end, true
+}
+
+// utf16EqualASCII reports whether the UTF-16LE text u spells the ASCII
+// string s, optionally ignoring ASCII case.
+func utf16EqualASCII(u []byte, s string, fold bool) bool {
+	if len(u) != 2*len(s) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		lo, hi := u[2*i], u[2*i+1]
+		if hi != 0 {
+			return false
+		}
+		c := s[i]
+		if lo == c {
+			continue
+		}
+		if !fold || lower(lo) != lower(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func lower(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// appendUTF16 appends UTF-16LE text u to dst as UTF-8; unpaired surrogates
+// become U+FFFD. An odd trailing byte is ignored.
+func appendUTF16(dst, u []byte) []byte {
+	for i := 0; i+1 < len(u); i += 2 {
+		c := rune(u[i]) | rune(u[i+1])<<8
+		switch {
+		case c < utf8.RuneSelf:
+			dst = append(dst, byte(c))
+			continue
+		case utf16.IsSurrogate(c):
+			if c < 0xdc00 && i+3 < len(u) {
+				c2 := rune(u[i+2]) | rune(u[i+3])<<8
+				if r := utf16.DecodeRune(c, c2); r != utf8.RuneError {
+					dst = utf8.AppendRune(dst, r)
+					i += 2
+					continue
+				}
+			}
+			c = utf8.RuneError
+		}
+		dst = utf8.AppendRune(dst, c)
+	}
+	return dst
+}
+
+// trimUTF16NUL drops trailing NUL characters from UTF-16LE text.
+func trimUTF16NUL(u []byte) []byte {
+	u = u[:len(u)&^1]
+	for len(u) >= 2 && u[len(u)-2] == 0 && u[len(u)-1] == 0 {
+		u = u[:len(u)-2]
+	}
+	return u
+}

@@ -1,0 +1,298 @@
+package binxml
+
+import (
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+	"github.com/evtxhunt/evtxhunt/analyzer/extract"
+)
+
+// decodeRecord decodes one record of the chunk into r: its time and host
+// always, and a Process event when it is a process creation.
+func (s *state) decodeRecord(c *decode.Chunk, rec evtxfile.Record, r *decode.Result) failure {
+	s.beginRecord()
+	if rec.Size < evtxfile.RecordHeaderSize+4 || uint64(rec.Offset)+uint64(rec.Size) > uint64(len(s.chunk)) {
+		return failure{kind: failMalformed, off: rec.Offset, what: "record outside the chunk"}
+	}
+	p := rec.Offset + evtxfile.RecordHeaderSize
+	end := rec.Offset + rec.Size - 4
+	b := s.chunk
+	for p+4 <= end && b[p] == tokFragmentHeader {
+		p += 4
+	}
+	if p >= end {
+		return failure{kind: failMalformed, off: p, what: "record holds no binary XML"}
+	}
+	var w walker
+	if b[p] == tokTemplateInstance {
+		t, base, n, f := s.instance(p+1, end)
+		if f.kind != 0 {
+			return f
+		}
+		if t.fast && s.skip(t, base, n, r) {
+			return failure{}
+		}
+		f = s.walkTemplate(&w, t.first, t.end, base, n, 0)
+		if f.kind != 0 {
+			return f
+		}
+	} else if f := s.walkFragment(&w, p, end, 0); f.kind != 0 {
+		return f
+	}
+	return s.finish(c, r)
+}
+
+// staticPart resolves the System value of slot held by template t with
+// values [base, base+n): its one part, whether it has one, and whether the
+// skip path can use it (not when the value is written in several pieces or
+// is itself binary XML).
+func (s *state) staticPart(t *template, sl slot, base, n int) (p part, present, simple bool) {
+	sp := t.static[sl]
+	switch {
+	case sp.n == 0:
+		return part{}, false, true
+	case sp.n > 1:
+		return part{}, false, false
+	}
+	nd := &s.nodes[sp.first]
+	switch nd.kind {
+	case nodeText:
+		return part{kind: partText, off: nd.off, n: nd.n}, true, true
+	case nodeSubst:
+		if int(nd.off) >= n {
+			return part{}, false, true
+		}
+		v := s.vals[base+int(nd.off)]
+		switch v.typ {
+		case typeNull:
+			return part{}, false, true
+		case typeBinXML:
+			return part{}, false, false
+		}
+		return part{kind: partValue, vtype: v.typ, off: v.off, n: uint32(v.size)}, true, true
+	}
+	return part{}, false, false
+}
+
+// skip is the hot path: it reads the EventID, provider and channel of a
+// record straight from the values of its template instance and, when the
+// record is not a process creation, records its time and host and
+// reports true. It renders nothing else and allocates nothing (a new host
+// name aside). It reports false when the record needs the full walk.
+func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
+	idPart, ok, simple := s.staticPart(t, slotEventID, base, n)
+	if !simple {
+		return false
+	}
+	var id uint64
+	if ok {
+		id = s.partUint(idPart)
+	}
+	if eid := uint32(id); eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate {
+		provider, ok1, simple1 := s.staticPart(t, slotProvider, base, n)
+		channel, ok2, simple2 := s.staticPart(t, slotChannel, base, n)
+		if !simple1 || !simple2 {
+			return false
+		}
+		s.buf, s.buf2 = s.buf[:0], s.buf2[:0]
+		if ok1 {
+			s.buf = s.appendPart(s.buf, provider)
+		}
+		if ok2 {
+			s.buf2 = s.appendPart(s.buf2, channel)
+		}
+		if mayBeProcessCreation(s.buf, s.buf2, eid) {
+			return false
+		}
+	}
+	ts, ok, simple := s.staticTime(t, base, n)
+	if !simple {
+		return false
+	}
+	if !ok {
+		ts = time.Time{}
+	}
+	host, ok, simple := s.staticPart(t, slotComputer, base, n)
+	if !simple {
+		return false
+	}
+	name := s.buf[:0]
+	if ok {
+		name = s.appendPart(name, host)
+	}
+	s.buf = name
+	r.See(ts, s.host(name))
+	return true
+}
+
+func (s *state) staticTime(t *template, base, n int) (time.Time, bool, bool) {
+	p, ok, simple := s.staticPart(t, slotTime, base, n)
+	if !ok || !simple {
+		return time.Time{}, ok, simple
+	}
+	return s.partTime(p), true, true
+}
+
+// mayBeProcessCreation is extract.IsProcessCreation on rendered bytes; it
+// answers true whenever it cannot be sure (a channel that is not ASCII), so
+// the full path decides those.
+func mayBeProcessCreation(provider, channel []byte, eventID uint32) bool {
+	for _, c := range channel {
+		if c >= 0x80 {
+			return true
+		}
+	}
+	switch eventID {
+	case event.SecurityProcessCreate:
+		return string(provider) == event.SecurityProvider || equalFoldASCII(channel, event.SecurityChannel)
+	case event.SysmonProcessCreate:
+		return string(provider) == event.SysmonProvider || equalFoldASCII(channel, event.SysmonChannel)
+	}
+	return false
+}
+
+func equalFoldASCII(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range b {
+		if lower(b[i]) != lower(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// partUint reads an integer value: integer types directly, text as
+// decimal or 0x-hex (0 when it is neither).
+func (s *state) partUint(p part) uint64 {
+	if p.kind == partValue {
+		v := s.bytesOf(p)
+		switch p.vtype {
+		case typeUint8, typeUint16, typeUint32, typeUint64, typeHexInt32, typeHexInt64, typeSizeT,
+			typeInt8, typeInt16, typeInt32, typeInt64:
+			if size, _ := fixedSize(p.vtype); len(v) == size || p.vtype == typeSizeT && len(v) == 4 {
+				return leUint(v)
+			}
+			return 0
+		}
+	}
+	s.buf = s.appendPart(s.buf[:0], p)
+	return parseUint(s.buf)
+}
+
+// parseUint parses decimal or 0x-prefixed hex text, surrounded by spaces
+// or not; anything else is 0.
+func parseUint(b []byte) uint64 {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
+		b = b[:len(b)-1]
+	}
+	base := uint64(10)
+	if len(b) > 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X') {
+		base, b = 16, b[2:]
+	}
+	if len(b) == 0 {
+		return 0
+	}
+	var n uint64
+	for _, c := range b {
+		var d uint64
+		switch {
+		case '0' <= c && c <= '9':
+			d = uint64(c - '0')
+		case base == 16 && 'a' <= lower(c) && lower(c) <= 'f':
+			d = uint64(lower(c)-'a') + 10
+		default:
+			return 0
+		}
+		if n > (^uint64(0)-d)/base {
+			return 0
+		}
+		n = n*base + d
+	}
+	return n
+}
+
+// partTime reads a time value: FILETIME or SYSTEMTIME, or text in the
+// XML form; anything else is the zero time.
+func (s *state) partTime(p part) time.Time {
+	v := s.bytesOf(p)
+	if p.kind == partValue {
+		switch {
+		case p.vtype == typeFileTime && len(v) == 8:
+			return fileTime(leUint(v))
+		case p.vtype == typeSystemTime && len(v) == 16:
+			return systemTime(v)
+		}
+	}
+	s.buf = s.appendPart(s.buf[:0], p)
+	return parseTime(s.buf)
+}
+
+// spanText renders the parts of sp into s.buf (bounded) and returns it.
+func (s *state) spanText(sp span) []byte {
+	s.buf = s.appendSpan(s.buf[:0], sp)
+	return s.buf
+}
+
+// appendSpan appends the text of the parts of sp, stopping once dst holds
+// more than maxRenderedRecord bytes.
+func (s *state) appendSpan(dst []byte, sp span) []byte {
+	for i := sp.first; i < sp.first+sp.n && len(dst) <= maxRenderedRecord; i++ {
+		dst = s.appendPart(dst, s.parts[i])
+	}
+	return dst
+}
+
+// finish completes a record the walker has read: its time and host, and
+// its Process event when it is a process creation.
+func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
+	ts := s.spanTime(s.sys[slotTime])
+	host := s.host(s.spanText(s.sys[slotComputer]))
+	r.See(ts, host)
+	id := uint32(s.spanUint(s.sys[slotEventID]))
+	if id != event.SecurityProcessCreate && id != event.SysmonProcessCreate {
+		return failure{}
+	}
+	provider := s.intern(s.spanText(s.sys[slotProvider]))
+	channel := s.intern(s.spanText(s.sys[slotChannel]))
+	if !extract.IsProcessCreation(provider, channel, id) {
+		return failure{}
+	}
+	return s.buildEvent(c, r, ts, host, provider, channel, id)
+}
+
+func (s *state) spanUint(sp span) uint64 {
+	switch sp.n {
+	case 0:
+		return 0
+	case 1:
+		return s.partUint(s.parts[sp.first])
+	}
+	return parseUint(s.spanText(sp))
+}
+
+func (s *state) spanTime(sp span) time.Time {
+	switch sp.n {
+	case 0:
+		return time.Time{}
+	case 1:
+		return s.partTime(s.parts[sp.first])
+	}
+	return parseTime(s.spanText(sp))
+}
+
+// parseTime reads a time written as text, as XML renders it; anything
+// else is the zero time.
+func parseTime(b []byte) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, string(b))
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}

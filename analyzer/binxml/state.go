@@ -1,0 +1,140 @@
+package binxml
+
+import (
+	"fmt"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/extract"
+)
+
+// failKind says whether a record is damaged or uses a construct this
+// decoder does not handle (which sends its chunk to the fallback decoder).
+type failKind uint8
+
+const (
+	failMalformed failKind = iota + 1
+	failUnsupported
+)
+
+// failure describes why a record could not be decoded. It is a plain value
+// so the hot path can return it without allocating.
+type failure struct {
+	kind failKind
+	off  uint32 // chunk offset of the defect
+	what string
+	val  uint64 // a value worth showing, when nonzero
+}
+
+func (f failure) String() string {
+	if f.val != 0 {
+		return fmt.Sprintf("%s (0x%x)", f.what, f.val)
+	}
+	return f.what
+}
+
+// item is one EventData Data element of a record: spans of parts.
+type item struct{ name, value span }
+
+// state is one worker's reusable decoding state: the current chunk's
+// template table and the current record's value table and view. Nothing
+// in it is shared; its buffers keep their storage from chunk to chunk.
+type state struct {
+	chunk []byte
+
+	// Per chunk: compiled templates, found through an open-addressing
+	// table whose entries are valid only for the current generation.
+	gen           uint32
+	cache         [cacheSlots]cacheEntry
+	templates     []template // capacity maxTemplates, never reallocated
+	nodes         []node
+	compiledBytes int
+
+	// Per record: value tables of the template instances, and the view
+	// the walker builds (System slots and EventData items, as parts).
+	vals  []valueDesc
+	parts []part
+	sys   [numSlots]span
+	items []item
+
+	buf    []byte   // scratch for rendered text
+	buf2   []byte   // a second one, for comparing two values
+	values []byte   // rendered EventData values of one event
+	ends   []int    // where each rendered value ends in values
+	hosts  []string // computer names seen lately, reused across chunks
+	names  map[string]string
+	b      extract.Builder
+}
+
+func newState() *state {
+	return &state{
+		templates: make([]template, 0, maxTemplates),
+		nodes:     make([]node, 0, 4096),
+		vals:      make([]valueDesc, 0, 256),
+		parts:     make([]part, 0, 256),
+		items:     make([]item, 0, 64),
+		buf:       make([]byte, 0, 512),
+		buf2:      make([]byte, 0, 512),
+		names:     make(map[string]string),
+	}
+}
+
+// beginChunk forgets the previous chunk's templates.
+func (s *state) beginChunk(data []byte) {
+	s.chunk = data
+	s.gen++
+	if s.gen == 0 { // wrapped: entries of generation 0 would look valid
+		s.cache = [cacheSlots]cacheEntry{}
+		s.gen = 1
+	}
+	s.templates = s.templates[:0]
+	s.nodes = s.nodes[:0]
+	s.compiledBytes = 0
+}
+
+// beginRecord empties the per-record tables.
+func (s *state) beginRecord() {
+	s.vals = s.vals[:0]
+	s.parts = s.parts[:0]
+	s.sys = [numSlots]span{}
+	s.items = s.items[:0]
+}
+
+// maxHosts bounds the cache of computer names.
+const maxHosts = 64
+
+// host returns the string for a rendered computer name, allocating only
+// the first time a name is seen.
+func (s *state) host(name []byte) string {
+	for i, h := range s.hosts {
+		if h == string(name) {
+			if i > 0 { // keep the most recent first
+				copy(s.hosts[1:i+1], s.hosts[:i])
+				s.hosts[0] = h
+			}
+			return h
+		}
+	}
+	h := string(name)
+	if len(s.hosts) < maxHosts {
+		s.hosts = append(s.hosts, "")
+	}
+	copy(s.hosts[1:], s.hosts[:len(s.hosts)-1])
+	s.hosts[0] = h
+	return h
+}
+
+// maxNames bounds the table of interned names and identity strings.
+const maxNames = 4096
+
+// intern returns a string equal to b, shared by every event that uses the
+// same text (EventData names, providers, channels).
+func (s *state) intern(b []byte) string {
+	if v, ok := s.names[string(b)]; ok {
+		return v
+	}
+	if len(s.names) >= maxNames {
+		clear(s.names)
+	}
+	v := string(b)
+	s.names[v] = v
+	return v
+}
