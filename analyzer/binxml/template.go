@@ -47,10 +47,10 @@ type span struct{ first, n uint32 }
 // written without one), cached per chunk by its offset.
 type template struct {
 	key        uint32
-	first, end uint32          // its nodes, in state.nodes
-	static     [numSlots]span  // the System values' nodes, read from the template alone
-	fast       bool            // static holds EventID: the skip path may use it
-	fail       failure         // why it could not be compiled, when it could not
+	first, end uint32         // its nodes, in state.nodes
+	static     [numSlots]span // the System values' nodes, read from the template alone
+	fast       bool           // static holds EventID: the skip path may use it
+	fail       failure        // why it could not be compiled, when it could not
 }
 
 // Cache keys: a template definition is keyed by its offset; a fragment of
