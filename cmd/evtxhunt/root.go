@@ -43,6 +43,7 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 	// Commands, one line each.
 	cmd.AddCommand(newCmdTimeline(ios))
 	cmd.AddCommand(newCmdStats(ios))
+	cmd.AddCommand(newCmdScan(ios))
 	return cmd
 }
 
