@@ -58,10 +58,10 @@ func (it *item) match(p *event.Process) bool {
 		return it.matchKeywords(p)
 	}
 	v := it.ref.get(p)
-	return it.matchValue(&v, p)
+	return it.matchValue(v, p)
 }
 
-func (it *item) matchValue(v *value, p *event.Process) bool {
+func (it *item) matchValue(v value, p *event.Process) bool {
 	if it.neq {
 		if !v.present {
 			return false
@@ -100,8 +100,8 @@ func (it *item) matchKeywords(p *event.Process) bool {
 			if !ok {
 				continue
 			}
-			v := value{present: true, str: s, strOK: true}
-			if m.match(&v, p) {
+			v := value{present: true, str: s}
+			if m.match(v, p) {
 				found = true
 				break
 			}

@@ -12,7 +12,7 @@
 // Supported syntax, following the Sigma specification v2:
 //   - selections as maps (AND of fields) or lists of maps (OR), field value
 //     lists (OR, or AND with the all modifier), keyword lists matched
-//     against every string field of the event, null and '' values;
+//     against every string field of the event, null and empty-string values;
 //   - wildcards * and ? with backslash escapes \*, \? and \\ (a backslash
 //     before any other character is literal);
 //   - case-insensitive matching by default (ASCII letters fold to each

@@ -74,27 +74,27 @@ func knownFieldNames() []string {
 	return names
 }
 
-// value is one field of one event as a matcher sees it.
+// value is one field of one event as a matcher sees it. It is passed by
+// value so that matchers, called through an interface, do not make it
+// escape to the heap.
 type value struct {
 	present bool
 	isNum   bool
 	num     uint64
-	str     string // the text; for numbers filled on demand by text()
-	strOK   bool
+	str     string // the text of a string field
 }
 
 // text returns the value as a string; numbers render in decimal.
-func (v *value) text() string {
-	if !v.strOK {
-		v.str = strconv.FormatUint(v.num, 10)
-		v.strOK = true
+func (v value) text() string {
+	if v.isNum {
+		return strconv.FormatUint(v.num, 10)
 	}
 	return v.str
 }
 
 // number returns the value as a number: numeric fields directly, string
 // fields when they hold a decimal or 0x-hex number.
-func (v *value) number() (uint64, bool) {
+func (v value) number() (uint64, bool) {
 	if v.isNum {
 		return v.num, true
 	}
@@ -123,7 +123,7 @@ func (r *fieldRef) get(p *event.Process) value {
 			s = n
 		}
 	}
-	return value{present: true, str: s, strOK: true}
+	return value{present: true, str: s}
 }
 
 // stringFields are the fields a keyword search looks at.

@@ -159,3 +159,32 @@ func hasSuffixAt(s string, from int, lit string, cased bool) bool {
 	}
 	return false
 }
+
+// caseless reports whether r has no other case: no other rune folds to
+// it or from it.
+func caseless(r rune) bool {
+	if r < utf8.RuneSelf {
+		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+	}
+	return unicode.SimpleFold(r) == r
+}
+
+// allCaseless reports whether every rune of s is caseless, so comparing s
+// case-insensitively is comparing it exactly.
+func allCaseless(s string) bool {
+	for _, r := range s {
+		if !caseless(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerASCIIString lowers the ASCII letters of s, leaving other bytes.
+func lowerASCIIString(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lowerASCII(c)
+	}
+	return string(b)
+}

@@ -3,6 +3,7 @@ package sigma
 import (
 	"net/netip"
 	"regexp"
+	"regexp/syntax"
 	"time"
 	"unicode/utf8"
 
@@ -14,14 +15,14 @@ import (
 // matcher tests one value of a selection item against the field value of
 // an event.
 type matcher interface {
-	match(v *value, p *event.Process) bool
+	match(v value, p *event.Process) bool
 }
 
 // patternMatcher: a wildcard value (plain values and the contains,
 // startswith, endswith, windash and encoding modifiers end up here).
 type patternMatcher struct{ pat *pattern }
 
-func (m patternMatcher) match(v *value, _ *event.Process) bool {
+func (m patternMatcher) match(v value, _ *event.Process) bool {
 	return v.present && m.pat.match(v.text())
 }
 
@@ -32,7 +33,7 @@ type numberMatcher struct {
 	pat *pattern
 }
 
-func (m numberMatcher) match(v *value, _ *event.Process) bool {
+func (m numberMatcher) match(v value, _ *event.Process) bool {
 	if !v.present {
 		return false
 	}
@@ -45,12 +46,12 @@ func (m numberMatcher) match(v *value, _ *event.Process) bool {
 // nullMatcher: the null value, true when the event lacks the field.
 type nullMatcher struct{}
 
-func (nullMatcher) match(v *value, _ *event.Process) bool { return !v.present }
+func (nullMatcher) match(v value, _ *event.Process) bool { return !v.present }
 
 // existsMatcher: the exists modifier.
 type existsMatcher struct{ want bool }
 
-func (m existsMatcher) match(v *value, _ *event.Process) bool { return v.present == m.want }
+func (m existsMatcher) match(v value, _ *event.Process) bool { return v.present == m.want }
 
 // compareMatcher: the lt, lte, gt and gte modifiers.
 type compareMatcher struct {
@@ -58,7 +59,7 @@ type compareMatcher struct {
 	n  float64
 }
 
-func (m compareMatcher) match(v *value, _ *event.Process) bool {
+func (m compareMatcher) match(v value, _ *event.Process) bool {
 	if !v.present {
 		return false
 	}
@@ -81,7 +82,7 @@ func (m compareMatcher) match(v *value, _ *event.Process) bool {
 // cidrMatcher: the cidr modifier.
 type cidrMatcher struct{ prefix netip.Prefix }
 
-func (m cidrMatcher) match(v *value, _ *event.Process) bool {
+func (m cidrMatcher) match(v value, _ *event.Process) bool {
 	if !v.present {
 		return false
 	}
@@ -97,7 +98,7 @@ type fieldrefMatcher struct {
 	cased  bool
 }
 
-func (m fieldrefMatcher) match(v *value, p *event.Process) bool {
+func (m fieldrefMatcher) match(v value, p *event.Process) bool {
 	o := m.other.get(p)
 	if !v.present || !o.present {
 		return false
@@ -163,16 +164,26 @@ const regexTimeout = 250 * time.Millisecond
 // regexMatcher: the re modifier. Patterns Go's RE2 engine accepts run
 // there; the others run on the backtracking regexp2 engine.
 type regexMatcher struct {
-	re *regexp.Regexp
-	bt *regexp2.Regexp
+	re      *regexp.Regexp
+	bt      *regexp2.Regexp
+	needles []string // spellings of a text every match contains, for the prefilter
+	minLen  int      // no text shorter than this (in bytes) can match
+	run     *runMatcher
 }
 
-func (m regexMatcher) match(v *value, _ *event.Process) bool {
+func (m regexMatcher) match(v value, _ *event.Process) bool {
 	if !v.present {
 		return false
 	}
 	if m.re != nil {
-		return m.re.MatchString(v.text())
+		s := v.text()
+		if len(s) < m.minLen {
+			return false
+		}
+		if m.run != nil {
+			return m.run.match(s)
+		}
+		return m.re.MatchString(s)
 	}
 	ok, err := m.bt.MatchString(v.text())
 	return err == nil && ok
@@ -200,12 +211,141 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 	}
 	re, err := regexp.Compile(goSrc)
 	if err == nil {
-		return regexMatcher{re: re}, nil
+		m := regexMatcher{re: re}
+		if parsed, err := syntax.Parse(goSrc, syntax.Perl); err == nil {
+			parsed = parsed.Simplify()
+			m.needles = requiredLiteral(parsed)
+			m.minLen = minRunes(parsed)
+			m.run = asRun(parsed)
+		}
+		return m, nil
 	}
 	bt, btErr := regexp2.Compile(src, opts)
 	if btErr != nil {
-		return regexMatcher{}, btErr
+		return regexMatcher{}, err
 	}
 	bt.MatchTimeout = regexTimeout
 	return regexMatcher{bt: bt}, nil
+}
+
+// minRunes returns the fewest characters a match of re can have: a text
+// with fewer bytes cannot match, which saves running expressions like
+// .{1000,} over short command lines.
+func minRunes(re *syntax.Regexp) int {
+	const limit = 1 << 20
+	switch re.Op {
+	case syntax.OpLiteral:
+		return len(re.Rune)
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return 1
+	case syntax.OpCapture, syntax.OpPlus:
+		return minRunes(re.Sub[0])
+	case syntax.OpRepeat:
+		return min(re.Min*minRunes(re.Sub[0]), limit)
+	case syntax.OpConcat:
+		n := 0
+		for _, sub := range re.Sub {
+			n = min(n+minRunes(sub), limit)
+		}
+		return n
+	case syntax.OpAlternate:
+		n := limit
+		for _, sub := range re.Sub {
+			n = min(n, minRunes(sub))
+		}
+		return n
+	}
+	return 0
+}
+
+// runMatcher matches an unanchored regular expression of the form C{n,}
+// or C{n,m} with C one character class: it holds when n characters of the
+// class follow each other. Go's regexp expands the repetition into n
+// instructions and steps through all of them for every input character,
+// which makes .{1000,} cost milliseconds on a long command line; counting
+// the run is linear.
+type runMatcher struct {
+	ranges []rune // pairs of inclusive bounds, as syntax.Regexp.Rune
+	min    int
+}
+
+// asRun recognizes a simplified regular expression built from one
+// character class C alone (C{n,}, C{n,m}, C+, ...), or returns nil. Any
+// such expression matches an unanchored text exactly when the text has a
+// run of as many C characters as its shortest match.
+func asRun(re *syntax.Regexp) *runMatcher {
+	class := firstClass(re)
+	if class == nil || !onlyClass(re, class) {
+		return nil
+	}
+	if n := minRunes(re); n > 0 {
+		return &runMatcher{ranges: classRanges(class), min: n}
+	}
+	return nil
+}
+
+// firstClass finds the first one-character expression of re.
+func firstClass(re *syntax.Regexp) *syntax.Regexp {
+	if classRanges(re) != nil {
+		return re
+	}
+	for _, sub := range re.Sub {
+		if c := firstClass(sub); c != nil {
+			return c
+		}
+	}
+	return nil
+}
+
+// onlyClass reports whether re is made of class with concatenation and
+// repetition only.
+func onlyClass(re, class *syntax.Regexp) bool {
+	switch re.Op {
+	case syntax.OpCharClass, syntax.OpAnyChar, syntax.OpAnyCharNotNL:
+		return re.Equal(class)
+	case syntax.OpCapture, syntax.OpStar, syntax.OpPlus, syntax.OpQuest, syntax.OpRepeat, syntax.OpConcat:
+		for _, sub := range re.Sub {
+			if !onlyClass(sub, class) {
+				return false
+			}
+		}
+		return len(re.Sub) > 0
+	}
+	return false
+}
+
+// classRanges returns the ranges of a one-character expression, or nil.
+func classRanges(re *syntax.Regexp) []rune {
+	switch re.Op {
+	case syntax.OpCharClass:
+		return re.Rune
+	case syntax.OpAnyCharNotNL:
+		return []rune{0, '\n' - 1, '\n' + 1, utf8.MaxRune}
+	case syntax.OpAnyChar:
+		return []rune{0, utf8.MaxRune}
+	}
+	return nil
+}
+
+func (m *runMatcher) match(s string) bool {
+	run := 0
+	for _, r := range s {
+		if m.in(r) {
+			if run++; run >= m.min {
+				return true
+			}
+		} else {
+			run = 0
+		}
+	}
+	return false
+}
+
+func (m *runMatcher) in(r rune) bool {
+	for i := 0; i+1 < len(m.ranges); i += 2 {
+		if m.ranges[i] <= r && r <= m.ranges[i+1] {
+			return true
+		}
+	}
+	return false
 }

@@ -48,6 +48,11 @@ func compilePattern(s sigmaString, cased bool) *pattern {
 		seg = append(seg, t)
 	}
 	p.segs = append(p.segs, seg)
+	if !cased && p.caseless() {
+		// Nothing to fold: compare bytes, which is much faster for
+		// non-ASCII text.
+		p.cased = true
+	}
 	p.kind = patGlob
 	for _, sg := range p.segs {
 		if len(sg) > 1 || len(sg) == 1 && sg[0].kind != tokLiteral {
@@ -170,6 +175,36 @@ func (p *pattern) findSegment(s string, from int, sg segment) (int, bool) {
 		i += size
 	}
 	return 0, false
+}
+
+// caseless reports whether no literal of the pattern has a letter with
+// another case.
+func (p *pattern) caseless() bool {
+	for _, sg := range p.segs {
+		for _, t := range sg {
+			if t.kind == tokLiteral && !allCaseless(t.lit) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// needles returns the spellings of the longest text every match of the
+// pattern contains that the prefilter can search for, or nil.
+func (p *pattern) needles() []string {
+	var bestLit []string
+	for _, sg := range p.segs {
+		for _, t := range sg {
+			if t.kind != tokLiteral {
+				continue
+			}
+			if run := spellings(t.lit, p.cased, ""); run != nil && (bestLit == nil || len(run[0]) > len(bestLit[0])) {
+				bestLit = run
+			}
+		}
+	}
+	return bestLit
 }
 
 // longestLiteral returns the longest plain text the pattern's matches must

@@ -14,7 +14,7 @@ import (
 // several values, base64offset's three shifts); one must match.
 type anyMatcher []matcher
 
-func (m anyMatcher) match(v *value, p *event.Process) bool {
+func (m anyMatcher) match(v value, p *event.Process) bool {
 	for _, x := range m {
 		if x.match(v, p) {
 			return true

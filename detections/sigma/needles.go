@@ -1,0 +1,302 @@
+package sigma
+
+import (
+	"regexp/syntax"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// needle is a literal prerequisite: text (ASCII letters in lower case)
+// that must occur in a field, ASCII-case-insensitively, for some part of a
+// rule to match.
+type needle struct {
+	field event.Field
+	text  string
+}
+
+// clause is a disjunction of needles: one of them must occur.
+type clause []needle
+
+// requirement is a conjunction of clauses a rule (or part of one) cannot
+// match without: every clause must have one of its needles in the event.
+// No clauses means no prerequisite is known.
+type requirement []clause
+
+// maxClauses bounds the clauses kept per rule; the most selective are
+// kept (dropping a clause of a conjunction only weakens it).
+const maxClauses = 4
+
+// maxClauseNeedles bounds the needles of one clause; a wider clause is
+// hardly selective and is dropped.
+const maxClauseNeedles = 4096
+
+// score orders clauses by selectivity: a longer shortest needle first,
+// then fewer needles.
+func (c clause) score() (int, int) {
+	m := -1
+	for _, n := range c {
+		if m < 0 || len(n.text) < m {
+			m = len(n.text)
+		}
+	}
+	return m, -len(c)
+}
+
+func (c clause) key() string {
+	parts := make([]string, len(c))
+	for i, n := range c {
+		parts[i] = n.field.Name() + "\x00" + n.text
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, "\x01")
+}
+
+// best keeps the most selective distinct clauses, at most maxClauses.
+func best(cs []clause) requirement {
+	seen := map[string]bool{}
+	var out requirement
+	for _, c := range cs {
+		if len(c) == 0 || len(c) > maxClauseNeedles {
+			continue
+		}
+		if k := c.key(); !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		li, ni := out[i].score()
+		lj, nj := out[j].score()
+		return li > lj || li == lj && ni > nj
+	})
+	if len(out) > maxClauses {
+		out = out[:maxClauses]
+	}
+	return out
+}
+
+// allOf: everything must match, so every prerequisite holds.
+func allOf(rs []requirement) requirement {
+	var cs []clause
+	for _, r := range rs {
+		cs = append(cs, r...)
+	}
+	return best(cs)
+}
+
+// anyOf: one must match, so (A1 and A2) or (B1 and B2) needs each
+// Ai or Bj; without a prerequisite for one of them there is none.
+func anyOf(rs []requirement) requirement {
+	if len(rs) == 0 {
+		return nil
+	}
+	acc := rs[0]
+	for _, r := range rs[1:] {
+		if len(acc) == 0 || len(r) == 0 {
+			return nil
+		}
+		var cs []clause
+		for _, a := range acc {
+			for _, b := range r {
+				cs = append(cs, append(append(clause{}, a...), b...))
+			}
+		}
+		acc = best(cs)
+	}
+	return acc
+}
+
+// requirement of a compiled detection.
+func (d *detection) requirement() requirement { return d.cond.requirement(d.sels) }
+
+func (n *condNode) requirement(sels []*selection) requirement {
+	var rs []requirement
+	switch n.op {
+	case opSel:
+		return sels[n.sel].requirement()
+	case opNot:
+		return nil
+	case opAnd, opOr:
+		for _, k := range n.kids {
+			rs = append(rs, k.requirement(sels))
+		}
+		if n.op == opAnd {
+			return allOf(rs)
+		}
+		return anyOf(rs)
+	}
+	for _, s := range n.sels {
+		rs = append(rs, sels[s].requirement())
+	}
+	if n.need == 0 {
+		return allOf(rs)
+	}
+	return anyOf(rs) // at least one of them must match
+}
+
+func (s *selection) requirement() requirement {
+	var alts []requirement
+	for _, alt := range s.alts {
+		var items []requirement
+		for _, it := range alt {
+			items = append(items, it.requirement())
+		}
+		alts = append(alts, allOf(items))
+	}
+	return anyOf(alts)
+}
+
+func (it *item) requirement() requirement {
+	if it.neq || !it.ref.any && (!it.ref.known || it.ref.field.IsNumber()) {
+		return nil
+	}
+	fields := []event.Field{it.ref.field}
+	if it.ref.any {
+		fields = stringFields
+	}
+	var rs []requirement
+	for _, m := range it.ms {
+		rs = append(rs, matcherRequirement(fields, m))
+	}
+	if it.all {
+		return allOf(rs)
+	}
+	return anyOf(rs)
+}
+
+func matcherRequirement(fields []event.Field, m matcher) requirement {
+	var texts []string
+	switch m := m.(type) {
+	case patternMatcher:
+		texts = m.pat.needles()
+	case regexMatcher:
+		texts = m.needles
+	case anyMatcher:
+		var rs []requirement
+		for _, x := range m {
+			rs = append(rs, matcherRequirement(fields, x))
+		}
+		return anyOf(rs)
+	}
+	if len(texts) == 0 {
+		return nil
+	}
+	var c clause
+	for _, f := range fields {
+		for _, t := range texts {
+			c = append(c, needle{field: f, text: t})
+		}
+	}
+	return requirement{c}
+}
+
+// maxSpellings bounds the case spellings of one needle.
+const maxSpellings = 8
+
+// spellings returns the texts the prefilter searches for a literal that
+// every match contains: the longest run of it the prefilter can search,
+// in each of its case spellings. The prefilter's automaton folds ASCII
+// letters itself; a non-ASCII letter of a case-insensitive literal is
+// spelt in each of its cases (at most maxSpellings spellings). exact
+// literals are searched as they are. Runes in cut are never used. It
+// returns nil when no usable run is found.
+func spellings(lit string, exact bool, cut string) []string {
+	var best, cur [][]rune // case variants of each rune of a run
+	bestLen, curStart, curEnd, count := 0, 0, 0, 1
+	finish := func() {
+		if curEnd-curStart > bestLen {
+			best, bestLen = cur, curEnd-curStart
+		}
+	}
+	for i := 0; i < len(lit); {
+		r, size := utf8.DecodeRuneInString(lit[i:])
+		var vs []rune
+		if r != utf8.RuneError && !strings.ContainsRune(cut, r) {
+			vs = caseVariants(r, exact)
+		}
+		switch {
+		case len(vs) == 0 || len(vs) > maxSpellings:
+			finish()
+			cur, curStart, count = nil, i+size, 1
+		case count*len(vs) > maxSpellings:
+			finish()
+			cur, curStart, count = nil, i, 1
+		}
+		if len(vs) > 0 && len(vs) <= maxSpellings {
+			cur = append(cur, vs)
+			count *= len(vs)
+			curEnd = i + size
+		}
+		i += size
+	}
+	finish()
+	if bestLen == 0 {
+		return nil
+	}
+	return expand(best)
+}
+
+// caseVariants returns the runes that r matches: itself, and for a
+// case-insensitive non-ASCII letter every rune folding to it.
+func caseVariants(r rune, exact bool) []rune {
+	if r < utf8.RuneSelf {
+		return []rune{unicode.ToLower(r)}
+	}
+	if exact || caseless(r) {
+		return []rune{r}
+	}
+	want := foldRune(r)
+	out := []rune{want}
+	for v := unicode.SimpleFold(want); v != want; v = unicode.SimpleFold(v) {
+		if foldRune(v) == want {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// expand writes every combination of the rune variants.
+func expand(variants [][]rune) []string {
+	out := []string{""}
+	for _, vs := range variants {
+		var next []string
+		for _, o := range out {
+			for _, v := range vs {
+				next = append(next, o+string(v))
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+func requiredLiteral(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			// Go folds k and s to non-ASCII letters (Kelvin sign, long
+			// s), which the prefilter does not: leave them out.
+			return spellings(string(re.Rune), false, "kKsS")
+		}
+		return spellings(string(re.Rune), true, "")
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var bestLit []string
+		for _, sub := range re.Sub {
+			if l := requiredLiteral(sub); l != nil && (bestLit == nil || len(l[0]) > len(bestLit[0])) {
+				bestLit = l
+			}
+		}
+		return bestLit
+	}
+	return nil
+}
