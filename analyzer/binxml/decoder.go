@@ -32,7 +32,8 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		s = newState()
 	}
 	s.beginChunk(c.Data)
-	for _, rec := range c.Records {
+	for i, rec := range c.Records {
+		s.recordIndex = i
 		f := s.decodeRecord(c, rec, r)
 		if f.kind == 0 {
 			continue

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // buildEvent turns the record the walker has read into a Process event:
@@ -11,6 +12,7 @@ import (
 // order through extract.Builder. The item values are rendered into one
 // buffer and converted to a single string, which the event's fields share.
 func (s *state) buildEvent(c *decode.Chunk, r *decode.Result, ts time.Time, host, provider, channel string, id uint32) failure {
+	remaining := len(c.Records) - s.recordIndex
 	b := &s.b
 	b.Begin()
 	p := &b.P
@@ -34,13 +36,21 @@ func (s *state) buildEvent(c *decode.Chunk, r *decode.Result, ts time.Time, host
 	}
 	all := string(s.values)
 	start := 0
-	for i, it := range s.items {
+	for i := range s.items {
+		it := &s.items[i]
 		value := all[start:s.ends[i]]
 		start = s.ends[i]
 		if it.name.n == 0 {
 			continue // a Data element without a name carries nothing to map
 		}
-		b.Data(s.intern(s.spanText(it.name)), value)
+		b.Data(s.itemName(it), value)
+	}
+	if len(r.Events) == cap(r.Events) {
+		// Room for every record left in the chunk, so a chunk of process
+		// creations grows the slice once rather than by doubling.
+		grown := make([]event.Process, len(r.Events), len(r.Events)+max(8, remaining))
+		copy(grown, r.Events)
+		r.Events = grown
 	}
 	r.Events = append(r.Events, *b.Finish())
 	return failure{}

@@ -13,6 +13,9 @@ import (
 // always, and a Process event when it is a process creation.
 func (s *state) decodeRecord(c *decode.Chunk, rec evtxfile.Record, r *decode.Result) failure {
 	s.beginRecord()
+	if s.steps > maxChunkSteps || s.rendered > maxChunkRendered {
+		return failure{kind: failMalformed, off: rec.Offset, what: "chunk expands to too much text or too many nodes; record not decoded"}
+	}
 	if rec.Size < evtxfile.RecordHeaderSize+4 || uint64(rec.Offset)+uint64(rec.Size) > uint64(len(s.chunk)) {
 		return failure{kind: failMalformed, off: rec.Offset, what: "record outside the chunk"}
 	}
@@ -123,6 +126,9 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 		name = s.appendPart(name, host)
 	}
 	s.buf = name
+	if s.rendered > maxChunkRendered {
+		return false // the walk reports it
+	}
 	r.See(ts, s.host(name))
 	return true
 }
@@ -241,9 +247,9 @@ func (s *state) spanText(sp span) []byte {
 }
 
 // appendSpan appends the text of the parts of sp, stopping once dst holds
-// more than maxRenderedRecord bytes.
+// more than maxRenderedRecord bytes or the chunk's budget is spent.
 func (s *state) appendSpan(dst []byte, sp span) []byte {
-	for i := sp.first; i < sp.first+sp.n && len(dst) <= maxRenderedRecord; i++ {
+	for i := sp.first; i < sp.first+sp.n && len(dst) <= maxRenderedRecord && s.rendered <= maxChunkRendered; i++ {
 		dst = s.appendPart(dst, s.parts[i])
 	}
 	return dst
@@ -253,7 +259,11 @@ func (s *state) appendSpan(dst []byte, sp span) []byte {
 // its Process event when it is a process creation.
 func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	ts := s.spanTime(s.sys[slotTime])
-	host := s.host(s.spanText(s.sys[slotComputer]))
+	hostName := s.spanText(s.sys[slotComputer])
+	if s.rendered > maxChunkRendered {
+		return failure{kind: failMalformed, what: "chunk expands to too much text; record not decoded"}
+	}
+	host := s.host(hostName)
 	r.See(ts, host)
 	id := uint32(s.spanUint(s.sys[slotEventID]))
 	if id != event.SecurityProcessCreate && id != event.SysmonProcessCreate {

@@ -31,8 +31,12 @@ func (f failure) String() string {
 	return f.what
 }
 
-// item is one EventData Data element of a record: spans of parts.
-type item struct{ name, value span }
+// item is one EventData Data element of a record: spans of parts, and
+// the template node of its name when the name is literal text there.
+type item struct {
+	name, value span
+	nameNode    int32 // -1 when the name is not (only) a template literal
+}
 
 // state is one worker's reusable decoding state: the current chunk's
 // template table and the current record's value table and view. Nothing
@@ -46,14 +50,18 @@ type state struct {
 	cache         [cacheSlots]cacheEntry
 	templates     []template // capacity maxTemplates, never reallocated
 	nodes         []node
+	nodeNames     []string // interned text of name nodes, by node index
 	compiledBytes int
+	steps         int // nodes walked in this chunk
+	rendered      int // bytes of text rendered in this chunk
 
 	// Per record: value tables of the template instances, and the view
 	// the walker builds (System slots and EventData items, as parts).
-	vals  []valueDesc
-	parts []part
-	sys   [numSlots]span
-	items []item
+	recordIndex int // index in the chunk's record chain of the current record
+	vals        []valueDesc
+	parts       []part
+	sys         [numSlots]span
+	items       []item
 
 	buf    []byte   // scratch for rendered text
 	buf2   []byte   // a second one, for comparing two values
@@ -87,7 +95,8 @@ func (s *state) beginChunk(data []byte) {
 	}
 	s.templates = s.templates[:0]
 	s.nodes = s.nodes[:0]
-	s.compiledBytes = 0
+	s.nodeNames = s.nodeNames[:0]
+	s.compiledBytes, s.steps, s.rendered = 0, 0, 0
 }
 
 // beginRecord empties the per-record tables.
@@ -137,4 +146,20 @@ func (s *state) intern(b []byte) string {
 	v := string(b)
 	s.names[v] = v
 	return v
+}
+
+// itemName returns the EventData name of it as a string; a name that is
+// literal text of the template is interned once per chunk.
+func (s *state) itemName(it *item) string {
+	if it.nameNode < 0 || it.name.n != 1 {
+		return s.intern(s.spanText(it.name))
+	}
+	i := int(it.nameNode)
+	for len(s.nodeNames) <= i {
+		s.nodeNames = append(s.nodeNames, "")
+	}
+	if s.nodeNames[i] == "" {
+		s.nodeNames[i] = s.intern(s.spanText(it.name))
+	}
+	return s.nodeNames[i]
 }

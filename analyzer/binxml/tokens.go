@@ -64,8 +64,10 @@ const (
 	maxNodes          = 1 << 17 // compiled nodes per chunk, all templates
 	maxCompileBytes   = 1 << 22 // template bytes compiled per chunk
 	maxWalkSteps      = 1 << 16 // nodes visited to decode one record
+	maxChunkSteps     = 1 << 22 // nodes visited to decode one chunk
 	maxDataItems      = 512     // EventData items of one record
-	maxRenderedRecord = 1 << 20 // bytes of rendered values of one record
+	maxRenderedRecord = 1 << 20 // bytes of rendered EventData values of one record
+	maxChunkRendered  = 1 << 25 // bytes of text rendered for one chunk
 )
 
 // Fixed sizes of structures inside a chunk.

@@ -65,8 +65,16 @@ type part struct {
 
 func (s *state) bytesOf(p part) []byte { return s.chunk[p.off : p.off+p.n] }
 
-// appendPart appends the text of p to dst as UTF-8.
+// appendPart appends the text of p to dst as UTF-8, charging it to the
+// chunk's rendering budget.
 func (s *state) appendPart(dst []byte, p part) []byte {
+	before := len(dst)
+	dst = s.renderPart(dst, p)
+	s.rendered += len(dst) - before
+	return dst
+}
+
+func (s *state) renderPart(dst []byte, p part) []byte {
 	switch p.kind {
 	case partText:
 		return appendUTF16(dst, s.bytesOf(p))

@@ -76,7 +76,10 @@ func (s *state) walkFragment(w *walker, p, end uint32, nest int) failure {
 func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) failure {
 	for i := first; i < end; i++ {
 		if w.steps++; w.steps > maxWalkSteps {
-			return failure{kind: failMalformed, off: 0, what: "record expands to too many nodes"}
+			return failure{kind: failMalformed, what: "record expands to too many nodes"}
+		}
+		if s.steps++; s.steps > maxChunkSteps {
+			return failure{kind: failMalformed, what: "chunk expands to too many nodes"}
 		}
 		nd := s.nodes[i]
 		switch nd.kind {
@@ -92,7 +95,7 @@ func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) fa
 				if len(s.items) >= maxDataItems {
 					return failure{kind: failMalformed, what: "too many EventData items"}
 				}
-				s.items = append(s.items, item{})
+				s.items = append(s.items, item{nameNode: -1})
 			}
 		case nodeContent:
 			w.tgt, w.inAttr = contentTarget(w.stack[w.level]), false
@@ -122,6 +125,9 @@ func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) fa
 				s.add(w, part{kind: partValue, vtype: v.typ, off: v.off, n: uint32(v.size)})
 			}
 		case nodeText:
+			if w.tgt == targetDataName && len(s.items) > 0 && s.items[len(s.items)-1].name.n == 0 {
+				s.items[len(s.items)-1].nameNode = int32(i)
+			}
 			s.add(w, part{kind: partText, off: nd.off, n: nd.n})
 		case nodeCharRef:
 			s.add(w, part{kind: partChar, off: nd.off})
