@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
@@ -22,7 +23,7 @@ type readFlags struct {
 
 func (f *readFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Workers, "workers", "j", runtime.NumCPU(), "number of parallel chunk workers")
-	cmd.Flags().StringVar(&f.Parser, "parser", "velocidex", "EVTX record decoder: velocidex")
+	cmd.Flags().StringVar(&f.Parser, "parser", "fast", "EVTX record decoder: fast (evtxhunt's own; hands chunks it cannot read to velocidex) or velocidex (the reference)")
 }
 
 func (f *readFlags) check() error {
@@ -38,10 +39,12 @@ func (f *readFlags) check() error {
 // decoderFactory returns the maker of per-worker decoders for a parser name.
 func decoderFactory(name string) (func() decode.Decoder, error) {
 	switch name {
+	case "fast":
+		return func() decode.Decoder { return binxml.New() }, nil
 	case "velocidex":
 		return func() decode.Decoder { return velocidex.Decoder{} }, nil
 	}
-	return nil, fmt.Errorf("unknown parser %q (want velocidex)", name)
+	return nil, fmt.Errorf("unknown parser %q (want fast or velocidex)", name)
 }
 
 // readResult is what a reading command learns besides its own output.
