@@ -12,10 +12,12 @@ import (
 
 // readChunk reads and decodes chunk index of src into r, using buf (of
 // evtxfile.ChunkSize bytes) as the chunk's storage. It reports whether the
-// chunk was empty (never written).
-func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *decode.Result) (empty bool) {
+// chunk was empty (never written). With carving (cv not nil) it also
+// hands the space its record chain does not reach to the carver.
+func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *decode.Result, cv *carving) (empty bool) {
 	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
 	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off}
+	cv.begin()
 	n, err := src.ReadAt(buf[:evtxfile.ChunkSize], off)
 	if n == 0 {
 		r.Problems = append(r.Problems, c.Problemf(-1, "cannot read chunk: %v", err))
@@ -27,14 +29,18 @@ func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *de
 			return true
 		}
 		r.Problems = append(r.Problems, c.Problemf(-1, "no chunk signature: garbage or overwritten data (%d bytes)", n))
+		cv.slot(c, data, 0)
 		return false
 	}
 	if n < evtxfile.ChunkHeaderSize {
 		r.Problems = append(r.Problems, c.Problemf(-1, "chunk truncated inside its header: %d bytes", n))
+		cv.slot(c, data, 0)
 		return false
 	}
 	hdr, _ := evtxfile.ParseChunkHeader(data)
 	if hdr.Unused() {
+		c.Header = hdr
+		cv.slot(c, data, evtxfile.ChunkHeaderSize)
 		return true
 	}
 	if n < evtxfile.ChunkSize {
@@ -52,6 +58,10 @@ func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *de
 	clear(buf[n:evtxfile.ChunkSize])
 	c.Data, c.Header, c.Records = buf[:evtxfile.ChunkSize], hdr, recs
 	decodeGuarded(dec, c, r)
+	if cv != nil {
+		cv.allocated(recs)
+		cv.slot(c, buf[:evtxfile.ChunkSize], chainEnd(recs))
+	}
 	return false
 }
 

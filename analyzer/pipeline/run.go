@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
@@ -30,6 +31,14 @@ type Options struct {
 	// OnProgress, if set, is called from the collecting goroutine with the
 	// bytes done so far.
 	OnProgress func(bytesDone int64)
+	// Carve also recovers records from chunk slack, from the part of a
+	// damaged chunk its record chain does not reach and from chunk slots
+	// without a chunk header (see package carve). Recovered records that
+	// are copies of an allocated record of the same file are dropped; the
+	// others reach OnChunk after the file's last chunk, one call per chunk
+	// that held any, with Records counting them and their events flagged
+	// Recovered. They count in FileStats.Recovered, not in Records.
+	Carve bool
 }
 
 // item is one unit of ordered output: a file's header (chunk -1) or one
@@ -40,11 +49,15 @@ type item struct {
 	chunk int
 	empty bool
 	res   decode.Result
+
+	keys   []carve.Key       // with carving: the chunk's allocated records
+	carved []carve.Recovered // with carving: what its slack held
 }
 
 type fileState struct {
-	stats *FileStats
-	src   walk.Source
+	stats     *FileStats
+	src       walk.Source
+	recovered recoveredSet // with carving
 }
 
 // Run reads every input and delivers results through opts' callbacks. It
@@ -68,8 +81,12 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 			defer wg.Done()
 			buf := make([]byte, evtxfile.ChunkSize)
 			dec := opts.NewDecoder()
+			cv := newCarving(opts.Carve)
 			for it := range jobs {
-				it.empty = readChunk(it.file.src, it.chunk, buf, dec, &it.res)
+				it.empty = readChunk(it.file.src, it.chunk, buf, dec, &it.res, cv)
+				if cv != nil {
+					it.keys, it.carved = cv.keys, cv.found
+				}
 				results <- it
 			}
 		}()
@@ -176,6 +193,7 @@ func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Su
 func deliver(it *item, opts Options, sum *Summary, done *int64) {
 	st := it.file.stats
 	if it.chunk < 0 {
+		st.Carved = opts.Carve
 		sum.Files = append(sum.Files, st)
 		sum.Bytes += st.Bytes
 		*done += min(st.Bytes, evtxfile.FileHeaderSize)
@@ -198,9 +216,15 @@ func deliver(it *item, opts Options, sum *Summary, done *int64) {
 	if opts.OnChunk != nil && it.chunk >= 0 {
 		opts.OnChunk(st, it.chunk, &it.res)
 	}
+	if opts.Carve && it.chunk >= 0 {
+		it.file.recovered.add(it)
+	}
 	if it.chunk == st.slots-1 || (it.chunk < 0 && st.slots == 0) {
 		if it.file.src != nil {
 			it.file.src.Close()
+		}
+		if opts.Carve {
+			deliverRecovered(it.file, opts, sum)
 		}
 		if opts.OnFile != nil {
 			opts.OnFile(st)
@@ -209,4 +233,18 @@ func deliver(it *item, opts Options, sum *Summary, done *int64) {
 	if opts.OnProgress != nil {
 		opts.OnProgress(*done)
 	}
+}
+
+// deliverRecovered resolves a file's carved records once all its chunks
+// are in and hands the ones kept to OnChunk.
+func deliverRecovered(fs *fileState, opts Options, sum *Summary) {
+	st := fs.stats
+	_, st.StaleCopies = fs.recovered.resolve(func(chunk int, r *decode.Result) {
+		st.countRecovered(r)
+		sum.Recovered += r.Records
+		sum.Events += len(r.Events)
+		if opts.OnChunk != nil {
+			opts.OnChunk(st, chunk, r)
+		}
+	})
 }

@@ -24,6 +24,16 @@ type FileStats struct {
 	Problems     int      // problems located in this file
 	Fallbacks    int      // chunks or records decoded by a fallback decoder
 
+	// With carving (Carved is set): records recovered from slack and
+	// unallocated space, not counted in Records, and how many of them are
+	// process creations; StaleCopies counts carved copies of records still
+	// allocated in the file (or recovered twice), which are not reported.
+	Carved           bool
+	Recovered        int
+	Recovered4688    int
+	RecoveredSysmon1 int
+	StaleCopies      int
+
 	slots int // chunk slots in the file, set by the dispatcher
 }
 
@@ -67,7 +77,8 @@ type Summary struct {
 	Problems  []decode.Problem // every problem, in input order
 	Bytes     int64
 	Records   int
-	Events    int
+	Events    int // process-creation events, recovered ones included
+	Recovered int // records recovered by carving
 	Fallbacks int
 	Elapsed   time.Duration
 }

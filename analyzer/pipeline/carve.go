@@ -1,0 +1,130 @@
+package pipeline
+
+import (
+	"github.com/evtxhunt/evtxhunt/analyzer/carve"
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+)
+
+// carving is one worker's carving state (nil when carving is off) and
+// the output of the chunk it is reading.
+type carving struct {
+	carver *carve.Carver
+	keys   []carve.Key       // the chunk's allocated records
+	found  []carve.Recovered // what the chunk's slack or slot held
+}
+
+func newCarving(on bool) *carving {
+	if !on {
+		return nil
+	}
+	return &carving{carver: carve.New()}
+}
+
+// begin starts a chunk; the slices are handed to the item afterwards, so
+// each chunk gets its own.
+func (cv *carving) begin() {
+	if cv != nil {
+		cv.keys, cv.found = nil, nil
+	}
+}
+
+// allocated notes the keys of the records the chain reached.
+func (cv *carving) allocated(recs []evtxfile.Record) {
+	if cv == nil {
+		return
+	}
+	cv.keys = make([]carve.Key, len(recs))
+	for i, r := range recs {
+		cv.keys[i] = carve.KeyOf(r)
+	}
+}
+
+// slot carves data[from:] of chunk c: its slack after the chain, or a
+// whole slot whose chunk header is gone.
+func (cv *carving) slot(c *decode.Chunk, data []byte, from int) {
+	if cv == nil || from >= len(data) || allZero(data[from:]) {
+		return
+	}
+	c.Data = data
+	cv.found = cv.carver.Chunk(c, from, nil)
+}
+
+// chainEnd is the chunk offset where the records of a chain end.
+func chainEnd(recs []evtxfile.Record) int {
+	if len(recs) == 0 {
+		return evtxfile.ChunkHeaderSize
+	}
+	last := recs[len(recs)-1]
+	return int(last.Offset + last.Size)
+}
+
+// recoveredSet collects, for one file, the keys of its allocated records
+// and the records carved from it, until the file's last chunk is in.
+type recoveredSet struct {
+	allocated map[carve.Key]struct{}
+	pending   []carve.Recovered
+}
+
+func (s *recoveredSet) add(it *item) {
+	if s.allocated == nil {
+		s.allocated = make(map[carve.Key]struct{})
+	}
+	for _, k := range it.keys {
+		s.allocated[k] = struct{}{}
+	}
+	s.pending = append(s.pending, it.carved...)
+}
+
+// resolve drops the recovered records that are copies of an allocated
+// record of the file or of a record recovered already, and calls fn once
+// per chunk (in chunk order) with the rest as a Result: Records counts
+// them, Events holds their process-creation events.
+func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stale int) {
+	seen := make(map[carve.Key]struct{}, len(s.pending))
+	var r decode.Result
+	chunk := -1
+	flush := func() {
+		if r.Records > 0 {
+			fn(chunk, &r)
+		}
+		r = decode.Result{}
+	}
+	for _, rec := range s.pending {
+		if _, ok := s.allocated[rec.Key]; ok {
+			stale++
+			continue
+		}
+		if _, ok := seen[rec.Key]; ok {
+			stale++
+			continue
+		}
+		seen[rec.Key] = struct{}{}
+		if rec.Chunk != chunk {
+			flush()
+			chunk = rec.Chunk
+		}
+		r.Records++
+		if rec.Event != nil {
+			r.Events = append(r.Events, *rec.Event)
+		}
+		kept++
+	}
+	flush()
+	*s = recoveredSet{}
+	return kept, stale
+}
+
+// countRecovered adds a resolved chunk's recovered records to f.
+func (f *FileStats) countRecovered(r *decode.Result) {
+	f.Recovered += r.Records
+	for i := range r.Events {
+		switch r.Events[i].EventID {
+		case event.SecurityProcessCreate:
+			f.Recovered4688++
+		case event.SysmonProcessCreate:
+			f.RecoveredSysmon1++
+		}
+	}
+}
