@@ -109,6 +109,18 @@ func TestWriteStatsGolden(t *testing.T) {
 		}
 		golden(t, "stats."+string(f), buf.Bytes())
 	}
+	// With --carve every file says how many records were recovered.
+	for _, st := range files {
+		st.Carved = true
+	}
+	files[0].Recovered, files[0].Recovered4688 = 42, 5
+	for _, f := range []Format{Table, CSV, JSON, JSONL} {
+		var buf bytes.Buffer
+		if err := WriteStats(&buf, f, files, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "stats-carved."+string(f), buf.Bytes())
+	}
 }
 
 func TestSafeText(t *testing.T) {

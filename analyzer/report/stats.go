@@ -15,13 +15,38 @@ import (
 
 // StatsColumns are the columns (and JSON keys) of the stats report.
 var StatsColumns = []string{"Path", "Bytes", "Chunks", "Records", "Security4688", "Sysmon1",
-	"First", "Last", "Hosts", "Problems", "HeaderChunks", "EmptyChunks", "Dirty"}
+	"First", "Last", "Hosts", "Problems", "HeaderChunks", "EmptyChunks", "Dirty",
+	"Recovered", "Recovered4688", "RecoveredSysmon1"}
+
+// recoveredColumn is the index of Recovered in StatsColumns.
+const recoveredColumn = 13
 
 func statsRow(f *pipeline.FileStats) []string {
 	return []string{f.Path, strconv.FormatInt(f.Bytes, 10), strconv.Itoa(f.Chunks), strconv.Itoa(f.Records),
 		strconv.Itoa(f.N4688), strconv.Itoa(f.NSysmon1), timeOrEmpty(f.First), timeOrEmpty(f.Last),
 		strings.Join(f.Hosts, ";"), strconv.Itoa(f.Problems), strconv.Itoa(f.HeaderChunks),
-		strconv.Itoa(f.EmptyChunks), strconv.FormatBool(f.Dirty)}
+		strconv.Itoa(f.EmptyChunks), strconv.FormatBool(f.Dirty),
+		carvedCount(f, f.Recovered), carvedCount(f, f.Recovered4688), carvedCount(f, f.RecoveredSysmon1)}
+}
+
+// carvedCount renders a count of recovered records: empty when the file
+// was not carved (no count is not zero).
+func carvedCount(f *pipeline.FileStats, n int) string {
+	if !f.Carved {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// anyCarved reports whether any file was carved (the table then shows the
+// Recovered column).
+func anyCarved(files []*pipeline.FileStats) bool {
+	for _, f := range files {
+		if f.Carved {
+			return true
+		}
+	}
+	return false
 }
 
 func timeOrEmpty(t time.Time) string {
@@ -49,6 +74,11 @@ func WriteStats(w io.Writer, f Format, files []*pipeline.FileStats, opts Options
 	case JSON, JSONL:
 		return writeStatsJSON(w, f, files)
 	case Table:
+		header := []string{"File", "Bytes", "Chunks", "Records", "4688", "Sysmon 1", "First (UTC)", "Last (UTC)", "Hosts", "Problems"}
+		carved := anyCarved(files)
+		if carved {
+			header = append(header, "Recovered")
+		}
 		rows := make([][]string, 0, len(files))
 		for _, st := range files {
 			r := statsRow(st)
@@ -59,9 +89,12 @@ func WriteStats(w io.Writer, f Format, files []*pipeline.FileStats, opts Options
 			if r[6] != "" {
 				r[6], r[7] = st.First.Format(timeShort[:19]), st.Last.Format(timeShort[:19])
 			}
-			rows = append(rows, r[:10])
+			if carved {
+				r = append(r[:10], r[recoveredColumn])
+			}
+			rows = append(rows, r[:len(header)])
 		}
-		return writeTable(w, []string{"File", "Bytes", "Chunks", "Records", "4688", "Sysmon 1", "First (UTC)", "Last (UTC)", "Hosts", "Problems"}, rows)
+		return writeTable(w, header, rows)
 	}
 	return fmt.Errorf("stats cannot be written as %q", f)
 }
@@ -92,8 +125,12 @@ func writeStatsJSON(w io.Writer, f Format, files []*pipeline.FileStats) error {
 			}
 			b = event.AppendJSONString(b, h)
 		}
-		b = fmt.Appendf(b, `],"Problems":%d,"HeaderChunks":%d,"EmptyChunks":%d,"Dirty":%t}`,
+		b = fmt.Appendf(b, `],"Problems":%d,"HeaderChunks":%d,"EmptyChunks":%d,"Dirty":%t`,
 			st.Problems, st.HeaderChunks, st.EmptyChunks, st.Dirty)
+		b = appendJSONCount(b, "Recovered", st, st.Recovered)
+		b = appendJSONCount(b, "Recovered4688", st, st.Recovered4688)
+		b = appendJSONCount(b, "RecoveredSysmon1", st, st.RecoveredSysmon1)
+		b = append(b, '}')
 		if f == JSONL {
 			b = append(b, '\n')
 		}
@@ -110,4 +147,14 @@ func appendJSONTime(b []byte, t time.Time) []byte {
 		return append(b, "null"...)
 	}
 	return event.AppendJSONString(b, event.FormatTime(t))
+}
+
+// appendJSONCount appends a recovered-record count, null when the file
+// was not carved.
+func appendJSONCount(b []byte, key string, st *pipeline.FileStats, n int) []byte {
+	b = fmt.Appendf(b, `,%q:`, key)
+	if !st.Carved {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, int64(n), 10)
 }
