@@ -12,6 +12,8 @@ const (
 	exitFindings = 1 // findings at or above --fail-level
 	exitUsage    = 2 // bad command line, flag or rule/config file
 	exitInput    = 3 // some input could not be read; the rest was processed
+	// exitInterrupted is the shell's code for a process ended by SIGINT.
+	exitInterrupted = 130 // interrupted (Ctrl-C): no report written
 )
 
 // Sentinel errors that commands return to select an exit code.
@@ -21,6 +23,9 @@ var (
 	// errInputProblems: the run completed but some input was unreadable
 	// or damaged; the problems have been reported already.
 	errInputProblems = errors.New("some input could not be read")
+	// errInterrupted: the run was cancelled (Ctrl-C) before it completed;
+	// what had been done is printed already and no report was written.
+	errInterrupted = errors.New("interrupted")
 )
 
 // usageError marks an error caused by the command line.
@@ -44,6 +49,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return exitFindings
 	case errors.Is(err, errInputProblems):
 		return exitInput
+	case errors.Is(err, errInterrupted):
+		return exitInterrupted
 	case errors.As(err, &ue):
 		fmt.Fprintf(stderr, "evtxhunt: %v\n", err)
 		return exitUsage

@@ -19,10 +19,12 @@ import (
 type readFlags struct {
 	Workers int
 	Parser  string
+	Carve   bool
 }
 
 func (f *readFlags) register(cmd *cobra.Command) {
 	cmd.Flags().IntVarP(&f.Workers, "workers", "j", runtime.NumCPU(), "number of parallel chunk workers")
+	cmd.Flags().BoolVar(&f.Carve, "carve", false, "also recover deleted records from chunk slack and unallocated space (flagged Recovered; copies of records still present are left out)")
 	cmd.Flags().StringVar(&f.Parser, "parser", "fast", "EVTX record decoder: fast (evtxhunt's own; hands chunks it cannot read to velocidex) or velocidex (the reference)")
 }
 
@@ -81,9 +83,16 @@ func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Wr
 	}
 	opts.Workers = rf.Workers
 	opts.NewDecoder = newDecoder
+	opts.Carve = rf.Carve
 	opts.OnProblem = func(p decode.Problem) {
 		fmt.Fprintf(stderr, "evtxhunt: problem: %s\n", p)
 	}
 	res.summary, err = pipeline.Run(ctx, w.Inputs, opts)
-	return res, err
+	if err != nil {
+		sum := res.summary
+		fmt.Fprintf(stderr, "evtxhunt: interrupted: stopped after reading %d records (%d process events) in %d of %d files; no report written\n",
+			sum.Records, sum.Events, len(sum.Files), len(w.Inputs))
+		return res, errInterrupted
+	}
+	return res, nil
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"context"
 	"io"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 )
@@ -24,7 +28,8 @@ Exit codes:
   0  success, no findings
   1  findings at or above --fail-level (scan)
   2  usage error: bad flag, argument, rule or configuration file
-  3  some input could not be read or was damaged; the rest was processed`
+  3  some input could not be read or was damaged; the rest was processed
+  130  interrupted (Ctrl-C): what was read is printed, no report is written`
 
 func newCmdRoot(ios *ioStreams) *cobra.Command {
 	cmd := &cobra.Command{
@@ -48,8 +53,23 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// The first Ctrl-C (or SIGTERM) cancels the commands' context: they
+	// stop reading promptly, print what they had done and write no
+	// report. Once it is cancelled the default handling is restored, so a
+	// second Ctrl-C ends the process at once.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
+	return runContext(ctx, args, stdin, stdout, stderr)
+}
+
+// runContext runs evtxhunt with args under ctx and returns the exit code.
+func runContext(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ios := &ioStreams{In: stdin, Out: stdout, ErrOut: stderr}
 	cmd := newCmdRoot(ios)
 	cmd.SetArgs(args)
-	return exitCode(cmd.Execute(), stderr)
+	return exitCode(cmd.ExecuteContext(ctx), stderr)
 }
