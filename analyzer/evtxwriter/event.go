@@ -90,7 +90,10 @@ func (ev *Event) check() error {
 func checkValue(d *Data) error {
 	v := &d.Value
 	switch v.typ {
-	case TypeNull, TypeString, TypeUInt8, TypeUInt16, TypeUInt32, TypeUInt64,
+	case TypeNull:
+		// Windows never writes one, and libevtx cannot substitute it.
+		return &ValueError{d.Name, "a Data value cannot be null (write an empty string)"}
+	case TypeString, TypeUInt8, TypeUInt16, TypeUInt32, TypeUInt64,
 		TypeHexInt32, TypeHexInt64, TypeFileTime:
 	case TypeGUID:
 		if len(v.raw) != 16 {
@@ -109,13 +112,11 @@ func checkValue(d *Data) error {
 	switch d.Decl {
 	case 0, v.typ:
 	case TypeSizeT:
-		if v.typ != TypeHexInt32 && v.typ != TypeHexInt64 && v.typ != TypeNull {
+		if v.typ != TypeHexInt32 && v.typ != TypeHexInt64 {
 			return &ValueError{d.Name, fmt.Sprintf("a SizeT declaration needs a HexInt32 or HexInt64 value, not %s", v.typ)}
 		}
 	default:
-		if v.typ != TypeNull {
-			return &ValueError{d.Name, fmt.Sprintf("declared %s but the value is %s", d.Decl, v.typ)}
-		}
+		return &ValueError{d.Name, fmt.Sprintf("declared %s but the value is %s", d.Decl, v.typ)}
 	}
 	return nil
 }
