@@ -166,7 +166,7 @@ const regexTimeout = 250 * time.Millisecond
 type regexMatcher struct {
 	re      *regexp.Regexp
 	bt      *regexp2.Regexp
-	needles []string // spellings of a text every match contains, for the prefilter
+	req     requirement // texts every match contains (unbound), for the prefilter
 	minLen  int      // no text shorter than this (in bytes) can match
 	run     *runMatcher
 }
@@ -214,7 +214,7 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 		m := regexMatcher{re: re}
 		if parsed, err := syntax.Parse(goSrc, syntax.Perl); err == nil {
 			parsed = parsed.Simplify()
-			m.needles = requiredLiteral(parsed)
+			m.req = regexRequirement(parsed)
 			m.minLen = minRunes(parsed)
 			m.run = asRun(parsed)
 		}

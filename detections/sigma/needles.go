@@ -49,7 +49,7 @@ func (c clause) score() (int, int) {
 func (c clause) key() string {
 	parts := make([]string, len(c))
 	for i, n := range c {
-		parts[i] = n.field.Name() + "\x00" + n.text
+		parts[i] = string(rune(n.field)) + "\x00" + n.text
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, "\x01")
@@ -169,12 +169,11 @@ func (it *item) requirement() requirement {
 }
 
 func matcherRequirement(fields []event.Field, m matcher) requirement {
-	var texts []string
 	switch m := m.(type) {
 	case patternMatcher:
-		texts = m.pat.needles()
+		return bind(m.pat.requirement(), fields)
 	case regexMatcher:
-		texts = m.needles
+		return bind(m.req, fields)
 	case anyMatcher:
 		var rs []requirement
 		for _, x := range m {
@@ -182,29 +181,60 @@ func matcherRequirement(fields []event.Field, m matcher) requirement {
 		}
 		return anyOf(rs)
 	}
-	if len(texts) == 0 {
+	return nil
+}
+
+// unbound is the field of needles of a value before it is known which
+// field (or, for keywords, fields) the value is matched against.
+const unbound = event.NumFields
+
+// textClause makes a clause of unbound needles from spellings.
+func textClause(spellings []string) requirement {
+	if len(spellings) == 0 {
 		return nil
 	}
-	var c clause
-	for _, f := range fields {
-		for _, t := range texts {
-			c = append(c, needle{field: f, text: t})
-		}
+	c := make(clause, len(spellings))
+	for i, s := range spellings {
+		c[i] = needle{field: unbound, text: s}
 	}
 	return requirement{c}
+}
+
+// bind puts the unbound needles of r on fields: a needle on several
+// fields may occur in any of them.
+func bind(r requirement, fields []event.Field) requirement {
+	var cs []clause
+	for _, c := range r {
+		var out clause
+		for _, n := range c {
+			for _, f := range fields {
+				out = append(out, needle{field: f, text: n.text})
+			}
+		}
+		cs = append(cs, out)
+	}
+	return best(cs)
 }
 
 // maxSpellings bounds the case spellings of one needle.
 const maxSpellings = 8
 
+// foldMode says how a literal compares with event text.
+type foldMode uint8
+
+const (
+	exactCase foldMode = iota // cased values, case-sensitive regexes
+	sigmaFold                 // Sigma values: see foldRune
+	regexFold                 // (?i) regexes: Unicode simple folding
+)
+
 // spellings returns the texts the prefilter searches for a literal that
-// every match contains: the longest run of it the prefilter can search,
-// in each of its case spellings. The prefilter's automaton folds ASCII
-// letters itself; a non-ASCII letter of a case-insensitive literal is
-// spelt in each of its cases (at most maxSpellings spellings). exact
-// literals are searched as they are. Runes in cut are never used. It
-// returns nil when no usable run is found.
-func spellings(lit string, exact bool, cut string) []string {
+// every match contains: the longest run of it the prefilter can search, in
+// each of its case spellings (at most maxSpellings), or nil when there is
+// none. The prefilter's automaton folds ASCII letters itself, so ASCII
+// letters are written in lower case; a non-ASCII letter is spelt in each
+// case it matches.
+func spellings(lit string, mode foldMode) []string {
 	var best, cur [][]rune // case variants of each rune of a run
 	bestLen, curStart, curEnd, count := 0, 0, 0, 1
 	finish := func() {
@@ -215,8 +245,8 @@ func spellings(lit string, exact bool, cut string) []string {
 	for i := 0; i < len(lit); {
 		r, size := utf8.DecodeRuneInString(lit[i:])
 		var vs []rune
-		if r != utf8.RuneError && !strings.ContainsRune(cut, r) {
-			vs = caseVariants(r, exact)
+		if r != utf8.RuneError {
+			vs = caseVariants(r, mode)
 		}
 		switch {
 		case len(vs) == 0 || len(vs) > maxSpellings:
@@ -240,23 +270,42 @@ func spellings(lit string, exact bool, cut string) []string {
 	return expand(best)
 }
 
-// caseVariants returns the runes that r matches: itself, and for a
-// case-insensitive non-ASCII letter every rune folding to it.
-func caseVariants(r rune, exact bool) []rune {
-	if r < utf8.RuneSelf {
-		return []rune{unicode.ToLower(r)}
-	}
-	if exact || caseless(r) {
+// caseVariants returns the runes r matches under mode, with ASCII
+// letters in lower case only, or nil when the prefilter cannot search for
+// r: under regexFold, a letter whose case orbit mixes ASCII and non-ASCII
+// runes (k, s and the Kelvin and long s signs).
+func caseVariants(r rune, mode foldMode) []rune {
+	if mode == exactCase {
+		if r < utf8.RuneSelf {
+			return []rune{unicode.ToLower(r)}
+		}
 		return []rune{r}
 	}
-	want := foldRune(r)
-	out := []rune{want}
-	for v := unicode.SimpleFold(want); v != want; v = unicode.SimpleFold(v) {
-		if foldRune(v) == want {
-			out = append(out, v)
+	if mode == sigmaFold {
+		if r < utf8.RuneSelf {
+			return []rune{unicode.ToLower(r)}
 		}
+		want := foldRune(r)
+		out := []rune{want}
+		for v := unicode.SimpleFold(want); v != want; v = unicode.SimpleFold(v) {
+			if foldRune(v) == want {
+				out = append(out, v)
+			}
+		}
+		return out
 	}
-	return out
+	orbit := []rune{r}
+	ascii := r < utf8.RuneSelf
+	for v := unicode.SimpleFold(r); v != r; v = unicode.SimpleFold(v) {
+		if (v < utf8.RuneSelf) != ascii {
+			return nil
+		}
+		orbit = append(orbit, v)
+	}
+	if ascii {
+		return []rune{unicode.ToLower(r)}
+	}
+	return orbit
 }
 
 // expand writes every combination of the rune variants.
@@ -274,29 +323,30 @@ func expand(variants [][]rune) []string {
 	return out
 }
 
-func requiredLiteral(re *syntax.Regexp) []string {
+// regexRequirement returns the literal texts every match of a parsed Go
+// regular expression contains, as a requirement with unbound needles.
+func regexRequirement(re *syntax.Regexp) requirement {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			// Go folds k and s to non-ASCII letters (Kelvin sign, long
-			// s), which the prefilter does not: leave them out.
-			return spellings(string(re.Rune), false, "kKsS")
+			return textClause(spellings(string(re.Rune), regexFold))
 		}
-		return spellings(string(re.Rune), true, "")
+		return textClause(spellings(string(re.Rune), exactCase))
 	case syntax.OpCapture, syntax.OpPlus:
-		return requiredLiteral(re.Sub[0])
+		return regexRequirement(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return requiredLiteral(re.Sub[0])
+			return regexRequirement(re.Sub[0])
 		}
-	case syntax.OpConcat:
-		var bestLit []string
+	case syntax.OpConcat, syntax.OpAlternate:
+		var rs []requirement
 		for _, sub := range re.Sub {
-			if l := requiredLiteral(sub); l != nil && (bestLit == nil || len(l[0]) > len(bestLit[0])) {
-				bestLit = l
-			}
+			rs = append(rs, regexRequirement(sub))
 		}
-		return bestLit
+		if re.Op == syntax.OpConcat {
+			return allOf(rs)
+		}
+		return anyOf(rs)
 	}
 	return nil
 }

@@ -190,36 +190,21 @@ func (p *pattern) caseless() bool {
 	return true
 }
 
-// needles returns the spellings of the longest text every match of the
-// pattern contains that the prefilter can search for, or nil.
-func (p *pattern) needles() []string {
-	var bestLit []string
+// requirement returns the literal texts every match of the pattern
+// contains, as clauses of unbound needles.
+func (p *pattern) requirement() requirement {
+	var rs []requirement
 	for _, sg := range p.segs {
 		for _, t := range sg {
-			if t.kind != tokLiteral {
-				continue
-			}
-			if run := spellings(t.lit, p.cased, ""); run != nil && (bestLit == nil || len(run[0]) > len(bestLit[0])) {
-				bestLit = run
+			if t.kind == tokLiteral {
+				mode := sigmaFold
+				if p.cased {
+					mode = exactCase
+				}
+				rs = append(rs, textClause(spellings(t.lit, mode)))
 			}
 		}
 	}
-	return bestLit
+	return allOf(rs)
 }
 
-// longestLiteral returns the longest plain text the pattern's matches must
-// contain, for the prefilter.
-func (p *pattern) longestLiteral() string {
-	if p.kind != patGlob {
-		return p.lit
-	}
-	best := ""
-	for _, sg := range p.segs {
-		for _, t := range sg {
-			if t.kind == tokLiteral && len(t.lit) > len(best) {
-				best = t.lit
-			}
-		}
-	}
-	return best
-}

@@ -100,7 +100,8 @@ func scalarList(n *yaml.Node) ([]string, *nodeError) {
 
 // expandPlaceholders replaces every %name% of a value with each value of
 // the placeholder (several placeholders give every combination). \% is a
-// plain percent sign. An unknown placeholder is an error.
+// plain percent sign and \\ a plain backslash (so \\%name% is a backslash
+// before a placeholder). An unknown placeholder is an error.
 func expandPlaceholders(raw string, values map[string][]string) ([]string, error) {
 	out := []string{""}
 	appendAll := func(suffixes []string) error {
@@ -122,6 +123,9 @@ func expandPlaceholders(raw string, values map[string][]string) ([]string, error
 		switch {
 		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '%':
 			lit.WriteByte('%')
+			i++
+		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '\\':
+			lit.WriteString(`\\`) // an escaped backslash, for the value parser
 			i++
 		case raw[i] == '%':
 			end := strings.IndexByte(raw[i+1:], '%')

@@ -1,0 +1,101 @@
+package sigma
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// fuzzEvents are matched by every rule the fuzzers manage to compile, so
+// that matching is exercised on hostile rules too.
+var fuzzEvents = []*event.Process{
+	sysmonEvent(map[string]string{"Image": `C:\Windows\System32\cmd.exe`, "CommandLine": `cmd /c "whoami /all" – 🔥 ÄRGER`, "User": `CORP\bob`, "ProcessId": "4242"}),
+	security4688(map[string]string{"NewProcessName": `C:\x\powershell.exe`, "CommandLine": "powershell -enc SQBFAFgA", "SubjectUserName": "a", "SubjectDomainName": "b"}),
+	{},
+}
+
+// FuzzParseRules feeds rule files to the loader: it must never panic, and
+// what it compiles must match without panicking and agree with RuleSet.
+func FuzzParseRules(f *testing.F) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", "rules", "*", "*.y*ml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "rules", "*.yml"))
+	lint, _ := filepath.Glob(filepath.Join("testdata", "lint", "*.yml"))
+	for _, path := range append(append(seeds, more...), lint...) {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(ruleYAML("sel: {CommandLine|re: '(a+)+$'}\ncondition: sel")))
+	f.Add([]byte(ruleYAML("keywords: ['x']\ncondition: keywords")))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rules, _ := ParseRules(data, "fuzz.yml", Options{Placeholders: map[string][]string{"p": {"a*", "b"}}})
+		set := NewRuleSet(rules)
+		for _, p := range fuzzEvents {
+			got := set.Match(p, nil)
+			n := 0
+			for _, r := range rules {
+				if r.Match(p) {
+					n++
+				}
+			}
+			if n != len(got) {
+				t.Fatalf("RuleSet.Match found %d rules, the rules themselves %d", len(got), n)
+			}
+		}
+	})
+}
+
+// FuzzCondition feeds conditions to the parser: it must never panic and
+// must either compile or say where the problem is.
+func FuzzCondition(f *testing.F) {
+	for _, c := range []string{
+		"selection", "selection and not filter", "1 of selection_* and not 1 of filter_*",
+		"all of them", "(a or b) and not (c or d)", "selection | count() by x > 5", "not not a",
+		"2 of sel*", "any of f?lter*", "((a)", "a and",
+	} {
+		f.Add(c)
+	}
+	names := []string{"selection", "selection_a", "selection_b", "filter", "filter_x", "a", "b", "c", "d", "_h"}
+	sels := make([]*selection, len(names))
+	for i := range sels {
+		sels[i] = &selection{alts: [][]*item{{{ref: fieldRef{name: "Image", field: event.FieldImage, known: true},
+			ms: []matcher{patternMatcher{pat: compilePattern(parseSigmaString(names[i]), false)}}}}}}
+	}
+	f.Fuzz(func(t *testing.T, cond string) {
+		n, err := parseCondition(cond, names)
+		if err != nil {
+			ce, ok := err.(*ConditionError)
+			if !ok || ce.Column < 1 || ce.Column > len(cond)+1 {
+				t.Fatalf("error %v has no valid column", err)
+			}
+			return
+		}
+		for _, p := range fuzzEvents {
+			n.eval(sels, p)
+		}
+		n.requirement(sels)
+	})
+}
+
+// FuzzPattern checks the wildcard matcher against Go's regexp on the same
+// pattern.
+func FuzzPattern(f *testing.F) {
+	f.Add("*\\cmd.exe", `C:\Windows\cmd.exe`)
+	f.Add("a?c*e", "ABCDE")
+	f.Add("*ä*", "XÄX")
+	f.Fuzz(func(t *testing.T, raw, s string) {
+		if !utf8.ValidString(raw) || !utf8.ValidString(s) {
+			t.Skip("the regexp oracle needs valid UTF-8")
+		}
+		p := compilePattern(parseSigmaString(raw), true)
+		re := globRegexp(parseSigmaString(raw))
+		if got, want := p.match(s), re.MatchString(s); got != want {
+			t.Fatalf("pattern %q on %q: got %v, regexp %s says %v", raw, s, got, re, want)
+		}
+	})
+}
