@@ -1,7 +1,50 @@
-// Package findings turns detection hits on process events into findings:
-// each with a stable id, the rule's metadata, the event itself and the
-// files it was read from. A Scanner consumes events in input order, keeps
-// the per-host state that enriches them (a 4688 event's ParentCommandLine
-// from its parent's own 4688 event), runs the detections and collects the
-// findings; Sort orders them for reports.
+// Package findings turns detection hits on process events into findings,
+// each with a stable id, the rule's metadata, the event itself, every file
+// the record was read from, and its context: the events of the same user
+// session just before and after it, its chain of parents and its children.
+//
+// # Design: one pass, bounded state, context computed late
+//
+// A Scanner consumes events in input order, which is roughly time order
+// within one file but not across files: a host's Security and Sysmon logs
+// are separate inputs covering the same weeks, and archives hold copies.
+// Context computed as events stream past (ring buffers closed when a
+// window passes) would miss every event of the second file. A second pass
+// over the inputs would double the decoding cost, and ancestry chains
+// would need a pass per generation. So the scanner makes one pass and
+// computes each finding's context as late as it can:
+//
+//   - The history keeps one compact record per distinct process event of
+//     every host (copies of a record in several files are kept once),
+//     indexed by logon session, user, process id, parent process id and
+//     Sysmon GUID. Index lists are sorted lazily, so out-of-order arrival
+//     costs one sort when a list is read. Context only depends on the set
+//     of events, not on the order the files were read in.
+//   - A flagged record waits, pending, until the end of the input; then its
+//     context is computed from the history: timeline neighbours, parents
+//     (a Sysmon ParentProcessGuid names the parent; otherwise the latest
+//     process with the parent's id that started no later than the child,
+//     unless the child's recorded parent image or GUID rules it out) and
+//     children (events whose parent, found the same way, is the flagged
+//     process).
+//   - Finished findings are encoded into a spool that spills sorted runs
+//     to temporary files past a memory limit; Results.Each merges them in
+//     report order, so the report needs one decoded finding per run.
+//
+// Memory is bounded by three limits (Options): the records in the history
+// (past it, the oldest quarter of the largest host is evicted, after
+// finishing the pending findings whose window reaches into it), the
+// pending records (past it, the older half is finished early, from the
+// history as it is then), and the spool's memory. Within those limits the
+// context is exact whatever the reading order; beyond them it degrades to
+// what a streaming window would give. An input made of the same chunks
+// repeated (such as a grown benchmark file) keeps the history at the size
+// of one copy, since repeated events are the same records.
+//
+// # Deduplication
+//
+// A record is identified by its Computer, Channel, EventRecordID,
+// Timestamp and its whole content (not its file): the same record read
+// from several files (copies, backups, shadow copies) gives one finding
+// listing every source file, and counts once.
 package findings

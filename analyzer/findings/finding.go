@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -24,7 +23,10 @@ type Finding struct {
 	Reason      string // for checks that explain themselves; empty for Sigma rules
 	Decoded     string // decoded payload (e.g. an encoded PowerShell command)
 	Event       event.Process
-	Sources     []string // every file the record was read from
+	Sources     []string // every file the record was read from, in the order they were read
+	Context     Context
+
+	key recordKey // the record's identity and content, for deduplication
 }
 
 // newID derives a finding's id from the rule and the record it fired on,
@@ -44,44 +46,6 @@ func (f *Finding) Message() string {
 		b.WriteString(f.Event.CommandLine)
 	}
 	return b.String()
-}
-
-// SortKeys are the orders reports can use.
-var SortKeys = []string{"time", "level", "host", "user", "rule"}
-
-// Sort orders findings by key (one of SortKeys), then by time, host,
-// record id and rule id, so the order is total and deterministic.
-func Sort(fs []Finding, key string) error {
-	var primary func(a, b *Finding) int
-	switch key {
-	case "time", "":
-		primary = func(*Finding, *Finding) int { return 0 }
-	case "level":
-		primary = func(a, b *Finding) int { return int(b.Level) - int(a.Level) }
-	case "host":
-		primary = func(a, b *Finding) int {
-			return strings.Compare(strings.ToLower(a.Event.Computer), strings.ToLower(b.Event.Computer))
-		}
-	case "user":
-		primary = func(a, b *Finding) int {
-			return strings.Compare(strings.ToLower(a.Event.User), strings.ToLower(b.Event.User))
-		}
-	case "rule":
-		primary = func(a, b *Finding) int { return strings.Compare(a.Title, b.Title) }
-	default:
-		return fmt.Errorf("unknown sort key %q (want %s)", key, strings.Join(SortKeys, ", "))
-	}
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := &fs[i], &fs[j]
-		if c := primary(a, b); c != 0 {
-			return c < 0
-		}
-		if event.Less(&a.Event, &b.Event) || event.Less(&b.Event, &a.Event) {
-			return event.Less(&a.Event, &b.Event)
-		}
-		return a.RuleID < b.RuleID
-	})
-	return nil
 }
 
 // CountByLevel counts findings per level, most critical first.

@@ -95,14 +95,26 @@ func TestParentCommandLineFill(t *testing.T) {
 		mk(t0.Add(3*time.Second), "WS03", 500, 400, `C:\Windows\System32\whoami.exe`, `whoami`),
 		mk(t0.Add(4*time.Second), "WS03", 400, 4, `C:\Windows\System32\wscript.exe`, `wscript payload.vbs`),
 	}
-	s := NewScanner(set)
+	s, err := NewScanner(set, DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
 	for i := range events {
 		s.Scan(&events[i])
 	}
-	if len(s.Findings) != 1 {
-		t.Fatalf("got %d findings, want 1: %+v", len(s.Findings), s.Findings)
+	res, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
 	}
-	f := s.Findings[0]
+	defer res.Close()
+	all, err := res.All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 1 {
+		t.Fatalf("got %d findings, want 1: %+v", len(all), all)
+	}
+	f := all[0]
 	if f.Event.Computer != "WS01" || f.Event.ParentCommandLine != `wscript.exe C:\Users\Public\payload.vbs` {
 		t.Errorf("finding on %s with ParentCommandLine %q", f.Event.Computer, f.Event.ParentCommandLine)
 	}

@@ -1,7 +1,7 @@
 package findings
 
 import (
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -9,70 +9,256 @@ import (
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
-// Scanner runs detections over events delivered in input order.
+// Options configure a Scanner.
+type Options struct {
+	// Context is the number of timeline events shown each side of a
+	// finding (0: none; ancestry and children are still computed).
+	Context int
+	// Window is how far from the finding, in time, timeline events may be.
+	Window time.Duration
+	// Order is the order Results.Each delivers findings in.
+	Order Order
+	// TempDir holds spilled findings ("": the system's temporary folder).
+	TempDir string
+
+	// HistoryLimit bounds the process events kept for context, over all
+	// hosts (0: DefaultHistoryLimit).
+	HistoryLimit int
+	// PendingLimit bounds the flagged records waiting for the rest of the
+	// input before their context is computed (0: DefaultPendingLimit).
+	PendingLimit int
+	// SpoolMemory bounds the bytes of finished findings held in memory
+	// before they are spilled to TempDir (0: DefaultSpoolMemory).
+	SpoolMemory int
+}
+
+// Defaults of Options.
+const (
+	DefaultContext      = 5
+	DefaultWindow       = 15 * time.Minute
+	DefaultHistoryLimit = 400_000
+	DefaultPendingLimit = 4096
+	DefaultSpoolMemory  = 32 << 20
+)
+
+// DefaultOptions returns the options the scan command starts from.
+func DefaultOptions() Options {
+	return Options{Context: DefaultContext, Window: DefaultWindow, Order: Order{Key: "time"}}
+}
+
+// Scanner runs detections over events delivered in input order and keeps
+// the state that gives findings their context. See the package
+// documentation for the design.
 type Scanner struct {
-	set     *detections.Set
-	parents map[parentKey]parentInfo // last 4688 process per host and pid
+	set  *detections.Set
+	opts Options
+	hist *history
+
+	view    eventView // the current event, as a record
 	hits    []detections.Hit
 	scratch []*sigma.Rule
 
-	Findings []Finding
-	Events   int // process events scanned
+	pending []*pendingRecord
+	seen    map[recordKey]*pendingRecord // nil once the record is spooled
+	extra   map[recordKey][]string       // sources found after spooling
+	spool   *spool
+	tally   *tally
+	err     error
+
+	Stats
 }
 
-type parentKey struct {
-	host string
-	pid  uint64
+// eventView is the event being scanned, seen as a history record.
+type eventView struct {
+	procRecord
+	filled bool // the scanner filled its ParentCommandLine
 }
 
-type parentInfo struct {
-	started     time.Time
-	commandLine string
+// pendingRecord is a flagged record waiting for its context.
+type pendingRecord struct {
+	event   event.Process
+	key     recordKey
+	host    *hostHistory
+	sources []string
+	rules   []*sigma.Rule
 }
 
-// NewScanner returns a scanner over the detection set.
-func NewScanner(set *detections.Set) *Scanner {
-	return &Scanner{set: set, parents: map[parentKey]parentInfo{}}
+// NewScanner returns a scanner over the detection set. It checks the
+// order's sort key.
+func NewScanner(set *detections.Set, opts Options) (*Scanner, error) {
+	if err := opts.Order.check(); err != nil {
+		return nil, err
+	}
+	opts.HistoryLimit = cmpOr(opts.HistoryLimit, DefaultHistoryLimit)
+	opts.PendingLimit = cmpOr(opts.PendingLimit, DefaultPendingLimit)
+	opts.SpoolMemory = cmpOr(opts.SpoolMemory, DefaultSpoolMemory)
+	return &Scanner{
+		set:   set,
+		opts:  opts,
+		hist:  newHistory(),
+		seen:  map[recordKey]*pendingRecord{},
+		extra: map[recordKey][]string{},
+		spool: newSpool(opts.Order, opts.TempDir, opts.SpoolMemory),
+		tally: newTally(),
+	}, nil
 }
 
-// Scan enriches p, runs the detections on it and records its findings.
+func cmpOr(v, def int) int {
+	if v <= 0 {
+		return def
+	}
+	return v
+}
+
+// Observe keeps p for the context of other events without running the
+// detections on it (an event outside the report's filters).
+func (s *Scanner) Observe(p *event.Process) {
+	s.Observed++
+	s.remember(p)
+}
+
+// Scan enriches p, keeps it for context, runs the detections on it and
+// records its findings.
 func (s *Scanner) Scan(p *event.Process) {
 	s.Events++
-	s.fillParentCommandLine(p)
+	h := s.remember(p)
 	s.hits, s.scratch = s.set.Detect(p, s.hits[:0], s.scratch)
-	for _, h := range s.hits {
-		s.Findings = append(s.Findings, Finding{
-			ID:          newID(h.Rule.ID, p),
-			RuleID:      h.Rule.ID,
-			Title:       h.Rule.Title,
-			Level:       h.Rule.Level,
-			Tags:        h.Rule.AttackTags(),
-			Description: h.Rule.Description,
-			RuleSource:  h.Rule.Location(),
-			Event:       *p,
-			Sources:     []string{p.SourceFile},
-		})
+	if len(s.hits) == 0 {
+		return
+	}
+	key := keyOf(p, s.view.filled)
+	if pr, dup := s.seen[key]; dup {
+		s.Duplicates += len(s.hits)
+		if pr != nil {
+			pr.sources = addSource(pr.sources, p.SourceFile)
+		} else {
+			s.extra[key] = addSource(s.extra[key], p.SourceFile)
+		}
+		return
+	}
+	pr := &pendingRecord{event: *p, key: key, host: h, sources: []string{p.SourceFile}}
+	for _, hit := range s.hits {
+		pr.rules = append(pr.rules, hit.Rule)
+		s.Findings++
+		s.Levels.add(hit.Rule.Level)
+	}
+	s.pending = append(s.pending, pr)
+	s.seen[key] = pr
+	if len(s.pending) > s.opts.PendingLimit {
+		s.finishOldestPending()
 	}
 }
 
-// fillParentCommandLine gives a 4688 event the command line of its parent
-// when the parent's own 4688 event was seen on the same host: the latest
-// process with the parent's id that started no later than the child.
-func (s *Scanner) fillParentCommandLine(p *event.Process) {
-	if p.EventID != event.SecurityProcessCreate {
-		return
-	}
-	host := strings.ToLower(p.Computer)
-	if _, has := p.Get(event.FieldParentCommandLine); !has {
-		if pid, ok := p.Number(event.FieldParentProcessId); ok {
-			if par, ok := s.parents[parentKey{host, pid}]; ok && !par.started.After(p.Timestamp) {
-				p.Set(event.FieldParentCommandLine, par.commandLine)
+// remember fills a 4688 event's missing ParentCommandLine from its
+// parent's event and adds p to its host's history, evicting old history
+// when the limit is passed. It leaves p's record view in s.view.
+func (s *Scanner) remember(p *event.Process) *hostHistory {
+	h := s.hist.host(p.Computer)
+	makeRecord(&s.view.procRecord, p)
+	s.view.filled = false
+	if p.EventID == event.SecurityProcessCreate {
+		if _, has := p.Get(event.FieldParentCommandLine); !has {
+			if ref, ok := h.parentOf(&s.view.procRecord, -1); ok && h.recs[ref].hasCmdLine {
+				p.Set(event.FieldParentCommandLine, h.recs[ref].commandLine)
+				s.view.filled = true
 			}
 		}
 	}
-	if pid, ok := p.Number(event.FieldProcessId); ok {
-		if _, has := p.Get(event.FieldCommandLine); has {
-			s.parents[parentKey{host, pid}] = parentInfo{started: p.Timestamp, commandLine: p.CommandLine}
+	if _, isNew := h.insert(s.hist, &s.view.procRecord); isNew && s.hist.total > s.opts.HistoryLimit {
+		s.evict()
+	}
+	return h
+}
+
+// evict drops the oldest quarter of the largest host's history, first
+// finishing the pending findings whose timeline window reaches into it.
+func (s *Scanner) evict() {
+	h := s.hist.largest()
+	cutoff := h.quantileTime(0.25)
+	reach := cutoff + int64(s.opts.Window)
+	kept := s.pending[:0]
+	for _, pr := range s.pending {
+		if pr.host == h && pr.event.Timestamp.UnixNano() <= reach {
+			s.finish(pr)
+		} else {
+			kept = append(kept, pr)
 		}
 	}
+	clear(s.pending[len(kept):])
+	s.pending = kept
+	h.evictThrough(s.hist, cutoff)
+}
+
+// finishOldestPending finishes the older half of the pending records.
+func (s *Scanner) finishOldestPending() {
+	slices.SortStableFunc(s.pending, func(a, b *pendingRecord) int {
+		return a.event.Timestamp.Compare(b.event.Timestamp)
+	})
+	half := len(s.pending) / 2
+	for _, pr := range s.pending[:half] {
+		s.finish(pr)
+	}
+	n := copy(s.pending, s.pending[half:])
+	clear(s.pending[n:])
+	s.pending = s.pending[:n]
+}
+
+// finish computes a pending record's context and spools its findings.
+func (s *Scanner) finish(pr *pendingRecord) {
+	s.seen[pr.key] = nil
+	var view procRecord
+	makeRecord(&view, &pr.event)
+	var ctx Context
+	if ref := pr.host.find(&view); ref >= 0 {
+		ctx = pr.host.contextOf(s.hist, ref, s.opts.Context, s.opts.Window)
+		s.fillParentLate(pr, ref)
+	}
+	for _, r := range pr.rules {
+		f := Finding{
+			ID:          newID(r.ID, &pr.event),
+			RuleID:      r.ID,
+			Title:       r.Title,
+			Level:       r.Level,
+			Tags:        r.AttackTags(),
+			Description: r.Description,
+			RuleSource:  r.Location(),
+			Event:       pr.event,
+			Sources:     pr.sources,
+			Context:     ctx,
+			key:         pr.key,
+		}
+		s.tally.add(&f)
+		if err := s.spool.add(&f); err != nil && s.err == nil {
+			s.err = err
+		}
+	}
+}
+
+// fillParentLate gives a 4688 event whose parent was read after it (in a
+// later file) the parent's command line, for the report.
+func (s *Scanner) fillParentLate(pr *pendingRecord, ref int32) {
+	p := &pr.event
+	if p.EventID != event.SecurityProcessCreate {
+		return
+	}
+	if _, has := p.Get(event.FieldParentCommandLine); has {
+		return
+	}
+	if par, ok := pr.host.parentOf(&pr.host.recs[ref], ref); ok && pr.host.recs[par].hasCmdLine {
+		p.Set(event.FieldParentCommandLine, pr.host.recs[par].commandLine)
+	}
+}
+
+// Finish computes the context of every pending finding and returns the
+// results. The scanner must not be used afterwards. The error is one of
+// spilling findings to disk; the results then hold what could be kept.
+func (s *Scanner) Finish() (*Results, error) {
+	for _, pr := range s.pending {
+		s.finish(pr)
+	}
+	s.pending = nil
+	r := &Results{Stats: s.Stats, spool: s.spool, extra: s.extra}
+	s.tally.results(r)
+	s.hist = nil
+	return r, s.err
 }

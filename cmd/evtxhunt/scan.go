@@ -133,12 +133,19 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	if err != nil {
 		return err
 	}
-	scanner := findings.NewScanner(set)
+	sopts := findings.DefaultOptions()
+	sopts.Order.Key = opts.Sort
+	scanner, err := findings.NewScanner(set, sopts)
+	if err != nil {
+		return usageErrorf("--sort: %v", err)
+	}
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
 				if opts.filter.Match(&r.Events[i]) {
 					scanner.Scan(&r.Events[i])
+				} else {
+					scanner.Observe(&r.Events[i])
 				}
 			}
 		},
@@ -146,8 +153,13 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	if err != nil {
 		return err
 	}
-	fs := scanner.Findings
-	if err := findings.Sort(fs, opts.Sort); err != nil {
+	results, err := scanner.Finish()
+	defer results.Close()
+	if err != nil {
+		return err
+	}
+	fs, err := results.All()
+	if err != nil {
 		return err
 	}
 	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {

@@ -1,0 +1,283 @@
+package findings
+
+import (
+	"slices"
+	"strings"
+)
+
+// history keeps the process events of every host that context and
+// ancestry are computed from: one compact record per distinct event
+// (copies of a record in several files are kept once), indexed by logon
+// session, user, process id, parent process id and Sysmon GUID. It holds
+// at most limit records in all; beyond that the scanner evicts the oldest
+// records of the largest host (see Scanner.evict).
+type history struct {
+	hosts map[string]*hostHistory // by lower-case computer name
+	names []string                // host keys in first-seen order
+	lower map[string]string       // lower-case forms of host and user names
+	total int
+}
+
+func newHistory() *history {
+	return &history{hosts: map[string]*hostHistory{}, lower: map[string]string{}}
+}
+
+// lowerCase returns strings.ToLower(s), remembering the answer so the
+// per-event cost is a map lookup. The cache is dropped when it grows past
+// a bound, so hostile input cannot grow it without end.
+func (hs *history) lowerCase(s string) string {
+	if l, ok := hs.lower[s]; ok {
+		return l
+	}
+	if len(hs.lower) >= 1<<16 {
+		clear(hs.lower)
+	}
+	l := strings.ToLower(s)
+	if l == s {
+		l = strings.Clone(s)
+	}
+	hs.lower[l] = l
+	hs.lower[strings.Clone(s)] = l
+	return l
+}
+
+// host returns the history of the host named computer, creating it.
+func (hs *history) host(computer string) *hostHistory {
+	key := hs.lowerCase(computer)
+	h := hs.hosts[key]
+	if h == nil {
+		h = newHostHistory(key)
+		hs.hosts[key] = h
+		hs.names = append(hs.names, key)
+	}
+	return h
+}
+
+// largest returns the host holding the most records.
+func (hs *history) largest() *hostHistory {
+	var best *hostHistory
+	for _, name := range hs.names {
+		if h := hs.hosts[name]; best == nil || len(h.recs) > len(best.recs) {
+			best = h
+		}
+	}
+	return best
+}
+
+// sessionKey is a user's logon session on one host.
+type sessionKey struct{ user, logonID string }
+
+// hostHistory is the history of one host.
+type hostHistory struct {
+	key       string
+	recs      []procRecord
+	byHash    map[uint64]int32
+	byUser    map[string]*refList
+	bySession map[sessionKey]*refList
+	byPid     map[uint64]*refList
+	byPpid    map[uint64]*refList
+	byGuid    map[string]int32
+	intern    map[string]string
+}
+
+func newHostHistory(key string) *hostHistory {
+	return &hostHistory{
+		key:       key,
+		byHash:    map[uint64]int32{},
+		byUser:    map[string]*refList{},
+		bySession: map[sessionKey]*refList{},
+		byPid:     map[uint64]*refList{},
+		byPpid:    map[uint64]*refList{},
+		byGuid:    map[string]int32{},
+		intern:    map[string]string{},
+	}
+}
+
+// refList is a list of record indexes kept in record order lazily:
+// refs[:sorted] are in order, the tail is sorted in when the list is read.
+type refList struct {
+	refs   []int32
+	sorted int
+}
+
+// find returns the index of the record with r's content, or -1.
+func (h *hostHistory) find(r *procRecord) int32 {
+	if ref, ok := h.byHash[r.hash]; ok && h.recs[ref].sameContent(r) {
+		return ref
+	}
+	// A hash collision kept the other record in byHash: look among the
+	// records of the same process id.
+	if l := h.byPid[r.pid]; l != nil && r.hasPid {
+		for _, ref := range l.refs {
+			if h.recs[ref].sameContent(r) {
+				return ref
+			}
+		}
+	}
+	return -1
+}
+
+// insert adds the record r (a view of an event) and returns its index and
+// whether it was new. A copy of a known record keeps the lowest record id
+// (then file name) of the copies, so the result does not depend on the
+// order the files were read in.
+func (h *hostHistory) insert(hs *history, r *procRecord) (int32, bool) {
+	if ref := h.find(r); ref >= 0 {
+		cur := &h.recs[ref]
+		if r.recordID < cur.recordID || (r.recordID == cur.recordID && r.source < cur.source) {
+			cur.recordID, cur.source = r.recordID, h.keep(r.source)
+		}
+		return ref, false
+	}
+	rec := *r
+	rec.image = h.keep(r.image)
+	rec.parentImage = h.keep(r.parentImage)
+	rec.user = h.keep(r.user)
+	rec.logonID = h.keep(r.logonID)
+	rec.source = h.keep(r.source)
+	rec.commandLine = strings.Clone(r.commandLine)
+	rec.guid = strings.Clone(r.guid)
+	rec.parentGuid = strings.Clone(r.parentGuid)
+	ref := int32(len(h.recs))
+	h.recs = append(h.recs, rec)
+	h.index(hs, ref)
+	hs.total++
+	return ref, true
+}
+
+// keep interns a low-variety string (image paths, users, logon ids, file
+// names) so each distinct value is stored once per host.
+func (h *hostHistory) keep(s string) string {
+	if s == "" {
+		return ""
+	}
+	if k, ok := h.intern[s]; ok {
+		return k
+	}
+	k := strings.Clone(s)
+	h.intern[k] = k
+	return k
+}
+
+// index adds record ref to every index.
+func (h *hostHistory) index(hs *history, ref int32) {
+	r := &h.recs[ref]
+	if _, ok := h.byHash[r.hash]; !ok {
+		h.byHash[r.hash] = ref
+	}
+	user := hs.lowerCase(r.user)
+	h.add(listOf(h.byUser, user), ref)
+	h.add(listOf(h.bySession, sessionKey{user, hs.lowerCase(r.logonID)}), ref)
+	if r.hasPid {
+		h.add(listOf(h.byPid, r.pid), ref)
+	}
+	if r.hasPpid {
+		h.add(listOf(h.byPpid, r.ppid), ref)
+	}
+	if r.guid != "" {
+		if old, ok := h.byGuid[r.guid]; !ok || recordLess(r, &h.recs[old]) {
+			h.byGuid[r.guid] = ref
+		}
+	}
+}
+
+func listOf[K comparable](m map[K]*refList, k K) *refList {
+	l := m[k]
+	if l == nil {
+		l = &refList{}
+		m[k] = l
+	}
+	return l
+}
+
+func (h *hostHistory) add(l *refList, ref int32) {
+	l.refs = append(l.refs, ref)
+	if n := len(l.refs); l.sorted == n-1 && (n == 1 || !recordLess(&h.recs[ref], &h.recs[l.refs[n-2]])) {
+		l.sorted = n
+	}
+}
+
+// sorted returns the list's records in record order.
+func (h *hostHistory) sorted(l *refList) []int32 {
+	if l == nil {
+		return nil
+	}
+	if l.sorted == len(l.refs) {
+		return l.refs
+	}
+	less := func(a, b int32) int {
+		switch {
+		case recordLess(&h.recs[a], &h.recs[b]):
+			return -1
+		case recordLess(&h.recs[b], &h.recs[a]):
+			return 1
+		}
+		return int(a - b)
+	}
+	tail := l.refs[l.sorted:]
+	slices.SortFunc(tail, less)
+	if l.sorted > 0 {
+		merged := make([]int32, 0, len(l.refs))
+		head := l.refs[:l.sorted]
+		i, j := 0, 0
+		for i < len(head) && j < len(tail) {
+			if less(tail[j], head[i]) < 0 {
+				merged = append(merged, tail[j])
+				j++
+			} else {
+				merged = append(merged, head[i])
+				i++
+			}
+		}
+		merged = append(merged, head[i:]...)
+		l.refs = append(merged, tail[j:]...)
+	}
+	l.sorted = len(l.refs)
+	return l.refs
+}
+
+// searchTime returns the first position in refs (sorted) whose record is
+// not before r in record order.
+func (h *hostHistory) search(refs []int32, r *procRecord) int {
+	lo, hi := 0, len(refs)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if recordLess(&h.recs[refs[m]], r) {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// quantileTime returns the time below which about frac of the host's
+// records lie.
+func (h *hostHistory) quantileTime(frac float64) int64 {
+	times := make([]int64, len(h.recs))
+	for i := range h.recs {
+		times[i] = h.recs[i].time
+	}
+	slices.Sort(times)
+	return times[min(len(times)-1, int(float64(len(times))*frac))]
+}
+
+// evictThrough drops every record stamped at or before cutoff and rebuilds
+// the indexes.
+func (h *hostHistory) evictThrough(hs *history, cutoff int64) {
+	old := h.recs
+	fresh := newHostHistory(h.key)
+	*h = *fresh
+	for i := range old {
+		if old[i].time > cutoff {
+			h.recs = append(h.recs, old[i])
+		}
+	}
+	hs.total -= len(old) - len(h.recs)
+	for ref := range h.recs {
+		r := &h.recs[ref]
+		r.image, r.parentImage, r.user = h.keep(r.image), h.keep(r.parentImage), h.keep(r.user)
+		r.logonID, r.source = h.keep(r.logonID), h.keep(r.source)
+		h.index(hs, int32(ref))
+	}
+}
