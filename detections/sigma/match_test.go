@@ -183,7 +183,7 @@ func TestConditions(t *testing.T) {
 	}{
 		{"selA and selB and not filterX and not filterY and not _hidden", true},
 		{"selA and filterX", false},
-		{"selA or filterX and filterY", true},   // and binds tighter than or
+		{"selA or filterX and filterY", true},    // and binds tighter than or
 		{"(selA or filterX) and filterY", false}, // parentheses
 		{"not selA or selB", true},
 		{"not (selA and selB) or _hidden or filterX or filterY", false},

@@ -164,11 +164,11 @@ const regexTimeout = 250 * time.Millisecond
 // regexMatcher: the re modifier. Patterns Go's RE2 engine accepts run
 // there; the others run on the backtracking regexp2 engine.
 type regexMatcher struct {
-	re      *regexp.Regexp
-	bt      *regexp2.Regexp
-	req     requirement // texts every match contains (unbound), for the prefilter
-	minLen  int      // no text shorter than this (in bytes) can match
-	run     *runMatcher
+	re     *regexp.Regexp
+	bt     *regexp2.Regexp
+	req    requirement // texts every match contains (unbound), for the prefilter
+	minLen int         // no text shorter than this (in bytes) can match
+	run    *runMatcher
 }
 
 func (m regexMatcher) match(v value, _ *event.Process) bool {

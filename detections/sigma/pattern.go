@@ -207,4 +207,3 @@ func (p *pattern) requirement() requirement {
 	}
 	return allOf(rs)
 }
-

@@ -1,0 +1,51 @@
+package sigma
+
+import (
+	"go.yaml.in/yaml/v3"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
+
+// Selection is a compiled selection outside a rule: a map of field
+// conditions in Sigma value syntax (AND), or a list of such maps (OR). The
+// allowlist uses it for its "where" conditions.
+type Selection struct{ sel *selection }
+
+// Match reports whether the event satisfies the selection.
+func (s *Selection) Match(p *event.Process) bool { return s.sel.match(p) }
+
+// CompileSelection compiles a YAML map (or list of maps) of field
+// conditions, with the same fields, modifiers and checks as a rule's
+// detection. The error names file and the offending line.
+func CompileSelection(n *yaml.Node, file string, opts Options) (*Selection, *LoadError) {
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
+		return nil, &LoadError{File: file, Line: n.Line, Reason: "conditions must be a map of fields, or a list of such maps"}
+	}
+	if n.Kind == yaml.SequenceNode {
+		for _, c := range n.Content {
+			if c.Kind != yaml.MappingNode {
+				return nil, &LoadError{File: file, Line: c.Line, Reason: "conditions must be a map of fields, or a list of such maps"}
+			}
+		}
+	}
+	sel, err := compileSelection("where", n, &opts)
+	if err != nil {
+		return nil, &LoadError{File: file, Line: err.line, Reason: err.msg}
+	}
+	return &Selection{sel: sel}, nil
+}
+
+// DecodeYAML decodes every document of data with the checks rule files
+// get (no duplicate keys, aliases or merge keys). The error names file and
+// line.
+func DecodeYAML(data []byte, file string) ([]*yaml.Node, *LoadError) {
+	docs, err := decodeDocuments(data)
+	if err != nil {
+		return nil, &LoadError{File: file, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}
+	}
+	return docs, nil
+}
+
+// Suggest returns ` (did you mean "x"?)` when name is a near miss of one
+// of known, or "".
+func Suggest(name string, known []string) string { return suggest(name, known) }
