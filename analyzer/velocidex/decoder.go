@@ -28,26 +28,37 @@ func (Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 	if len(c.Records) == 0 {
 		return
 	}
-	records, err := parseChunk(c)
+	// The parser has no bounds of its own: it is given only the records
+	// Guard finds safe.
+	safe, refusal := Guard(c.Data, c.Records)
+	if refusal != nil {
+		r.Problems = append(r.Problems, c.Problemf(int64(refusal.Offset),
+			"record %d of %d refused for the velocidex parser: %s; %d records not decoded",
+			refusal.Record+1, len(c.Records), refusal.Reason, len(c.Records)-safe))
+	}
+	if safe == 0 {
+		return
+	}
+	records, err := parseChunk(c, safe)
 	if err != nil {
 		r.Problems = append(r.Problems, c.Problemf(-1, "velocidex parser: %v", err))
 	}
 	for i, rec := range records {
-		if i >= len(c.Records) {
+		if i >= safe {
 			break
 		}
 		decodeRecord(c, c.Records[i], rec, r)
 	}
-	if n := len(records); n < len(c.Records) && err == nil {
+	if n := len(records); n < safe && err == nil {
 		lost := c.Records[n]
 		r.Problems = append(r.Problems, c.Problemf(int64(lost.Offset),
-			"velocidex parser stopped at record %d of %d; %d records not decoded", n+1, len(c.Records), len(c.Records)-n))
+			"velocidex parser stopped at record %d of %d; %d records not decoded", n+1, len(c.Records), safe-n))
 	}
 }
 
-// parseChunk runs the Velocidex chunk parser over the validated record
-// chain of c, recovering from panics.
-func parseChunk(c *decode.Chunk) (records []*evtx.EventRecord, err error) {
+// parseChunk runs the Velocidex chunk parser over the first n records of
+// the validated record chain of c, recovering from panics.
+func parseChunk(c *decode.Chunk, n int) (records []*evtx.EventRecord, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("panic: %v", p)
@@ -59,7 +70,7 @@ func parseChunk(c *decode.Chunk) (records []*evtx.EventRecord, err error) {
 		data = append(append(make([]byte, 0, evtxfile.ChunkSize), data...), make([]byte, evtxfile.ChunkSize-len(data))...)
 	}
 	chunk := &evtx.Chunk{
-		Header: evtx.ChunkHeader{FirstEventRecNumber: 1, LastEventRecNumber: uint64(len(c.Records))},
+		Header: evtx.ChunkHeader{FirstEventRecNumber: 1, LastEventRecNumber: uint64(n)},
 		Fd:     bytes.NewReader(data),
 	}
 	return chunk.Parse(0)

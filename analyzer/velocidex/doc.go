@@ -10,7 +10,12 @@
 //     record numbers cover exactly the chain evtxfile validated.
 //   - It returns partial results with a nil error on a bad record; records
 //     it did not return are reported as problems.
-//   - It has no bounds on hostile input: panics are recovered and reported.
+//   - It has no bounds on hostile input: an argument count read past the
+//     chunk end (where it reads zeros without moving) loops up to 2^32
+//     times, and expansion work and nesting are unlimited. Guard follows
+//     its reads beforehand and hands it only the records that stay within
+//     the chunk and within a per-chunk budget; the others are reported.
+//     Panics are recovered and reported.
 //   - It renders TimeCreated as float Unix seconds computed from a float64
 //     FILETIME (spacing 16 ticks, 1.6 µs, near today's dates); times are
 //     rounded to the microsecond and may be off by up to 1.6 µs.
