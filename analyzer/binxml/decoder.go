@@ -32,6 +32,8 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		s = newState()
 	}
 	s.beginChunk(c.Data)
+	var unsupported []decode.Problem
+	malformed := false
 	for i, rec := range c.Records {
 		s.recordIndex = i
 		f := s.decodeRecord(c, rec, r)
@@ -41,14 +43,37 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		if f.off == 0 {
 			f.off = rec.Offset
 		}
-		if f.kind == failUnsupported && d.Fallback != nil {
-			r.Reset()
-			d.Fallback.Decode(c, r)
-			r.Fallbacks++
-			break
+		p := c.Problemf(int64(f.off), "record %d: %s", rec.Number, f)
+		if f.kind == failUnsupported {
+			unsupported = append(unsupported, p)
+			continue
 		}
-		r.Problems = append(r.Problems, c.Problemf(int64(f.off), "record %d: %s", rec.Number, f))
+		malformed = true
+		r.Problems = append(r.Problems, p)
 	}
 	s.chunk = nil // keep no reference to the caller's buffer
 	d.pool.Put(s)
+	if len(unsupported) > 0 {
+		d.fallback(c, r, unsupported, malformed)
+	}
+}
+
+// fallback hands a chunk with constructs this decoder does not handle to
+// the fallback decoder, but only an intact one: both checksums match and
+// no record of it is malformed. The fallback (Velocidex) has no bounds of
+// its own, and damaged bytes can make it exhaust memory; the records of a
+// damaged chunk are reported as problems instead.
+func (d *Decoder) fallback(c *decode.Chunk, r *decode.Result, unsupported []decode.Problem, malformed bool) {
+	if d.Fallback != nil && !malformed && len(c.Header.Verify(c.Data)) == 0 {
+		r.Reset()
+		d.Fallback.Decode(c, r)
+		r.Fallbacks++
+		return
+	}
+	for _, p := range unsupported {
+		if d.Fallback != nil {
+			p.Reason += " (chunk damaged: not handed to the " + d.Fallback.Name() + " decoder)"
+		}
+		r.Problems = append(r.Problems, p)
+	}
 }

@@ -60,5 +60,9 @@
 // A construct the decoder does not handle (so far only a template instance
 // inside a template definition) sends the whole chunk to the Fallback
 // decoder, the Velocidex one when made with New, and counts one in
-// Result.Fallbacks.
+// Result.Fallbacks, but only when the chunk is intact: both checksums
+// match and no record of it is malformed. Velocidex has no bounds of its
+// own (a declared value count of 0xffffffff makes it allocate until the
+// process dies), so the records of a damaged chunk are reported as
+// problems rather than handed over.
 package binxml

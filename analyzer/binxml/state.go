@@ -70,6 +70,10 @@ type state struct {
 	hosts  []string // computer names seen lately, reused across chunks
 	names  map[string]string
 	b      extract.Builder
+
+	// traceName, when set (by tests), is told of every name structure
+	// a template compilation reads: chunk offsets [off, end).
+	traceName func(off, end uint32)
 }
 
 func newState() *state {

@@ -293,6 +293,9 @@ func (s *state) nameRef(p, end uint32) (span, uint32, bool) {
 	if !ok {
 		return span{}, 0, false
 	}
+	if s.traceName != nil {
+		s.traceName(off, nameEnd)
+	}
 	next := p + 4
 	if off == next {
 		if nameEnd > end {

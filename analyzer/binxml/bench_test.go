@@ -1,0 +1,102 @@
+package binxml
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
+)
+
+// benchChunks decodes chunks repeatedly with dec and reports MB/s over
+// the chunks' bytes, allocations per chunk (allocs/op) and the time per
+// record.
+func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
+	if len(chunks) == 0 {
+		b.Skip("no chunks of this kind")
+	}
+	var size int64
+	records := 0
+	for _, c := range chunks {
+		size += int64(len(c.Data))
+		records += len(c.Records)
+	}
+	var r decode.Result
+	for i := range chunks { // warm the decoder's caches, as a long run does
+		dec.Decode(&chunks[i], &r)
+		r.Reset()
+	}
+	b.SetBytes(size / int64(len(chunks)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for b.Loop() {
+		c := &chunks[n%len(chunks)]
+		n++
+		r.Reset()
+		dec.Decode(c, &r)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/(float64(records)/float64(len(chunks))), "ns/record")
+}
+
+// syntheticChunks returns the chunks of testdata/synthetic.evtx: index 0
+// mixes process creations with other constructs, index 1 has none.
+func syntheticChunks(b *testing.B) []decode.Chunk {
+	data, err := os.ReadFile(syntheticPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return splitChunks(data, "synthetic.evtx")
+}
+
+// corpusSplit returns the corpus chunks without any process creation
+// (the skip path only) and those with some.
+func corpusSplit(b *testing.B) (skip, full []decode.Chunk) {
+	dir := corpusDir(b)
+	d := &Decoder{}
+	for _, rel := range evtxFiles(b, dir) {
+		for _, c := range fileChunks(b, filepath.Join(dir, rel), rel) {
+			var r decode.Result
+			d.Decode(&c, &r)
+			if len(r.Events) == 0 {
+				skip = append(skip, c)
+			} else {
+				full = append(full, c)
+			}
+		}
+	}
+	return skip, full
+}
+
+// BenchmarkSkip measures the hot path: chunks holding no process creation.
+// allocs/op is per chunk, so 0 means no allocation for any skipped record.
+func BenchmarkSkip(b *testing.B) {
+	b.Run("synthetic", func(b *testing.B) { benchChunks(b, New(), syntheticChunks(b)[1:]) })
+	b.Run("corpus", func(b *testing.B) {
+		skip, _ := corpusSplit(b)
+		benchChunks(b, New(), skip)
+	})
+}
+
+// BenchmarkDecode measures whole chunks with process creations, which are
+// walked and built into events.
+func BenchmarkDecode(b *testing.B) {
+	b.Run("synthetic", func(b *testing.B) { benchChunks(b, New(), syntheticChunks(b)[:1]) })
+	b.Run("corpus", func(b *testing.B) {
+		_, full := corpusSplit(b)
+		benchChunks(b, New(), full)
+	})
+}
+
+// BenchmarkVelocidex measures the reference decoder on the same chunks.
+func BenchmarkVelocidex(b *testing.B) {
+	b.Run("skip-corpus", func(b *testing.B) {
+		skip, _ := corpusSplit(b)
+		benchChunks(b, velocidex.Decoder{}, skip)
+	})
+	b.Run("decode-corpus", func(b *testing.B) {
+		_, full := corpusSplit(b)
+		benchChunks(b, velocidex.Decoder{}, full)
+	})
+}

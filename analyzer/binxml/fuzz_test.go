@@ -1,0 +1,104 @@
+package binxml
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
+)
+
+// FuzzDecoders feeds the same chunk bytes to the fast decoder and to the
+// Velocidex one. Seeds: the chunks of testdata/synthetic.evtx and every
+// chunk of TestConstructs, hostile ones included. Whatever the bytes:
+// the fast decoder must not panic, must account for every record of the
+// chain (decoded, or reported as a problem), and must stay within its
+// budgets. On an intact chunk (both checksums match) it must lose nothing
+// Velocidex reads: as many records, and an event for each of Velocidex's
+// (same EventRecordID and EventID). Field values are compared on real data
+// by the differential tests: on arbitrary bytes Velocidex misreads some
+// constructs silently (character references, values in pieces).
+//
+// Velocidex is only run on intact chunks the fast decoder read without a
+// problem: it allocates one entry per declared substitution value before
+// reading any, so a hostile count (0xffffffff) exhausts memory and kills
+// the process; the fast decoder reports such records instead.
+//
+// Run it with a short minimization budget: the fuzzer shrinks each new
+// interesting input one byte at a time, which stalls on chunk-sized ones:
+//
+//	go test -run XXX -fuzz FuzzDecoders -fuzztime 30s -fuzzminimizetime 1x ./analyzer/binxml
+func FuzzDecoders(f *testing.F) {
+	data, err := os.ReadFile(syntheticPath)
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, c := range splitChunks(data, "seed") {
+		f.Add(fuzzSeed(c))
+	}
+	for _, tc := range constructs {
+		b := newChunkBuilder()
+		tc.build(b)
+		f.Add(fuzzSeed(b.chunk("seed")))
+	}
+	fast := New() // one decoder for every input, as in a run: its pooled state is reused
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > evtxfile.ChunkSize {
+			data = data[:evtxfile.ChunkSize]
+		}
+		h, err := evtxfile.ParseChunkHeader(data)
+		if err != nil {
+			return
+		}
+		recs, _ := evtxfile.Records(data, &h)
+		c := decode.Chunk{File: "fuzz", Data: data, Header: h, Records: recs}
+		var got, ref decode.Result
+		fast.Decode(&c, &got)
+		if got.Records > len(recs) || got.Records+len(got.Problems) < len(recs) {
+			t.Fatalf("%d records in the chain, %d decoded and %d problems", len(recs), got.Records, len(got.Problems))
+		}
+		if len(h.Verify(data)) > 0 || len(got.Problems) > 0 {
+			return // damaged, or hostile: only the checks above apply
+		}
+		velocidex.Decoder{}.Decode(&c, &ref)
+		if len(ref.Problems) > 0 {
+			return
+		}
+		if got.Records < ref.Records {
+			t.Fatalf("intact chunk: fast decoded %d records, velocidex %d (problems %v)", got.Records, ref.Records, got.Problems)
+		}
+		if missing := lostEvents(&got, &ref); len(missing) > 0 {
+			t.Fatalf("intact chunk: velocidex events the fast decoder lost: %v", missing)
+		}
+	})
+}
+
+// fuzzSeed cuts a chunk to the bytes its records use, and to 8 KiB at
+// most: the fuzzer minimizes every input it finds interesting byte by
+// byte, which takes minutes on a whole 64 KiB chunk. Decoders see the
+// chunk end where the bytes end.
+func fuzzSeed(c decode.Chunk) []byte {
+	n := min(int(c.Header.FreeSpaceOffset), len(c.Data), 8<<10)
+	return c.Data[:n]
+}
+
+// lostEvents lists the events of ref (as record id/event id) that have no
+// counterpart in got.
+func lostEvents(got, ref *decode.Result) []string {
+	have := map[[2]uint64]int{}
+	for _, p := range got.Events {
+		have[[2]uint64{p.EventRecordID, uint64(p.EventID)}]++
+	}
+	var lost []string
+	for _, p := range ref.Events {
+		k := [2]uint64{p.EventRecordID, uint64(p.EventID)}
+		if have[k] == 0 {
+			lost = append(lost, fmt.Sprintf("record %d event %d", k[0], k[1]))
+			continue
+		}
+		have[k]--
+	}
+	return lost
+}
