@@ -10,11 +10,12 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 )
 
-// readChunk reads and decodes chunk index of src into r, using buf (of
-// evtxfile.ChunkSize bytes) as the chunk's storage. It reports whether the
-// chunk was empty (never written). With carving (cv not nil) it also
-// hands the space its record chain does not reach to the carver.
-func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *decode.Result, cv *carving) (empty bool) {
+// readChunk reads and decodes chunk index of src into r, using the
+// worker's buffer (of evtxfile.ChunkSize bytes) as the chunk's storage. It
+// reports whether the chunk was empty (never written). With carving it
+// also hands the space its record chain does not reach to the carver.
+func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty bool) {
+	buf, cv := w.buf, w.cv
 	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
 	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off}
 	cv.begin()
@@ -57,8 +58,7 @@ func readChunk(src walk.Source, index int, buf []byte, dec decode.Decoder, r *de
 	// Decoders see a whole chunk; the missing tail of a short one is zero.
 	clear(buf[n:evtxfile.ChunkSize])
 	c.Data, c.Header, c.Records = buf[:evtxfile.ChunkSize], hdr, recs
-	decodeGuarded(dec, c, r)
-	if cv != nil {
+	if finished := w.decode(c, r); finished && cv != nil {
 		cv.allocated(recs)
 		cv.slot(c, buf[:evtxfile.ChunkSize], chainEnd(recs))
 	}

@@ -39,6 +39,11 @@ type Options struct {
 	// that held any, with Records counting them and their events flagged
 	// Recovered. They count in FileStats.Recovered, not in Records.
 	Carve bool
+	// ChunkTimeout is the time a decoder may spend on one chunk before
+	// the chunk is reported as a problem and abandoned (its decoder keeps
+	// running aside until it returns; the worker goes on with a fresh
+	// buffer and decoder). 0 means DefaultChunkTimeout; negative, no limit.
+	ChunkTimeout time.Duration
 }
 
 // item is one unit of ordered output: a file's header (chunk -1) or one
@@ -79,13 +84,11 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, evtxfile.ChunkSize)
-			dec := opts.NewDecoder()
-			cv := newCarving(opts.Carve)
+			w := newWorker(&opts)
 			for it := range jobs {
-				it.empty = readChunk(it.file.src, it.chunk, buf, dec, &it.res, cv)
-				if cv != nil {
-					it.keys, it.carved = cv.keys, cv.found
+				it.empty = readChunk(it.file.src, it.chunk, w, &it.res)
+				if w.cv != nil {
+					it.keys, it.carved = w.cv.keys, w.cv.found
 				}
 				results <- it
 			}

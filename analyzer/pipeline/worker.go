@@ -1,0 +1,96 @@
+package pipeline
+
+import (
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+)
+
+// DefaultChunkTimeout is the time a decoder may spend on one chunk before
+// the chunk is reported and abandoned (Options.ChunkTimeout).
+const DefaultChunkTimeout = 30 * time.Second
+
+// worker is one chunk worker's state: its chunk buffer, its decoder, and
+// the result its decoder writes into before it is merged into the item.
+type worker struct {
+	buf        []byte
+	dec        decode.Decoder
+	newDecoder func() decode.Decoder
+	scratch    decode.Result
+	timeout    time.Duration // <= 0: no watchdog
+	cv         *carving
+}
+
+func newWorker(opts *Options) *worker {
+	timeout := opts.ChunkTimeout
+	if timeout == 0 {
+		timeout = DefaultChunkTimeout
+	}
+	return &worker{
+		buf:        make([]byte, evtxfile.ChunkSize),
+		dec:        opts.NewDecoder(),
+		newDecoder: opts.NewDecoder,
+		timeout:    timeout,
+		cv:         newCarving(opts.Carve),
+	}
+}
+
+// decode runs the decoder on c under the watchdog and merges what it
+// found into r. A decoder still running after the timeout is abandoned
+// with everything it uses (the chunk buffer, its result, the decoder
+// itself, which the worker replaces), the chunk is reported and decode
+// returns false; the records the decoder had counted are lost with it.
+func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
+	w.scratch.Reset()
+	if w.timeout <= 0 {
+		decodeGuarded(w.dec, c, &w.scratch)
+		merge(r, &w.scratch)
+		return true
+	}
+	done := make(chan struct{})
+	dec, scratch := w.dec, &w.scratch
+	go func() {
+		defer close(done)
+		decodeGuarded(dec, c, scratch)
+	}()
+	timer := time.NewTimer(w.timeout)
+	select {
+	case <-done:
+		timer.Stop()
+		merge(r, &w.scratch)
+		return true
+	case <-timer.C:
+		r.Problems = append(r.Problems, c.Problemf(-1, "%s decoder did not finish the chunk within %v; chunk abandoned", dec.Name(), w.timeout))
+		w.buf = make([]byte, evtxfile.ChunkSize)
+		w.dec = w.newDecoder()
+		w.scratch = decode.Result{}
+		return false
+	}
+}
+
+// merge adds src's findings to dst.
+func merge(dst, src *decode.Result) {
+	dst.Records += src.Records
+	dst.Events = append(dst.Events, src.Events...)
+	if !src.First.IsZero() && (dst.First.IsZero() || src.First.Before(dst.First)) {
+		dst.First = src.First
+	}
+	if src.Last.After(dst.Last) {
+		dst.Last = src.Last
+	}
+	for _, h := range src.Hosts {
+		known := false
+		for _, k := range dst.Hosts {
+			if k == h {
+				known = true
+				break
+			}
+		}
+		if !known {
+			dst.Hosts = append(dst.Hosts, h)
+		}
+	}
+	dst.Problems = append(dst.Problems, src.Problems...)
+	dst.Fallbacks += src.Fallbacks
+}
