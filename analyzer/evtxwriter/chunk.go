@@ -17,6 +17,10 @@ const (
 	// chunkFlags is the value Windows leaves at offset 120 of every chunk
 	// header it writes; its meaning is undocumented.
 	chunkFlags = 1
+	// recordsEnd is where records must end: libevtx (evtxexport) drops a
+	// record that ends exactly at the chunk's end, so the last 8 bytes
+	// stay free.
+	recordsEnd = evtxfile.ChunkSize - 8
 )
 
 // chunk builds one 64 KiB chunk in memory. Writes that would run past the
@@ -72,7 +76,7 @@ func (c *chunk) reset() {
 
 // grow reserves n bytes at the write position.
 func (c *chunk) grow(n int) []byte {
-	if c.overflow || c.pos+n > len(c.buf) {
+	if c.overflow || c.pos+n > recordsEnd {
 		c.overflow = true
 		if cap(c.scratch) < n {
 			c.scratch = make([]byte, n)

@@ -94,7 +94,7 @@ func checkValue(d *Data) error {
 		// Windows never writes one, and libevtx cannot substitute it.
 		return &ValueError{d.Name, "a Data value cannot be null (write an empty string)"}
 	case TypeString, TypeUInt8, TypeUInt16, TypeUInt32, TypeUInt64,
-		TypeHexInt32, TypeHexInt64, TypeFileTime:
+		TypeHexInt32, TypeHexInt64, TypeFileTime, TypeBool:
 	case TypeGUID:
 		if len(v.raw) != 16 {
 			return &ValueError{d.Name, "GUID value is not 16 bytes"}

@@ -103,6 +103,8 @@ func expected(v Value) string {
 		return SID(v.raw).String()
 	case TypeFileTime:
 		return FromFileTime(v.num).Format(crossparse.TimeLayout)
+	case TypeBool:
+		return strconv.FormatBool(v.num != 0)
 	}
 	return ""
 }

@@ -23,6 +23,7 @@ const (
 	TypeUInt16   ValueType = 0x06
 	TypeUInt32   ValueType = 0x08
 	TypeUInt64   ValueType = 0x0a
+	TypeBool     ValueType = 0x0d
 	TypeGUID     ValueType = 0x0f
 	TypeSizeT    ValueType = 0x10
 	TypeFileTime ValueType = 0x11
@@ -34,7 +35,7 @@ const (
 
 var typeNames = map[ValueType]string{
 	TypeNull: "Null", TypeString: "String", TypeUInt8: "UInt8", TypeUInt16: "UInt16",
-	TypeUInt32: "UInt32", TypeUInt64: "UInt64", TypeGUID: "GUID", TypeSizeT: "SizeT",
+	TypeUInt32: "UInt32", TypeUInt64: "UInt64", TypeBool: "Bool", TypeGUID: "GUID", TypeSizeT: "SizeT",
 	TypeFileTime: "FileTime", TypeSID: "SID", TypeHexInt32: "HexInt32", TypeHexInt64: "HexInt64",
 	TypeBinXML: "BinXml",
 }
@@ -80,6 +81,14 @@ func UInt32(n uint32) Value { return Value{typ: TypeUInt32, num: uint64(n)} }
 // UInt64 returns an unsigned 64-bit value.
 func UInt64(n uint64) Value { return Value{typ: TypeUInt64, num: n} }
 
+// Bool returns a boolean value, stored in 32 bits as Windows stores it.
+func Bool(b bool) Value {
+	if b {
+		return Value{typ: TypeBool, num: 1}
+	}
+	return Value{typ: TypeBool}
+}
+
 // HexInt32 returns a 32-bit value that parsers render in hexadecimal.
 func HexInt32(n uint32) Value { return Value{typ: TypeHexInt32, num: uint64(n)} }
 
@@ -108,7 +117,7 @@ func (v Value) size() int {
 		return 1
 	case TypeUInt16:
 		return 2
-	case TypeUInt32, TypeHexInt32:
+	case TypeUInt32, TypeHexInt32, TypeBool:
 		return 4
 	case TypeUInt64, TypeHexInt64, TypeFileTime:
 		return 8
@@ -126,7 +135,7 @@ func (v Value) put(b []byte) {
 		b[0] = uint8(v.num)
 	case TypeUInt16:
 		le.PutUint16(b, uint16(v.num))
-	case TypeUInt32, TypeHexInt32:
+	case TypeUInt32, TypeHexInt32, TypeBool:
 		le.PutUint32(b, uint32(v.num))
 	case TypeUInt64, TypeHexInt64, TypeFileTime:
 		le.PutUint64(b, v.num)

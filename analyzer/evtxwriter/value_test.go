@@ -230,6 +230,8 @@ func TestValueEncoding(t *testing.T) {
 		{"sid", SIDValue(sid), TypeSID, []byte(sid)},
 		{"guid", GUIDValue(g), TypeGUID, []byte{0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}},
 		{"null", Null(), TypeNull, []byte{}},
+		{"true", Bool(true), TypeBool, []byte{1, 0, 0, 0}},
+		{"false", Bool(false), TypeBool, []byte{0, 0, 0, 0}},
 	}
 	for _, tc := range tests {
 		if tc.v.Type() != tc.typ {

@@ -49,6 +49,8 @@ func variedEvents() []*Event {
 			{Name: "RuleName", Value: String("")},
 			{Name: "ProcessGuid", Value: GUIDValue(mustGUID("{08DA6306-2A54-6211-0B01-000000001000}"))},
 			{Name: "ProcessId", Value: UInt32(1232)},
+			{Name: "Initiated", Value: Bool(true)},
+			{Name: "SourceIsIpv6", Value: Bool(false)},
 			{Name: "CommandLine", Value: String(`"C:\Program Files\Äpp\ü.exe" -x "a & b" <c> 'd' ☃`)},
 		},
 	}

@@ -61,12 +61,18 @@ func Parsers() []Parser {
 
 // Normalize reduces a rendered value to the form all parsers share:
 // "0x..." hexadecimal becomes decimal, a GUID loses its braces and is upper
-// case, and a time becomes TimeLayout.
+// case, a time becomes TimeLayout and a boolean is lower case.
 func Normalize(s string) string {
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
 		if n, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
 			return strconv.FormatUint(n, 10)
 		}
+	}
+	switch s {
+	case "True", "TRUE":
+		return "true"
+	case "False", "FALSE":
+		return "false"
 	}
 	if g, ok := normalizeGUID(s); ok {
 		return g

@@ -1,0 +1,141 @@
+package synth
+
+import (
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxwriter"
+)
+
+// noise makes background records: benign activity of the world's hosts.
+type noise struct {
+	rng      *rand.Rand
+	world    *World
+	hosts    []*Host
+	security int // weights of the two logs, from the input's channels
+	sysmon   int
+	recent   []*Proc // processes started by the noise, for terminations
+	conv     converter
+	source   string
+}
+
+// newNoise builds the generator from the hosts and users the lines name
+// (or opts.World), writing to the logs the lines write to.
+func newNoise(opts Options, lines []Line, events []*evtxwriter.Event) *noise {
+	w := opts.World
+	if w == nil {
+		w = NewWorld()
+	}
+	n := &noise{rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), world: w, source: opts.Source}
+	for i := range lines {
+		ev := events[i]
+		h := w.Host(ev.Computer)
+		if isSysmonChannel(ev.Channel) {
+			n.sysmon++
+		} else {
+			n.security++
+		}
+		harvest(h, &lines[i].P)
+	}
+	if len(w.Hosts()) == 0 {
+		h := w.Host(DefaultComputer)
+		h.AddUser(netbiosName(DefaultComputer)+`\user`, "", 0, false)
+	}
+	if n.security == 0 && n.sysmon == 0 {
+		n.security = 1
+	}
+	n.hosts = w.Hosts()
+	return n
+}
+
+// harvest adds the interactive user of a process line to its host, and
+// the explorer.exe it names as that user's shell.
+func harvest(h *Host, p *event.Process) {
+	if p.User == "" || isServiceAccount(p.User) || strings.HasPrefix(strings.ToUpper(p.User), "NT AUTHORITY") {
+		return
+	}
+	logon, _ := event.ParseNumber(p.LogonId)
+	a := h.AddUser(p.User, p.UserSid, logon, strings.EqualFold(p.IntegrityLevel, "High"))
+	if strings.EqualFold(baseName(p.ParentImage), "explorer.exe") && p.Has.Contains(event.FieldParentProcessId) {
+		if _, ok := h.shells[a]; !ok {
+			h.SetShell(a, &Proc{Host: h, Image: p.ParentImage, CommandLine: `C:\Windows\Explorer.EXE`,
+				PID: p.ParentProcessId, Account: a, Integrity: "Medium", Parent: h.Proc("winlogon.exe"),
+				CurrentDirectory: `C:\Windows\system32\`})
+		}
+	}
+}
+
+// lines returns n background lines with times in [from, to], in time
+// order.
+func (n *noise) lines(count int, from, to time.Time) []Line {
+	if count <= 0 {
+		return nil
+	}
+	out := make([]Line, 0, count+4)
+	width := to.Sub(from)
+	if width <= 0 {
+		width = time.Hour
+	}
+	for len(out) < count {
+		t := from.Add(time.Duration(n.rng.Int64N(int64(width))))
+		h := n.hosts[n.rng.IntN(len(n.hosts))]
+		if n.rng.IntN(n.security+n.sysmon) < n.security {
+			out = append(out, n.securityActivity(h, t)...)
+		} else {
+			out = append(out, n.sysmonActivity(h, t)...)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].P.Timestamp.Before(out[j].P.Timestamp) })
+	return out[:count]
+}
+
+// convert turns noise lines into records.
+func (n *noise) convert(lines []Line) ([]*evtxwriter.Event, error) {
+	out := make([]*evtxwriter.Event, 0, len(lines))
+	for i := range lines {
+		ev, err := n.conv.convert(&lines[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// jitter returns a small positive delay: records of one activity follow
+// each other by milliseconds.
+func (n *noise) jitter(max time.Duration) time.Duration {
+	return time.Duration(n.rng.Int64N(int64(max))) + 100*time.Microsecond
+}
+
+// user picks an interactive user of the host, or nil.
+func (n *noise) user(h *Host) *Account {
+	if len(h.Users) == 0 {
+		return nil
+	}
+	return h.Users[n.rng.IntN(len(h.Users))]
+}
+
+func (n *noise) pick(list []string) string { return list[n.rng.IntN(len(list))] }
+
+// remember keeps the last processes the noise started.
+func (n *noise) remember(p *Proc) {
+	n.recent = append(n.recent, p)
+	if len(n.recent) > 64 {
+		n.recent = n.recent[1:]
+	}
+}
+
+// generic returns a line of a generic event with string EventData.
+func generic(computer, provider string, eventID uint32, version uint8, t time.Time, kv ...string) Line {
+	var l Line
+	l.P.Computer, l.P.Provider, l.P.EventID, l.P.Version, l.P.Timestamp = computer, provider, eventID, version, t
+	l.given = givenTimestamp | givenEventID | givenVersion | givenEventData
+	for i := 0; i+1 < len(kv); i += 2 {
+		l.Data = append(l.Data, DataValue{Name: kv[i], Value: kv[i+1]})
+	}
+	return l
+}
