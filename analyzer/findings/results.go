@@ -43,6 +43,7 @@ type Stats struct {
 	Observed   int         // process events kept for context only (filtered out)
 	Findings   int         // findings reported, duplicates merged
 	Duplicates int         // findings merged into one already reported from another file
+	Suppressed int         // findings an allowlist suppressed
 	Levels     LevelCounts // findings per level
 }
 
@@ -152,4 +153,32 @@ func (t *tally) results(r *Results) {
 	for _, h := range hours {
 		r.Hours = append(r.Hours, HourCount{Hour: time.Unix(h, 0).UTC(), Levels: *t.hours[h]})
 	}
+}
+
+// List is a source of findings already in memory, in their order.
+type List []Finding
+
+// Each calls fn with every finding in order, stopping at the first error.
+func (l List) Each(fn func(*Finding) error) error {
+	for i := range l {
+		if err := fn(&l[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Summarize computes the statistics, groups and hours of findings already
+// in memory, as a scan does.
+func Summarize(fs []Finding) (Stats, []Group, []HourCount) {
+	t := newTally()
+	var st Stats
+	for i := range fs {
+		t.add(&fs[i])
+		st.Findings++
+		st.Levels.add(fs[i].Level)
+	}
+	var r Results
+	t.results(&r)
+	return st, r.Groups, r.Hours
 }

