@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -26,6 +28,12 @@ type scanOptions struct {
 
 	Sort      string
 	FailLevel string
+
+	Context       int
+	ContextWindow time.Duration
+	ContextCSV    string
+	NoProgress    bool
+	Quiet         bool
 
 	format    report.Format
 	filter    filter.Filter
@@ -85,61 +93,115 @@ func newCmdScan(ios *ioStreams) *cobra.Command {
 	opts := &scanOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] PATH...",
-		Short: "Run the detection rules over every process-creation event and report findings",
+		Short: "Run the detection rules over every process-creation event and report findings with their context",
 		Long: `Run every process-creation event (Security 4688 and Sysmon EventID 1) of
 the given files and folders through the built-in rules and any Sigma
 process_creation rules added with -r, and report the findings, sorted by
 time (or --sort). A 4688 event's ParentCommandLine is filled from its
-parent's own 4688 event when the parent was seen on the same host.
+parent's own event when the parent was seen on the same host.
+
+Every finding comes with its context, from all the inputs whatever the
+order they are read in (a host's Security and Sysmon logs may be separate
+files):
+  before/after  the process events of the same user on the same host (the
+                same logon session when the logon id is known) just before
+                and after it: --context events each side, within
+                --context-window
+  ancestry      its chain of parents up to the first one no event describes,
+                matched on the host by Sysmon GUID, else by process id and
+                time (the latest process with the id that started before it)
+  children      the processes it started
+The same record read from several files (copies, backups, shadow copies) is
+reported once, listing every file.
+
+Formats (-f, or from the -o extension): table (grouped by host and user,
+context rows indented, fitted to the terminal; --full shows long values
+whole), csv (one row per finding; --context-csv writes the context rows),
+json, jsonl (each finding with its event, rule, context, and the message,
+datetime and timestamp_desc Timesketch needs), html (one self-contained
+file: summary per host and user, histogram of levels over time, findings
+whose rows expand to show their context).
+
+On a terminal a progress bar runs on stderr (--no-progress or -q turn it
+off), and a summary follows the report on stderr (-q leaves it out).
 
 Exit codes: 0 no findings at or above --fail-level, 1 findings at or above
 it, 2 usage or rule error, 3 some input could not be read (the rest was
-scanned; 1 takes precedence when there are findings).`,
+scanned; 1 takes precedence when there are findings), 130 interrupted.`,
 		Example: `  evtxhunt scan samples/
-  evtxhunt scan -r my-rules/ --min-level medium -f csv -o findings.csv /cases/42/logs`,
+  evtxhunt scan -r my-rules/ --min-level medium -f csv -o findings.csv --context-csv context.csv /cases/42/logs
+  evtxhunt scan -o report.html --context 10 --context-window 1h /cases/42/logs`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
-			var err error
-			if err = opts.Read.check(); err != nil {
+			if err := opts.check(); err != nil {
 				return err
-			}
-			if opts.format, err = opts.Out.format(report.Table, report.CSV, report.JSON, report.JSONL); err != nil {
-				return err
-			}
-			if opts.filter, err = opts.Filters.build(); err != nil {
-				return err
-			}
-			if err = findings.Sort(nil, opts.Sort); err != nil {
-				return usageErrorf("--sort: %v", err)
-			}
-			if opts.failLevel, err = sigma.ParseLevel(opts.FailLevel); err != nil {
-				return usageErrorf("--fail-level: %v", err)
 			}
 			return runScan(cmd.Context(), opts)
 		},
 	}
 	opts.Read.register(cmd)
-	opts.Out.register(cmd, "table, csv, json, jsonl")
+	opts.Out.register(cmd, "table, csv, json, jsonl, html")
 	opts.Filters.register(cmd)
 	opts.Rules.register(cmd)
-	cmd.Flags().StringVar(&opts.Sort, "sort", "time", "order findings by `KEY`: "+strings.Join(findings.SortKeys, ", ")+" (then by time)")
-	cmd.Flags().StringVar(&opts.FailLevel, "fail-level", "informational", "exit with code 1 when a finding has this `LEVEL` or above")
+	f := cmd.Flags()
+	f.StringVar(&opts.Sort, "sort", "time", "order findings by `KEY`: "+strings.Join(findings.SortKeys, ", ")+" (then by time; the table groups by host and user first)")
+	f.StringVar(&opts.FailLevel, "fail-level", "informational", "exit with code 1 when a finding has this `LEVEL` or above (default: any finding)")
+	f.IntVar(&opts.Context, "context", findings.DefaultContext, "show `N` process events of the same user session before and after each finding (0: none)")
+	f.DurationVar(&opts.ContextWindow, "context-window", findings.DefaultWindow, "how far from the finding context events may be, as a `DURATION` (e.g. 90s, 15m, 2h)")
+	f.StringVar(&opts.ContextCSV, "context-csv", "", "also write the context rows (before, after, ancestors, children) as CSV to `FILE`, keyed by finding id")
+	f.BoolVar(&opts.NoProgress, "no-progress", false, "do not show the progress bar")
+	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bar and no summary on stderr (problems are still printed)")
 	return cmd
 }
 
+// check validates the flags.
+func (o *scanOptions) check() error {
+	var err error
+	if err = o.Read.check(); err != nil {
+		return err
+	}
+	if o.format, err = o.Out.format(report.Table, report.CSV, report.JSON, report.JSONL, report.HTML); err != nil {
+		return err
+	}
+	if o.filter, err = o.Filters.build(); err != nil {
+		return err
+	}
+	if err = findings.Sort(nil, o.Sort); err != nil {
+		return usageErrorf("--sort: %v", err)
+	}
+	if o.failLevel, err = sigma.ParseLevel(o.FailLevel); err != nil {
+		return usageErrorf("--fail-level: %v", err)
+	}
+	if o.Context < 0 {
+		return usageErrorf("--context must be 0 or more, not %d", o.Context)
+	}
+	if o.ContextWindow <= 0 {
+		return usageErrorf("--context-window must be positive, not %s", o.ContextWindow)
+	}
+	return nil
+}
+
 func runScan(ctx context.Context, opts *scanOptions) error {
+	start := time.Now()
 	set, err := opts.Rules.load(opts.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	sopts := findings.DefaultOptions()
-	sopts.Order.Key = opts.Sort
-	scanner, err := findings.NewScanner(set, sopts)
+	scanner, err := findings.NewScanner(set, findings.Options{
+		Context: opts.Context, Window: opts.ContextWindow,
+		Order: findings.Order{Key: opts.Sort, Group: opts.format == report.Table},
+	})
 	if err != nil {
 		return usageErrorf("--sort: %v", err)
 	}
-	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
+	stderr := opts.IO.ErrOut
+	var prog *progress
+	if !opts.Quiet && !opts.NoProgress && isTerminal(stderr) {
+		prog = newProgress(stderr, opts.Paths, func() int { return scanner.Findings })
+		stderr = prog
+	}
+	res, err := readInputs(ctx, opts.Paths, &opts.Read, stderr, pipeline.Options{
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
 				if opts.filter.Match(&r.Events[i]) {
@@ -149,31 +211,57 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 				}
 			}
 		},
+		OnFile:     prog.file,
+		OnProgress: prog.update,
 	})
+	prog.finish()
 	if err != nil {
 		return err
 	}
+	readTime := time.Since(start)
 	results, err := scanner.Finish()
 	defer results.Close()
 	if err != nil {
 		return err
 	}
-	fs, err := results.All()
-	if err != nil {
+	if err := opts.writeReports(results); err != nil {
 		return err
 	}
-	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
-		return report.WriteFindings(o, opts.format, fs, opts.Out.options())
-	}); err != nil {
-		return err
+	if !opts.Quiet {
+		writeSummary(opts.IO.ErrOut, res.summary, results.Stats, res.unusable, readTime, time.Since(start))
 	}
-	for i := range fs {
-		if fs[i].Level >= opts.failLevel {
-			return errFindings
-		}
+	if failReached(results.Stats, opts.failLevel) {
+		return errFindings
 	}
 	if res.problems() {
 		return errInputProblems
 	}
 	return nil
+}
+
+// writeReports writes the report, and the context CSV when asked for.
+func (o *scanOptions) writeReports(results *findings.Results) error {
+	ropts := o.Out.options()
+	if o.Out.Output == "" || o.Out.Output == "-" {
+		if isTerminal(o.IO.Out) {
+			ropts.Width = terminalWidth(o.IO.Out)
+			_, noColor := os.LookupEnv("NO_COLOR")
+			ropts.Color = !noColor
+		}
+	}
+	w, err := report.NewFindingsWriter(o.format, ropts)
+	if err != nil {
+		return err
+	}
+	if err := writeReport(o.Out.Output, o.IO, func(out *report.Output) error {
+		return w.WriteFindings(out, report.ReportOf(results))
+	}); err != nil {
+		return err
+	}
+	if o.ContextCSV == "" {
+		return nil
+	}
+	return writeReport(o.ContextCSV, o.IO, func(out *report.Output) error {
+		return report.WriteContextCSV(out, results, o.Out.RawCSV)
+	})
 }

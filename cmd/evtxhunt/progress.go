@@ -1,0 +1,183 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/findings"
+	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+)
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth returns w's width when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width <= 0 {
+		return 0
+	}
+	return width
+}
+
+// progress is the scan's progress bar on stderr: bytes done of the total,
+// files, findings so far, rate and time left. A nil *progress shows
+// nothing.
+type progress struct {
+	bar        *progressbar.ProgressBar
+	stderr     io.Writer
+	totalFiles int
+	files      int
+	findings   func() int
+	described  time.Time
+}
+
+// newProgress starts a bar for the inputs of paths, counting the findings
+// findings reports.
+func newProgress(stderr io.Writer, paths []string, findings func() int) *progress {
+	w := walk.Paths(paths)
+	var total int64
+	for _, in := range w.Inputs {
+		total += in.Size
+	}
+	p := &progress{stderr: stderr, totalFiles: len(w.Inputs), findings: findings}
+	p.bar = progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionSetWidth(24),
+		progressbar.OptionThrottle(150*time.Millisecond),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetElapsedTime(true),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetDescription(p.description()),
+	)
+	return p
+}
+
+func (p *progress) description() string {
+	return fmt.Sprintf("files %d/%d, %d findings", p.files, p.totalFiles, p.findings())
+}
+
+// file counts a finished input.
+func (p *progress) file(*pipeline.FileStats) {
+	if p == nil {
+		return
+	}
+	p.files++
+	p.describe(false)
+}
+
+// update moves the bar to done bytes.
+func (p *progress) update(done int64) {
+	if p == nil {
+		return
+	}
+	p.describe(false)
+	p.bar.Set64(min(done, p.bar.GetMax64()))
+}
+
+func (p *progress) describe(force bool) {
+	if now := time.Now(); force || now.Sub(p.described) >= 250*time.Millisecond {
+		p.described = now
+		p.bar.Describe(p.description())
+	}
+}
+
+// finish removes the bar.
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	p.bar.Finish()
+	p.bar.Clear()
+	p.bar.Exit()
+}
+
+// Write prints a message above the bar: it clears the bar's line first,
+// and the bar is drawn again at its next update. It is the stderr the
+// reading stage prints notes and problems to.
+func (p *progress) Write(b []byte) (int, error) {
+	p.bar.Clear()
+	return p.stderr.Write(b)
+}
+
+// writeSummary prints the end-of-scan summary: files, records, process
+// events, findings by level, duplicates and suppressed findings, problems,
+// and the time taken with the reading and report stages apart.
+func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusable int, readTime, total time.Duration) {
+	secs := total.Seconds()
+	rate := 0.0
+	if secs > 0 {
+		rate = float64(sum.Bytes) / (1 << 20) / secs
+	}
+	fmt.Fprintf(w, "evtxhunt: scanned %d files (%s), %d records, %d process events\n",
+		len(sum.Files), humanBytes(sum.Bytes), sum.Records, sum.Events)
+	levels := st.Levels.List()
+	parts := make([]string, 0, len(levels))
+	for _, l := range levels {
+		parts = append(parts, l.String())
+	}
+	line := fmt.Sprintf("evtxhunt: %d findings", st.Findings)
+	if len(parts) > 0 {
+		line += " (" + strings.Join(parts, ", ") + ")"
+	}
+	fmt.Fprintf(w, "%s; %d suppressed by the allowlist; %d copies of reported records merged\n", line, st.Suppressed, st.Duplicates)
+	fmt.Fprintf(w, "evtxhunt: %d problems in %d files, %d inputs unreadable\n", len(sum.Problems), filesWithProblems(sum), unusable)
+	fmt.Fprintf(w, "evtxhunt: took %s (reading and detection %s, report %s), %.1f MiB/s\n",
+		roundDuration(total), roundDuration(readTime), roundDuration(total-readTime), rate)
+}
+
+func filesWithProblems(sum *pipeline.Summary) int {
+	n := 0
+	for _, f := range sum.Files {
+		if f.Problems > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(10 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// failReached reports whether a finding of level at least fail was
+// reported.
+func failReached(st findings.Stats, fail sigma.Level) bool {
+	for l := fail; l <= sigma.Critical; l++ {
+		if l >= 0 && st.Levels[l] > 0 {
+			return true
+		}
+	}
+	return false
+}
