@@ -176,3 +176,14 @@ func contains(rules []*sigma.Rule, r *sigma.Rule) bool {
 	}
 	return false
 }
+
+// TestEveryRuleIsIndexed: the RuleSet prefilter must find a literal
+// prerequisite for every built-in rule, so that no built-in rule is
+// evaluated on every event of a scan.
+func TestEveryRuleIsIndexed(t *testing.T) {
+	for _, r := range loadBuiltin(t) {
+		if sigma.NewRuleSet([]*sigma.Rule{r}).Unindexed() != 0 {
+			t.Errorf("%s: the prefilter finds no literal this rule needs; give each selection a contains/endswith/startswith value", r.Source)
+		}
+	}
+}

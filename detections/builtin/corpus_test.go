@@ -28,7 +28,7 @@ const corpusGolden = "testdata/corpus_hits.golden"
 
 // truthEvents reads the process-creation events of the corpus ground truth
 // (raw EventData of every 4688 and Sysmon 1 record) into Process events.
-func truthEvents(t *testing.T) []*event.Process {
+func truthEvents(t testing.TB) []*event.Process {
 	t.Helper()
 	dir := testshared.Dir(t, "corpus", "truth")
 	var out []*event.Process
