@@ -4,24 +4,34 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/detections/builtin"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
-// loadBuiltin compiles every built-in rule, failing the test on any load
-// error or note: a built-in rule must load cleanly.
+var (
+	loadOnce    sync.Once
+	loadedRules []*sigma.Rule
+	loadErrs    []*sigma.LoadError
+)
+
+// loadBuiltin compiles every built-in rule (once per test binary; compiled
+// rules are read-only), failing the test on any load error or note: a
+// built-in rule must load cleanly.
 func loadBuiltin(t testing.TB) []*sigma.Rule {
 	t.Helper()
-	rules, errs := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
-	for _, e := range errs {
+	loadOnce.Do(func() {
+		loadedRules, loadErrs = sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
+	})
+	for _, e := range loadErrs {
 		t.Errorf("built-in rule does not load: %v", e)
 	}
-	if len(rules) == 0 {
+	if len(loadedRules) == 0 {
 		t.Fatal("no built-in rules loaded")
 	}
-	return rules
+	return loadedRules
 }
 
 var (
