@@ -102,6 +102,9 @@ func Write(out io.WriterAt, lines []Line, opts Options) (Stats, error) {
 			return st, err
 		}
 		for _, ev := range more {
+			if w.Size() >= opts.Size {
+				break
+			}
 			if err := writeNoise(ev); err != nil {
 				return st, err
 			}

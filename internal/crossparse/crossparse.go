@@ -61,8 +61,12 @@ func Parsers() []Parser {
 
 // Normalize reduces a rendered value to the form all parsers share:
 // "0x..." hexadecimal becomes decimal, a GUID loses its braces and is upper
-// case, a time becomes TimeLayout and a boolean is lower case.
+// case, a time becomes TimeLayout and a boolean is lower case. Line ends
+// become "\n": the XML the external parsers print cannot keep "\r\n".
 func Normalize(s string) string {
+	if strings.Contains(s, "\r\n") {
+		s = strings.ReplaceAll(s, "\r\n", "\n")
+	}
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
 		if n, err := strconv.ParseUint(s[2:], 16, 64); err == nil {
 			return strconv.FormatUint(n, 10)

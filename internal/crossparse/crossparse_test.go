@@ -22,6 +22,8 @@ func TestNormalize(t *testing.T) {
 		{"2019-02-16 10:02:21.934", "2019-02-16T10:02:21.9340000Z"},
 		{"C:\\Windows\\System32\\cmd.exe", "C:\\Windows\\System32\\cmd.exe"},
 		{"%%1936", "%%1936"},
+		{"a\r\n\tb", "a\n\tb"},
+		{"True", "true"},
 		{"", ""},
 	}
 	for _, tc := range tests {
