@@ -57,6 +57,8 @@ func TestRunTable(t *testing.T) {
 			want: []*Check{ObfuscatedCommandLine}, reasonHas: []string{"3 string concatenations"}},
 		{name: "character code list", image: powershellImage, cmd: "powershell -c -JOIN('" + strings.Repeat("91A78H101@116f", 6) + "'-split'[A-Z@a-z]'|%{[char][int]$_})",
 			want: []*Check{ObfuscatedCommandLine}, reasonHas: []string{"character codes in a row"}},
+		{name: "mixed-case letters inside a Base64 blob are no keyword", image: `C:\Program Files\Contoso\agent.exe`,
+			cmd: `agent.exe --token eyJhbGciOiJIUzI1NiJ9.HiDdEnBypAss4xQ+PoWeRsHeLl9=`},
 		{name: "findstr anchors are not carets in words", image: `C:\Windows\System32\findstr.exe`, cmd: `findstr /r "^error.*^warning" C:\logs\app.log`},
 		{name: "long command line", image: cmdImage, cmd: "cmd /c echo " + strings.Repeat("A", 1200),
 			want: []*Check{LongCommandLine}, reasonHas: []string{"1212 characters", "threshold 1000"}},

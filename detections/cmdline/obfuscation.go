@@ -195,7 +195,7 @@ func mixedCaseKeyword(cmd string) string {
 			}
 			j++
 		}
-		if changes >= minExtraCaseChanges {
+		if changes >= minExtraCaseChanges && j-i <= maxKeywordWord && !inBlob(cmd, i, j) {
 			if found := keywordInWord(cmd[i:j]); found != "" {
 				return found
 			}
@@ -206,6 +206,18 @@ func mixedCaseKeyword(cmd string) string {
 }
 
 func isWordByte(c byte) bool { return isLetter(c) || c == '-' || c == '.' }
+
+// maxKeywordWord is the longest word searched for mixed-case keywords;
+// longer letter runs are data (Base64, hashes), not written words.
+const maxKeywordWord = 64
+
+// inBlob reports whether the word cmd[i:j] touches a digit or a Base64
+// symbol, as letter runs inside Base64 and hex blobs do; their case is
+// random, not written to evade.
+func inBlob(cmd string, i, j int) bool {
+	blob := func(c byte) bool { return isDigit(c) || c == '+' || c == '/' }
+	return (i > 0 && blob(cmd[i-1])) || (j < len(cmd) && blob(cmd[j]))
+}
 
 // keywordInWord returns the first keyword in word spelt with too many
 // case changes.
