@@ -351,3 +351,33 @@ func BenchmarkWrite4688(b *testing.B) {
 type discardAt struct{}
 
 func (discardAt) WriteAt(p []byte, _ int64) (int, error) { return len(p), nil }
+
+// libevtx (evtxexport) silently drops a record that ends exactly at the
+// chunk's end, so a record may end at most at recordsEnd; one that does
+// not fit is rolled back without a trace.
+func TestRecordNeverEndsAtChunkEnd(t *testing.T) {
+	ev := process4688(0, "WS01", "cmd.exe /c dir")
+	w := New(discardAt{})
+	sys, data := w.systemShape(ev.Computer), w.dataShape(ev.Data)
+	var vals [subEventData]Value
+	probe := newChunk()
+	if !probe.addRecord(ev, sys, data, 1, &vals) {
+		t.Fatal("record does not fit an empty chunk")
+	}
+	size := probe.pos - evtxfile.ChunkHeaderSize
+
+	full := newChunk()
+	full.pos = evtxfile.ChunkSize - size
+	if full.addRecord(ev, sys, data, 1, &vals) {
+		t.Fatal("a record ending exactly at the chunk end was accepted")
+	}
+	if full.pos != evtxfile.ChunkSize-size || full.records != 0 || len(full.names) != 0 || len(full.templates) != 0 ||
+		!bytes.Equal(full.buf, make([]byte, evtxfile.ChunkSize)) {
+		t.Error("the rejected record left bytes or table entries behind")
+	}
+	fits := newChunk()
+	fits.pos = recordsEnd - size
+	if !fits.addRecord(ev, sys, data, 1, &vals) || fits.pos != recordsEnd {
+		t.Errorf("a record ending at %d was refused", recordsEnd)
+	}
+}
