@@ -242,8 +242,11 @@ var constructs = []construct{
 		})
 	}, want{problems: 1, problem: "runs past its fragment"}},
 	{"binary XML values nested too deeply", func(b *chunkBuilder) {
-		b.record(func() { b.fragment(); b.nestedChain(maxNesting + 2) })
+		b.record(func() { b.fragment(); b.dataValueChain(maxNesting + 2) })
 	}, want{problems: 1, problem: "nested too deeply"}},
+	{"binary XML under an ignored element is left unread", func(b *chunkBuilder) {
+		b.record(func() { b.fragment(); b.nestedChain("Unknown", maxNesting+2) })
+	}, want{records: 1}},
 	{"record expanding to too many nodes", func(b *chunkBuilder) {
 		b.record(func() { b.fragment(); b.wideInstances(100, 500) })
 		b.record(func() {
@@ -367,11 +370,11 @@ func (b *chunkBuilder) instanceNested(body func(), vals []value, nested func()) 
 }
 
 // nestedChain writes depth template instances, each holding the next in
-// a binary XML value.
-func (b *chunkBuilder) nestedChain(depth int) {
+// a binary XML value inside an element named root.
+func (b *chunkBuilder) nestedChain(root string, depth int) {
 	body := func() {
 		b.fragment()
-		b.open("E", false, true)
+		b.open(root, false, true)
 		b.closeStart()
 		b.subst(0, typeBinXML, false)
 		b.end()
@@ -381,7 +384,7 @@ func (b *chunkBuilder) nestedChain(depth int) {
 		b.instance(body, nil)
 		return
 	}
-	b.instanceNested(body, nil, func() { b.fragment(); b.nestedChain(depth - 1) })
+	b.instanceNested(body, nil, func() { b.fragment(); b.nestedChain(root, depth-1) })
 }
 
 // wideInstances writes a template instance of `fan` binary XML values,
@@ -436,6 +439,37 @@ func (b *chunkBuilder) wideInstances(fan, width int) {
 		putU16(b.buf[desc+4*i:], uint16(b.pos-start))
 		b.buf[desc+4*i+2] = typeBinXML
 	}
+}
+
+// dataValueChain writes an event whose one Data value is binary XML
+// holding a template made of a single binary XML substitution, and so on
+// depth times: every level is part of the value.
+func (b *chunkBuilder) dataValueChain(depth int) {
+	var chain func(d int)
+	chain = func(d int) {
+		body := func() { b.fragment(); b.subst(0, typeBinXML, false); b.eof() }
+		if d == 0 {
+			b.instance(body, nil)
+			return
+		}
+		b.instanceNested(body, nil, func() { b.fragment(); chain(d - 1) })
+	}
+	b.instanceNested(func() {
+		b.fragment()
+		b.open("Event", false, true)
+		b.closeStart()
+		b.open("EventData", false, true)
+		b.closeStart()
+		b.open("Data", true, true)
+		b.attr("Name")
+		b.text("CommandLine")
+		b.closeStart()
+		b.subst(0, typeBinXML, false)
+		b.end()
+		b.end()
+		b.end()
+		b.eof()
+	}, nil, func() { b.fragment(); chain(depth - 1) })
 }
 
 func putU16(b []byte, v uint16) { b[0], b[1] = byte(v), byte(v>>8) }

@@ -117,38 +117,3 @@ func extend(sp *span, i uint32) bool {
 	}
 	return true
 }
-
-// findStatic walks the nodes of t from the top of a record and records
-// which nodes hold each System value. A template whose EventID it finds
-// may be read by the skip path.
-func (s *state) findStatic(t *template) {
-	var stack [maxDepth + 1]context
-	level := 0
-	tgt := targetNone
-	for i := t.first; i < t.end; i++ {
-		nd := &s.nodes[i]
-		switch nd.kind {
-		case nodeOpen:
-			if level >= maxDepth {
-				return
-			}
-			level++
-			stack[level] = childContext(stack[level-1], nd.class)
-			tgt = targetNone
-		case nodeContent:
-			tgt = contentTarget(stack[level])
-		case nodeClose:
-			if level > 0 {
-				level--
-			}
-			tgt = contentTarget(stack[level])
-		case nodeAttr:
-			tgt = attrTarget(stack[level], nd.class)
-		default:
-			if tgt >= 0 && tgt < target(numSlots) {
-				extend(&t.static[tgt], i)
-			}
-		}
-	}
-	t.fast = t.static[slotEventID].n > 0
-}

@@ -37,6 +37,9 @@ func (s *state) decodeRecord(c *decode.Chunk, rec evtxfile.Record, r *decode.Res
 		if t.fast && s.skip(t, base, n, r) {
 			return failure{}
 		}
+		if s.staticView(t, base, n) {
+			return s.finish(c, r)
+		}
 		f = s.walkTemplate(&w, t.first, t.end, base, n, 0)
 		if f.kind != 0 {
 			return f
@@ -52,7 +55,7 @@ func (s *state) decodeRecord(c *decode.Chunk, rec evtxfile.Record, r *decode.Res
 // skip path can use it (not when the value is written in several pieces or
 // is itself binary XML).
 func (s *state) staticPart(t *template, sl slot, base, n int) (p part, present, simple bool) {
-	sp := t.static[sl]
+	sp := t.top.slots[sl]
 	switch {
 	case sp.n == 0:
 		return part{}, false, true

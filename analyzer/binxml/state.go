@@ -51,6 +51,8 @@ type state struct {
 	templates     []template // capacity maxTemplates, never reallocated
 	nodes         []node
 	nodeNames     []string // interned text of name nodes, by node index
+	staticItems   []item   // EventData items of the templates, as node spans
+	guards        []guard  // substitutions that binary XML would expand
 	compiledBytes int
 	steps         int // nodes walked in this chunk
 	rendered      int // bytes of text rendered in this chunk
@@ -100,6 +102,8 @@ func (s *state) beginChunk(data []byte) {
 	s.templates = s.templates[:0]
 	s.nodes = s.nodes[:0]
 	s.nodeNames = s.nodeNames[:0]
+	s.staticItems = s.staticItems[:0]
+	s.guards = s.guards[:0]
 	s.compiledBytes, s.steps, s.rendered = 0, 0, 0
 }
 

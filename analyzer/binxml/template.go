@@ -47,10 +47,11 @@ type span struct{ first, n uint32 }
 // written without one), cached per chunk by its offset.
 type template struct {
 	key        uint32
-	first, end uint32         // its nodes, in state.nodes
-	static     [numSlots]span // the System values' nodes, read from the template alone
-	fast       bool           // static holds EventID: the skip path may use it
-	fail       failure        // why it could not be compiled, when it could not
+	first, end uint32 // its nodes, in state.nodes
+	top        shape  // read from the top of a record
+	inner      shape  // read from the context of a substitution it is nested in
+	fast       bool   // top holds EventID: the skip path may use it
+	fail       failure
 }
 
 // Cache keys: a template definition is keyed by its offset; a fragment of
@@ -148,7 +149,8 @@ func (s *state) compile(t *template, p, end uint32, dep bool) {
 	t.fail = s.compileTokens(p, end, dep)
 	t.end = uint32(len(s.nodes))
 	if t.fail.kind == 0 {
-		s.findStatic(t)
+		s.findShape(t, &t.top, ctxTop)
+		t.fast = t.top.slots[slotEventID].n > 0
 	}
 }
 

@@ -114,8 +114,8 @@ func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) fa
 			switch v.typ {
 			case typeNull:
 			case typeBinXML:
-				if w.inAttr {
-					continue
+				if w.inAttr || w.stack[w.level] == ctxOther {
+					continue // nothing under an ignored element reaches the view
 				}
 				if f := s.walkFragment(w, v.off, v.off+uint32(v.size), nest+1); f.kind != 0 {
 					return f
