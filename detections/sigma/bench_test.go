@@ -2,6 +2,8 @@ package sigma
 
 import (
 	"testing"
+
+	"github.com/evtxhunt/evtxhunt/detections/builtin"
 )
 
 // smallRuleSet picks a spread of 40 public rules, the size of a built-in
@@ -26,16 +28,23 @@ func benchmarkRuleSet(b *testing.B, rules []*Rule) {
 	}
 }
 
-// BenchmarkRuleSetMatch measures one event against the small set and
-// against all 1,416 public rules; the prefilter keeps the second within
-// about twice the first.
+// BenchmarkRuleSetMatch measures the cost of one corpus event against:
+// 40 public rules; all 1,416 public rules; the built-in rules; the
+// built-in rules with the public ones on top (what scan -r does).
 func BenchmarkRuleSetMatch(b *testing.B) {
 	rules, errs := loadPublicRules(b)
 	if len(Errors(errs)) > 0 {
 		b.Fatal(errs[0])
 	}
-	b.Run("small", func(b *testing.B) { benchmarkRuleSet(b, smallRuleSet(rules)) })
+	builtins, errs := LoadFS(builtin.FS(), "builtin:", Options{})
+	if len(Errors(errs)) > 0 {
+		b.Fatal(errs[0])
+	}
+	both, _ := Combine(builtins, rules)
+	b.Run("public40", func(b *testing.B) { benchmarkRuleSet(b, smallRuleSet(rules)) })
 	b.Run("public", func(b *testing.B) { benchmarkRuleSet(b, rules) })
+	b.Run("builtin", func(b *testing.B) { benchmarkRuleSet(b, builtins) })
+	b.Run("builtin+public", func(b *testing.B) { benchmarkRuleSet(b, both) })
 }
 
 // BenchmarkRulesNaive evaluates every public rule on every event without

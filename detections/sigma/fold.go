@@ -99,30 +99,128 @@ func indexAt(s string, from int, lit string, cased bool) (int, int, bool) {
 	if lit == "" {
 		return from, from, true
 	}
-	first := lit[0]
-	if first < utf8.RuneSelf {
-		upper := first
-		if 'a' <= first && first <= 'z' {
-			upper = first - 'a' + 'A'
-		}
-		for i := from; i < len(s); i++ {
-			if c := s[i]; c != first && c != upper {
-				continue
-			}
+	if lit[0] >= utf8.RuneSelf {
+		for i := from; i < len(s); {
 			if end, ok := matchFoldAt(s, i, lit); ok {
 				return i, end, true
 			}
+			_, size := utf8.DecodeRuneInString(s[i:])
+			i += size
 		}
 		return 0, 0, false
 	}
-	for i := from; i < len(s); {
-		if end, ok := matchFoldAt(s, i, lit); ok {
-			return i, end, true
-		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
+	var start int
+	var ok bool
+	if a := anchorByte(lit); a >= 0 {
+		start, ok = scanAnchor(s, from, lit, a, func(s string, i int) bool { _, ok := matchFoldAt(s, i, lit); return ok })
+	} else {
+		start, ok = scanLetter(s, from, lit[0], func(s string, i int) bool { _, ok := matchFoldAt(s, i, lit); return ok })
 	}
-	return 0, 0, false
+	if !ok {
+		return 0, 0, false
+	}
+	end, _ := matchFoldAt(s, start, lit)
+	return start, end, true
+}
+
+// anchorByte returns the offset of the first byte of lit that is not a
+// letter, among its leading ASCII bytes, or -1. Such a byte is found with
+// strings.IndexByte, much faster than comparing every position; the ASCII
+// bytes before it each match one byte of text, so the match starts at a
+// known distance before it.
+func anchorByte(lit string) int {
+	for j := 0; j < len(lit); j++ {
+		c := lit[j]
+		if c >= utf8.RuneSelf {
+			return -1
+		}
+		if !('a' <= c && c <= 'z') {
+			return j
+		}
+	}
+	return -1
+}
+
+// scanAnchor finds the leftmost start at or after from where the anchor
+// byte lit[a] occurs a bytes later and verify accepts.
+func scanAnchor(s string, from int, lit string, a int, verify func(string, int) bool) (int, bool) {
+	c := lit[a]
+	for i := from + a; i < len(s); {
+		k := strings.IndexByte(s[i:], c)
+		if k < 0 {
+			return 0, false
+		}
+		if start := i + k - a; verify(s, start) {
+			return start, true
+		}
+		i += k + 1
+	}
+	return 0, false
+}
+
+// scanLetter finds the leftmost start at or after from where the letter c
+// occurs in either case and verify accepts.
+func scanLetter(s string, from int, c byte, verify func(string, int) bool) (int, bool) {
+	upper := c - 'a' + 'A'
+	nextLo, nextUp := -1, -1 // next offsets of each case at or after i, -1 unknown
+	for i := from; i < len(s); {
+		if nextLo < i {
+			if k := strings.IndexByte(s[i:], c); k >= 0 {
+				nextLo = i + k
+			} else {
+				nextLo = len(s)
+			}
+		}
+		if nextUp < i {
+			if k := strings.IndexByte(s[i:], upper); k >= 0 {
+				nextUp = i + k
+			} else {
+				nextUp = len(s)
+			}
+		}
+		start := min(nextLo, nextUp)
+		if start >= len(s) {
+			return 0, false
+		}
+		if verify(s, start) {
+			return start, true
+		}
+		i = start + 1
+	}
+	return 0, false
+}
+
+// hasNeedle reports whether s contains a prefilter needle: ASCII letters
+// of the needle (lower case) match either case, every other byte matches
+// itself, as the automaton compares.
+func hasNeedle(s, needle string) bool {
+	if needle == "" {
+		return true
+	}
+	verify := func(s string, i int) bool {
+		if i+len(needle) > len(s) {
+			return false
+		}
+		for j := 0; j < len(needle); j++ {
+			if lowerASCII(s[i+j]) != needle[j] {
+				return false
+			}
+		}
+		return true
+	}
+	a := -1
+	for j := 0; j < len(needle); j++ {
+		if c := needle[j]; !('a' <= c && c <= 'z') {
+			a = j
+			break
+		}
+	}
+	if a >= 0 {
+		_, ok := scanAnchor(s, 0, needle, a, verify)
+		return ok
+	}
+	_, ok := scanLetter(s, 0, needle[0], verify)
+	return ok
 }
 
 // isASCII reports whether s is all ASCII.

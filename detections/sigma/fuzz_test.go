@@ -2,6 +2,8 @@ package sigma
 
 import (
 	"os"
+	"regexp"
+	"regexp/syntax"
 	"path/filepath"
 	"testing"
 	"unicode/utf8"
@@ -96,6 +98,33 @@ func FuzzPattern(f *testing.F) {
 		re := globRegexp(parseSigmaString(raw))
 		if got, want := p.match(s), re.MatchString(s); got != want {
 			t.Fatalf("pattern %q on %q: got %v, regexp %s says %v", raw, s, got, re, want)
+		}
+	})
+}
+
+// FuzzTrimForSearch checks that cutting an expression's ends for a
+// match-anywhere question never changes the answer.
+func FuzzTrimForSearch(f *testing.F) {
+	f.Add(`(a|b)*c{3,}(d|)`, "xxcccd")
+	f.Add(`\bfoo\s+`, "a foo  b")
+	f.Add(`^x{2,5}$`, "xxx")
+	f.Add(`(?i)(net|arp)(\s+-a){2,}`, "ARP -a -a")
+	f.Add(`a+?b*?`, "aab")
+	f.Fuzz(func(t *testing.T, src, s string) {
+		parsed, err := syntax.Parse(src, syntax.Perl)
+		if err != nil {
+			return
+		}
+		orig, err := regexp.Compile(src)
+		if err != nil {
+			return
+		}
+		trimmed, err := regexp.Compile(trimForSearch(parsed).String())
+		if err != nil {
+			t.Fatalf("trimmed %q does not compile: %v", trimForSearch(parsed), err)
+		}
+		if a, b := orig.MatchString(s), trimmed.MatchString(s); a != b {
+			t.Fatalf("%q on %q: %v, trimmed %q: %v", src, s, a, trimForSearch(parsed), b)
 		}
 	})
 }

@@ -168,7 +168,8 @@ type regexMatcher struct {
 	bt     *regexp2.Regexp
 	req    requirement // texts every match contains (unbound), for the prefilter
 	minLen int         // no text shorter than this (in bytes) can match
-	run    *runMatcher
+	run    *runMatcher  // the whole expression is a run of one class
+	runs   []*runMatcher // runs of one class every match contains
 }
 
 func (m regexMatcher) match(v value, _ *event.Process) bool {
@@ -182,6 +183,14 @@ func (m regexMatcher) match(v value, _ *event.Process) bool {
 		}
 		if m.run != nil {
 			return m.run.match(s)
+		}
+		if !m.literalsPresent(s) {
+			return false
+		}
+		for _, r := range m.runs {
+			if !r.match(s) {
+				return false
+			}
 		}
 		return m.re.MatchString(s)
 	}
@@ -213,10 +222,16 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 	if err == nil {
 		m := regexMatcher{re: re}
 		if parsed, err := syntax.Parse(goSrc, syntax.Perl); err == nil {
-			parsed = parsed.Simplify()
-			m.req = regexRequirement(parsed)
-			m.minLen = minRunes(parsed)
-			m.run = asRun(parsed)
+			simple := parsed.Simplify()
+			m.req = regexRequirement(simple)
+			m.minLen = minRunes(simple)
+			m.run = asRun(simple)
+			m.runs = requiredRuns(simple)
+			if trimmed := trimForSearch(parsed); trimmed != parsed {
+				if t, err := regexp.Compile(trimmed.String()); err == nil {
+					m.re = t
+				}
+			}
 		}
 		return m, nil
 	}
@@ -256,6 +271,60 @@ func minRunes(re *syntax.Regexp) int {
 		return n
 	}
 	return 0
+}
+
+// literalsPresent checks, before running the expression, that s holds a
+// needle of each clause of its literal requirement: a search for a byte
+// is far cheaper than running the expression.
+func (m regexMatcher) literalsPresent(s string) bool {
+	for _, c := range m.req {
+		found := false
+		for _, n := range c {
+			if hasNeedle(s, n.text) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// minRunLen is the shortest run requiredRuns checks before a regular
+// expression: shorter runs are common and not worth a pass.
+const minRunLen = 8
+
+// requiredRuns returns the runs of one character class a match must
+// contain: the parts of a top-level concatenation built from one class
+// with at least minRunLen characters (\s[a-f0-9]{64}\s needs 64 hex
+// digits in a row).
+func requiredRuns(re *syntax.Regexp) []*runMatcher {
+	if re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	if re.Op != syntax.OpConcat {
+		return nil
+	}
+	var out []*runMatcher
+	for i := 0; i < len(re.Sub); {
+		// Simplify writes x{n} as n copies of x: group equal neighbours.
+		j := i + 1
+		for j < len(re.Sub) && classRanges(re.Sub[i]) != nil && re.Sub[j].Equal(re.Sub[i]) {
+			j++
+		}
+		part := &syntax.Regexp{Op: syntax.OpConcat, Sub: re.Sub[i:j]}
+		if r := asRun(part); r != nil && r.min >= minRunLen {
+			out = append(out, r)
+		} else if j == i+1 {
+			if r := asRun(re.Sub[i]); r != nil && r.min >= minRunLen {
+				out = append(out, r)
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // runMatcher matches an unanchored regular expression of the form C{n,}

@@ -151,13 +151,13 @@ func (s *selection) requirement() requirement {
 }
 
 func (it *item) requirement() requirement {
-	if it.neq || !it.ref.any && (!it.ref.known || it.ref.field.IsNumber()) {
+	// Keywords could be on any field: indexing them would mean scanning
+	// every field of every event, which costs more than evaluating the
+	// few keyword rules.
+	if it.neq || it.ref.any || !it.ref.known || it.ref.field.IsNumber() {
 		return nil
 	}
 	fields := []event.Field{it.ref.field}
-	if it.ref.any {
-		fields = stringFields
-	}
 	var rs []requirement
 	for _, m := range it.ms {
 		rs = append(rs, matcherRequirement(fields, m))
@@ -188,14 +188,27 @@ func matcherRequirement(fields []event.Field, m matcher) requirement {
 // field (or, for keywords, fields) the value is matched against.
 const unbound = event.NumFields
 
+// maxNeedleLen bounds the bytes of a needle: a longer literal is
+// searched by its first maxNeedleLen bytes (any part of a text that must
+// occur must occur too). Short needles keep the automata small enough to
+// stay in the processor's caches.
+const maxNeedleLen = 64
+
 // textClause makes a clause of unbound needles from spellings.
 func textClause(spellings []string) requirement {
 	if len(spellings) == 0 {
 		return nil
 	}
-	c := make(clause, len(spellings))
-	for i, s := range spellings {
-		c[i] = needle{field: unbound, text: s}
+	var c clause
+	seen := map[string]bool{}
+	for _, s := range spellings {
+		if len(s) > maxNeedleLen {
+			s = s[:maxNeedleLen]
+		}
+		if !seen[s] {
+			seen[s] = true
+			c = append(c, needle{field: unbound, text: s})
+		}
 	}
 	return requirement{c}
 }

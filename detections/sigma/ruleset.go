@@ -19,12 +19,12 @@ import (
 // requirement are always evaluated.
 type RuleSet struct {
 	rules     []*Rule
-	words     int           // length of a clause bitset in uint64s
-	always    []uint64      // initial clause bits: the first clause of unindexed rules
-	extra     [][]int32     // by rule: its clauses after the first
-	fields    []event.Field // fields with an automaton
-	automata  []*matcherAC  // by the same index
-	scratch   sync.Pool     // *[]uint64 clause bitsets
+	words     int             // length of a clause bitset in uint64s
+	always    []uint64        // initial clause bits: the first clause of unindexed rules
+	extra     [][]int32       // by rule: its clauses after the first
+	fields    []event.Field   // fields with an automaton
+	automata  []*fieldScanner // by the same index
+	scratch   sync.Pool       // *[]uint64 clause bitsets
 	unindexed int
 }
 
@@ -104,13 +104,13 @@ func (ix *needleIndex) add(n needle, clauseID int32) {
 }
 
 // build compiles one automaton per field, in field order.
-func (ix *needleIndex) build() ([]event.Field, []*matcherAC) {
+func (ix *needleIndex) build() ([]event.Field, []*fieldScanner) {
 	var fields []event.Field
-	var automata []*matcherAC
+	var automata []*fieldScanner
 	for f := event.Field(0); f < event.NumFields; f++ {
 		if fn := ix.byField[f]; fn != nil {
 			fields = append(fields, f)
-			automata = append(automata, buildAC(fn.texts, fn.clauses))
+			automata = append(automata, newFieldScanner(fn.texts, fn.clauses))
 		}
 	}
 	return fields, automata
