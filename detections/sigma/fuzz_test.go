@@ -2,9 +2,9 @@ package sigma
 
 import (
 	"os"
+	"path/filepath"
 	"regexp"
 	"regexp/syntax"
-	"path/filepath"
 	"testing"
 	"unicode/utf8"
 

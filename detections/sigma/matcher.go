@@ -166,9 +166,9 @@ const regexTimeout = 250 * time.Millisecond
 type regexMatcher struct {
 	re     *regexp.Regexp
 	bt     *regexp2.Regexp
-	req    requirement // texts every match contains (unbound), for the prefilter
-	minLen int         // no text shorter than this (in bytes) can match
-	run    *runMatcher  // the whole expression is a run of one class
+	req    requirement   // texts every match contains (unbound), for the prefilter
+	minLen int           // no text shorter than this (in bytes) can match
+	run    *runMatcher   // the whole expression is a run of one class
 	runs   []*runMatcher // runs of one class every match contains
 }
 
