@@ -147,6 +147,9 @@ func openInput(in walk.Input, st *FileStats, r *decode.Result) (walk.Source, int
 		return nil, 0
 	}
 	st.Bytes = src.Size()
+	if d, ok := src.(walk.Damaged); ok && d.Damage() != "" {
+		r.Problems = append(r.Problems, decode.Problem{File: in.Name, Chunk: -1, Offset: -1, Reason: d.Damage()})
+	}
 	head := make([]byte, 128)
 	n, _ := src.ReadAt(head, 0)
 	h, err := evtxfile.ParseFileHeader(head[:n])

@@ -116,33 +116,59 @@ func (w *walker) file(path string, info fs.FileInfo, named bool) {
 		}
 		return
 	}
-	ok, err := hasSignature(path)
+	head, err := readHead(path)
 	switch {
 	case err != nil:
 		w.res.Notes = append(w.res.Notes, Note{Path: path, Reason: describe(err), Err: err})
-	case ok:
+	case evtxfile.HasSignature(head):
 		w.res.Inputs = append(w.res.Inputs, Input{Name: path, Size: info.Size(), Open: func() (Source, error) { return openFile(path) }})
-	case named || strings.EqualFold(filepath.Ext(path), ".evtx"):
-		w.res.Notes = append(w.res.Notes, Note{Path: path, Reason: "not an EVTX file (no ElfFile signature); skipped"})
+	case archiveKind(path, head, named) == "zip":
+		w.zipArchive(path, info, named)
+	case archiveKind(path, head, named) == "gzip":
+		w.gzipArchive(path, info, named)
 	default:
-		w.res.Skipped++
+		w.notEVTX(path, named)
 	}
 }
 
-func hasSignature(path string) (bool, error) {
+// notEVTX notes a file that is not EVTX: named files and files called
+// .evtx get a note, others are counted.
+func (w *walker) notEVTX(path string, named bool) {
+	if named || strings.EqualFold(filepath.Ext(path), ".evtx") {
+		w.res.Notes = append(w.res.Notes, Note{Path: path, Reason: "not an EVTX file (no ElfFile signature); skipped"})
+		return
+	}
+	w.res.Skipped++
+}
+
+// problem notes a path that could not be read.
+func (w *walker) problem(path, reason string, err error) {
+	w.res.Notes = append(w.res.Notes, Note{Path: path, Reason: reason, Err: err})
+}
+
+// refuse notes an archive or entry that is not read because it is
+// dangerous (a bomb) or beyond the limits.
+func (w *walker) refuse(path, reason string) {
+	w.problem(path, "refused: "+reason, ErrRefused)
+}
+
+// ErrRefused marks notes about archives or entries refused as bombs or
+// for exceeding a limit.
+var ErrRefused = errors.New("refused")
+
+// readHead returns the first bytes of a file (fewer for a short file).
+func readHead(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer f.Close()
-	var sig [len(evtxfile.FileSignature)]byte
-	if _, err := io.ReadFull(f, sig[:]); err != nil {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return false, nil
-		}
-		return false, err
+	head := make([]byte, len(evtxfile.FileSignature))
+	n, err := io.ReadFull(f, head)
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		err = nil
 	}
-	return evtxfile.HasSignature(sig[:]), nil
+	return head[:n], err
 }
 
 // describe shortens an error about a path to its cause: the path is

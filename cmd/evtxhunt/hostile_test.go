@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/internal/testshared"
+	"github.com/evtxhunt/evtxhunt/internal/truth"
 )
 
 // slackFile is a corpus file whose chunk slack holds deleted 4688 records.
@@ -80,5 +83,76 @@ func TestInterrupted(t *testing.T) {
 	help, _, _ := runCLI(t, "--help")
 	if !strings.Contains(help, "130") {
 		t.Errorf("root --help does not document exit code 130")
+	}
+}
+
+// TestArchivesReadInPlace: logs inside a zip (stored and deflated) and a
+// .gz file are read in place, named archive!/path, with the same counts
+// as the files themselves.
+func TestArchivesReadInPlace(t *testing.T) {
+	dir := testshared.Dir(t, "corpus", "evtx")
+	want, err := truth.LoadCounts(testshared.Dir(t, "corpus", "truth", "counts.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rels := []string{
+		"EVTX-to-MITRE-Attack/TA0005-Defense Evasion/T1027-Obfuscated Files or Information/ID4688-Obfuscated payload transfer via service name - Tchopper.evtx",
+		"EVTX-ATTACK-SAMPLES/Privilege Escalation/UACME_59_Sysmon.evtx",
+		slackFile,
+	}
+	tmp := t.TempDir()
+	archive := filepath.Join(tmp, "triage.zip")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i, rel := range rels {
+		data, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		method := zip.Deflate
+		if i == 1 {
+			method = zip.Store
+		}
+		w, _ := zw.CreateHeader(&zip.FileHeader{Name: "Logs/" + rel, Method: method})
+		w.Write(data)
+		if i == 0 {
+			var gz bytes.Buffer
+			gw := gzip.NewWriter(&gz)
+			gw.Write(data)
+			gw.Close()
+			os.WriteFile(filepath.Join(tmp, "single.evtx.gz"), gz.Bytes(), 0o644)
+		}
+	}
+	zw.Close()
+	os.WriteFile(archive, buf.Bytes(), 0o644)
+
+	out, errOut, code := runCLI(t, "stats", "-f", "json", tmp)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rows []struct {
+		Path                           string
+		Bytes                          int64
+		Records, Security4688, Sysmon1 int
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(rels)+1 {
+		t.Fatalf("%d files read, want %d: %s", len(rows), len(rels)+1, out)
+	}
+	for _, r := range rows {
+		rel := strings.TrimPrefix(r.Path, archive+"!/Logs/")
+		if strings.HasSuffix(r.Path, ".gz!/single.evtx") {
+			rel = rels[0]
+		}
+		w, ok := want[rel]
+		if !ok {
+			t.Errorf("unexpected input name %q", r.Path)
+			continue
+		}
+		if got := (truth.Counts{Bytes: int(r.Bytes), Records: r.Records, N4688: r.Security4688, NSysmon1: r.Sysmon1}); got != w {
+			t.Errorf("%s: %v, want %v", r.Path, got, w)
+		}
 	}
 }
