@@ -134,3 +134,74 @@ func trimUTF16NUL(u []byte) []byte {
 	}
 	return u
 }
+
+// nameRef reads a name offset at p and returns where the name's
+// characters are (chunk offset, byte length) and the position after the
+// reference, stepping over the name structure when it is written inline
+// right there.
+func (s *state) nameRef(p, end uint32) (span, uint32, bool) {
+	if p+4 > end {
+		return span{}, 0, false
+	}
+	off := binary.LittleEndian.Uint32(s.chunk[p:])
+	name, nameEnd, ok := readName(s.chunk, off)
+	if !ok {
+		return span{}, 0, false
+	}
+	if s.traceName != nil {
+		s.traceName(off, nameEnd)
+	}
+	next := p + 4
+	if off == next {
+		if nameEnd > end {
+			return span{}, 0, false
+		}
+		next = nameEnd
+	}
+	return name, next, true
+}
+
+// classify returns the class of the name whose characters are at name.
+func (s *state) classify(name span) nameClass {
+	return classify(s.chunk[name.first : name.first+name.n])
+}
+
+// hasDependencyIDs tells whether the element start tokens of a fragment
+// written outside any template definition carry the 2-byte dependency
+// identifier that template definitions always have. Logs written by
+// Windows use templates; some exporting tools write records as plain
+// elements without the identifier. The first element start decides: its
+// name reference is read both ways, and the way that finds the name
+// written right there, or else a name structure earlier in the chunk,
+// wins. Ties keep the identifier.
+func (s *state) hasDependencyIDs(p, end uint32) bool {
+	b := s.chunk
+	for p+4 <= end && b[p] == tokFragmentHeader {
+		p += 4
+	}
+	if p >= end || b[p]&^tokFlagMore != tokOpenStart {
+		return true
+	}
+	with, without := s.nameScore(p+7, end), s.nameScore(p+5, end)
+	return with >= without
+}
+
+// nameScore rates a name reference at p: 2 when the name is written
+// right after it, 1 when it points to a whole name structure before p,
+// 0 otherwise.
+func (s *state) nameScore(p, end uint32) int {
+	if p+4 > end {
+		return 0
+	}
+	off := binary.LittleEndian.Uint32(s.chunk[p:])
+	_, nameEnd, ok := readName(s.chunk, off)
+	switch {
+	case !ok:
+		return 0
+	case off == p+4 && nameEnd <= end:
+		return 2
+	case nameEnd <= p:
+		return 1
+	}
+	return 0
+}
