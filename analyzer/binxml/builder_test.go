@@ -119,7 +119,6 @@ func vU8(n uint8) value       { return value{typeUint8, []byte{n}} }
 func vU16(n uint16) value     { return value{typeUint16, le16(n)} }
 func vU32(n uint32) value     { return value{typeUint32, le32(n)} }
 func vU64(n uint64) value     { return value{typeUint64, le64(n)} }
-func vHex32(n uint32) value   { return value{typeHexInt32, le32(n)} }
 func vHex64(n uint64) value   { return value{typeHexInt64, le64(n)} }
 func vNull() value            { return value{typeNull, nil} }
 func vTime(t time.Time) value { return value{typeFileTime, le64(fileTimeOf(t))} }

@@ -112,18 +112,16 @@ func appendValue(dst []byte, typ uint8, v []byte) []byte {
 		return appendArray(dst, typ&^typeArray, v)
 	}
 	le := binary.LittleEndian
-	switch {
-	case typ == typeNull:
+	switch typ {
+	case typeNull, typeBinXML, typeEvtHandle, typeEvtXML:
 		return dst
-	case typ == typeString:
+	case typeString:
 		return appendUTF16(dst, trimUTF16NUL(v))
-	case typ == typeANSIString:
+	case typeANSIString:
 		for len(v) > 0 && v[len(v)-1] == 0 {
 			v = v[:len(v)-1]
 		}
 		return append(dst, v...)
-	case typ == typeBinXML || typ == typeEvtHandle || typ == typeEvtXML:
-		return dst
 	}
 	size, ok := fixedSize(typ)
 	switch {
