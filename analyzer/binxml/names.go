@@ -2,6 +2,7 @@ package binxml
 
 import (
 	"encoding/binary"
+	"slices"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -102,17 +103,32 @@ func lower(c byte) byte {
 }
 
 // appendUTF16 appends UTF-16LE text u to dst as UTF-8; unpaired surrogates
-// become U+FFFD. An odd trailing byte is ignored.
+// become U+FFFD. An odd trailing byte is ignored. Runs of ASCII are copied
+// four characters at a time.
 func appendUTF16(dst, u []byte) []byte {
-	for i := 0; i+1 < len(u); i += 2 {
+	dst = slices.Grow(dst, len(u)/2)
+	i := 0
+	for i+1 < len(u) {
+		for i+8 <= len(u) {
+			v := binary.LittleEndian.Uint64(u[i:])
+			if v&0xff80ff80ff80ff80 != 0 {
+				break
+			}
+			dst = append(dst, byte(v), byte(v>>16), byte(v>>32), byte(v>>48))
+			i += 8
+		}
+		if i+1 >= len(u) {
+			break
+		}
 		c := rune(u[i]) | rune(u[i+1])<<8
+		i += 2
 		switch {
 		case c < utf8.RuneSelf:
 			dst = append(dst, byte(c))
 			continue
 		case utf16.IsSurrogate(c):
-			if c < 0xdc00 && i+3 < len(u) {
-				c2 := rune(u[i+2]) | rune(u[i+3])<<8
+			if c < 0xdc00 && i+1 < len(u) {
+				c2 := rune(u[i]) | rune(u[i+1])<<8
 				if r := utf16.DecodeRune(c, c2); r != utf8.RuneError {
 					dst = utf8.AppendRune(dst, r)
 					i += 2

@@ -114,3 +114,19 @@ func TestParseUint(t *testing.T) {
 		}
 	}
 }
+
+// TestAppendUTF16 covers the four-at-a-time ASCII path and its edges.
+func TestAppendUTF16(t *testing.T) {
+	for _, s := range []string{"", "a", "abc", "abcd", "abcdefgh", "abcdefghi", "abcdé", "éabcdefgh", "abcdefg😀h",
+		"ab\x7fcd\x00ef", "\u0100abcdefgh", `C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe -enc SQBFAFgA`} {
+		if got := string(appendUTF16([]byte("|"), utf16le(s))); got != "|"+s {
+			t.Errorf("appendUTF16(%q) = %q", s, got[1:])
+		}
+	}
+	if got := string(appendUTF16(nil, []byte{'a', 0, 'b', 0, 'c'})); got != "ab" {
+		t.Errorf("odd length: %q", got)
+	}
+	if got := string(appendUTF16(nil, []byte{0x00, 0xdc, 'a', 0})); got != "\uFFFDa" {
+		t.Errorf("lone low surrogate: %q", got)
+	}
+}
