@@ -19,7 +19,8 @@ func (s *state) renderView() []string {
 		out = append(out, fmt.Sprintf("slot %d: %q", sl, s.spanText(sp)))
 	}
 	for _, it := range s.items {
-		out = append(out, fmt.Sprintf("item %q = %q", s.spanText(it.name), s.spanText(it.value)))
+		name := string(s.spanText(it.name)) // spanText reuses one buffer
+		out = append(out, fmt.Sprintf("item %q = %q", name, s.spanText(it.value)))
 	}
 	return out
 }
