@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -20,20 +21,61 @@ var topLevelKeys = []string{
 var statuses = []string{"stable", "test", "experimental", "deprecated", "unsupported"}
 
 // buildRule reads a rule's attributes, checks its log source and compiles
-// its detection.
-func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, *LoadError) {
+// its detection. It returns the rule, or every problem found in it (a
+// rule for another log source gives only a note).
+func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, []*LoadError) {
 	r := &Rule{Source: source, Line: root.Line}
-	fail := func(line int, format string, args ...any) *LoadError {
-		return &LoadError{File: source, Line: line, RuleID: r.ID, Reason: fmt.Sprintf(format, args...)}
+	var errs []*LoadError
+	fail := func(line int, format string, args ...any) {
+		errs = append(errs, &LoadError{File: source, Line: line, RuleID: r.ID, Reason: fmt.Sprintf(format, args...)})
 	}
 	if v := mapValue(root, "id"); v != nil && v.Kind == yaml.ScalarNode {
 		r.ID = v.Value
 	}
-	var logsource, det *yaml.Node
+	logsource, det := readAttributes(r, root, fail)
+	for _, a := range []struct{ key, value, why string }{
+		{"title", r.Title, ""},
+		{"id", r.ID, " (evtxhunt needs it to report, allowlist and deduplicate findings)"},
+	} {
+		switch v := mapValue(root, a.key); {
+		case v == nil:
+			fail(root.Line, "missing %s%s", a.key, a.why)
+		case a.value == "" && v.Kind == yaml.ScalarNode && v.Tag != "!!null":
+			fail(v.Line, "%s is empty%s", a.key, a.why)
+		}
+	}
+	if logsource == nil {
+		fail(root.Line, "missing logsource")
+	} else if lerr := checkLogsource(logsource); lerr != nil {
+		if lerr.note {
+			return nil, []*LoadError{{File: source, Line: lerr.line, RuleID: r.ID, Reason: lerr.msg, Note: true}}
+		}
+		fail(lerr.line, "%s", lerr.msg)
+	}
+	if det == nil {
+		fail(root.Line, "missing detection")
+	} else {
+		d, derrs := compileDetection(det, opts)
+		for _, e := range derrs {
+			fail(e.line, "%s", e.msg)
+		}
+		r.det = d
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		return nil, errs
+	}
+	return r, nil
+}
+
+// readAttributes reads the rule's attributes into r, reporting each bad
+// one through fail, and returns the logsource and detection nodes.
+func readAttributes(r *Rule, root *yaml.Node, fail func(int, string, ...any)) (logsource, det *yaml.Node) {
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			return nil, fail(k.Line, "attribute names must be strings")
+			fail(k.Line, "attribute names must be strings")
+			continue
 		}
 		var err *nodeError
 		switch k.Value {
@@ -78,30 +120,10 @@ func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, *LoadError
 			}
 		}
 		if err != nil {
-			return nil, fail(err.line, "%s", err.msg)
+			fail(err.line, "%s", err.msg)
 		}
 	}
-	switch {
-	case r.Title == "":
-		return nil, fail(root.Line, "missing title")
-	case r.ID == "":
-		return nil, fail(root.Line, "missing id (evtxhunt needs it to report, allowlist and deduplicate findings)")
-	case logsource == nil:
-		return nil, fail(root.Line, "missing logsource")
-	case det == nil:
-		return nil, fail(root.Line, "missing detection")
-	}
-	if lerr := checkLogsource(logsource); lerr != nil {
-		e := fail(lerr.line, "%s", lerr.msg)
-		e.Note = lerr.note
-		return nil, e
-	}
-	d, err := compileDetection(det, opts)
-	if err != nil {
-		return nil, fail(err.line, "%s", err.msg)
-	}
-	r.det = d
-	return r, nil
+	return logsource, det
 }
 
 type logsourceError struct {

@@ -128,12 +128,14 @@ func errAt(n *yaml.Node, format string, args ...any) *nodeError {
 	return &nodeError{line: n.Line, msg: fmt.Sprintf(format, args...)}
 }
 
-// compileDetection compiles the detection mapping of a rule.
-func compileDetection(node *yaml.Node, opts *Options) (*detection, *nodeError) {
+// compileDetection compiles the detection mapping of a rule and returns
+// every problem found in it, in document order.
+func compileDetection(node *yaml.Node, opts *Options) (*detection, []*nodeError) {
 	if node.Kind != yaml.MappingNode {
-		return nil, errAt(node, "detection must be a mapping of search identifiers and a condition")
+		return nil, []*nodeError{errAt(node, "detection must be a mapping of search identifiers and a condition")}
 	}
 	d := &detection{}
+	var errs []*nodeError
 	var condNode *yaml.Node
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
@@ -142,26 +144,31 @@ func compileDetection(node *yaml.Node, opts *Options) (*detection, *nodeError) {
 			condNode = v
 			continue
 		case "timeframe":
-			return nil, errAt(k, "timeframe is not supported: evtxhunt matches single events, not correlations")
+			errs = append(errs, errAt(k, "timeframe is not supported: evtxhunt matches single events, not correlations"))
+			continue
 		}
-		sel, err := compileSelection(k.Value, v, opts)
-		if err != nil {
-			return nil, err
+		sel, serrs := compileSelection(k.Value, v, opts)
+		errs = append(errs, serrs...)
+		if sel == nil {
+			sel = &selection{} // keeps the name known to the condition
 		}
 		sel.line = k.Line
 		d.names = append(d.names, k.Value)
 		d.sels = append(d.sels, sel)
 	}
 	if condNode == nil {
-		return nil, errAt(node, "detection has no condition")
+		return nil, append(errs, errAt(node, "detection has no condition"))
 	}
 	cond, err := compileConditions(condNode, d.names)
 	if err != nil {
-		return nil, err
+		return nil, append(errs, err)
 	}
 	d.cond = cond
 	if err := d.checkUsed(node); err != nil {
-		return nil, err
+		errs = append(errs, err)
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	return d, nil
 }
@@ -222,67 +229,75 @@ func (d *detection) checkUsed(node *yaml.Node) *nodeError {
 	return nil
 }
 
-// compileSelection compiles one search identifier.
-func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, *nodeError) {
+// compileSelection compiles one search identifier, returning every
+// problem of its items.
+func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*nodeError) {
 	s := &selection{name: name}
+	one := func(err *nodeError) (*selection, []*nodeError) { return nil, []*nodeError{err} }
 	switch n.Kind {
 	case yaml.MappingNode:
-		alt, err := compileMap(n, opts)
-		if err != nil {
-			return nil, err
+		alt, errs := compileMap(n, opts)
+		if len(errs) > 0 {
+			return nil, errs
 		}
 		s.alts = [][]*item{alt}
 	case yaml.SequenceNode:
 		if len(n.Content) == 0 {
-			return nil, errAt(n, "search identifier %q is an empty list", name)
+			return one(errAt(n, "search identifier %q is an empty list", name))
 		}
 		if n.Content[0].Kind == yaml.MappingNode {
+			var errs []*nodeError
 			for _, m := range n.Content {
 				if m.Kind != yaml.MappingNode {
-					return nil, errAt(m, "search identifier %q mixes maps and plain values in one list", name)
+					errs = append(errs, errAt(m, "search identifier %q mixes maps and plain values in one list", name))
+					continue
 				}
-				alt, err := compileMap(m, opts)
-				if err != nil {
-					return nil, err
-				}
+				alt, merrs := compileMap(m, opts)
+				errs = append(errs, merrs...)
 				s.alts = append(s.alts, alt)
+			}
+			if len(errs) > 0 {
+				return nil, errs
 			}
 			return s, nil
 		}
 		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
 		if err != nil {
-			return nil, err
+			return one(err)
 		}
 		s.alts = [][]*item{{it}}
 	case yaml.ScalarNode:
 		if n.Tag == "!!null" {
-			return nil, errAt(n, "search identifier %q is empty", name)
+			return one(errAt(n, "search identifier %q is empty", name))
 		}
 		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
 		if err != nil {
-			return nil, err
+			return one(err)
 		}
 		s.alts = [][]*item{{it}}
 	default:
-		return nil, errAt(n, "search identifier %q must be a map, a list of maps or a list of keywords", name)
+		return one(errAt(n, "search identifier %q must be a map, a list of maps or a list of keywords", name))
 	}
 	return s, nil
 }
 
-// compileMap compiles one map of field keys (AND).
-func compileMap(n *yaml.Node, opts *Options) ([]*item, *nodeError) {
+// compileMap compiles one map of field keys (AND), returning every
+// problem of its items.
+func compileMap(n *yaml.Node, opts *Options) ([]*item, []*nodeError) {
 	if len(n.Content) == 0 {
-		return nil, errAt(n, "empty map in detection")
+		return nil, []*nodeError{errAt(n, "empty map in detection")}
 	}
 	var items []*item
+	var errs []*nodeError
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		it, err := compileItem(n.Content[i], n.Content[i+1], opts)
 		if err != nil {
-			return nil, err
+			errs = append(errs, err)
+			continue
 		}
 		items = append(items, it)
 	}
-	return items, nil
+	return items, errs
 }
 
 // compileItem compiles one "Field|modifiers: values" pair; an empty field

@@ -98,6 +98,28 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestAllProblemsOfARule: a rule with several problems gets them all, in
+// line order.
+func TestAllProblemsOfARule(t *testing.T) {
+	data := "title: ''\nid: r9\nlevel: severe\nlogsource:\n    category: process_creation\ndetection:\n" +
+		"    sel:\n        Imgae: x\n        CommandLine|contians: y\n    sel2:\n        - Image|re: '('\n    condition: sel and sel2\n"
+	_, errs := ParseRules([]byte(data), "r.yml", Options{})
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"r.yml:1: rule r9: title is empty",
+		"r.yml:3: rule r9: unknown level \"severe\" (want informational, low, medium, high or critical)",
+		"r.yml:8: rule r9: unknown field \"Imgae\" (did you mean \"Image\"?)",
+		"r.yml:9: rule r9: field \"CommandLine|contians\": unknown modifier \"contians\" (did you mean \"contains\"?)",
+		"r.yml:11: rule r9: field \"Image|re\": regular expression: error parsing regexp: missing closing ): `(`",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestLoadErrorFormat(t *testing.T) {
 	e := &LoadError{File: "a/b.yml", Line: 12, RuleID: "r-1", Reason: "boom"}
 	if got, want := e.Error(), "a/b.yml:12: rule r-1: boom"; got != want {

@@ -57,9 +57,9 @@ func ParseRules(data []byte, source string, opts Options) ([]*Rule, []*LoadError
 			continue
 		}
 		prev = rest
-		r, lerr := buildRule(rest, source, &opts)
-		if lerr != nil {
-			errs = append(errs, lerr)
+		r, rerrs := buildRule(rest, source, &opts)
+		if len(rerrs) > 0 {
+			errs = append(errs, rerrs...)
 			continue
 		}
 		rules = append(rules, r)

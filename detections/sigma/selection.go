@@ -28,9 +28,9 @@ func CompileSelection(n *yaml.Node, file string, opts Options) (*Selection, *Loa
 			}
 		}
 	}
-	sel, err := compileSelection("where", n, &opts)
-	if err != nil {
-		return nil, &LoadError{File: file, Line: err.line, Reason: err.msg}
+	sel, errs := compileSelection("where", n, &opts)
+	if len(errs) > 0 {
+		return nil, &LoadError{File: file, Line: errs[0].line, Reason: errs[0].msg}
 	}
 	return &Selection{sel: sel}, nil
 }

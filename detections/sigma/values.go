@@ -69,7 +69,7 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 	case mods.re:
 		m, err := compileRegex(s, mods.reFold, mods.reMulti, mods.reDotAll)
 		if err != nil {
-			return nil, errAt(n, "regular expression %q: %v", s, err)
+			return nil, errAt(n, "regular expression: %v", err)
 		}
 		return m, nil
 	}
@@ -161,7 +161,7 @@ func keysOf(m map[string][]string) string {
 		ks = append(ks, k)
 	}
 	if len(ks) == 0 {
-		return "none are defined"
+		return "no placeholders are given"
 	}
-	return "defined: " + strings.Join(sortStrings(ks), ", ")
+	return "placeholders given: " + strings.Join(sortStrings(ks), ", ")
 }
