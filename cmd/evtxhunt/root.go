@@ -49,6 +49,7 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 	cmd.AddCommand(newCmdTimeline(ios))
 	cmd.AddCommand(newCmdStats(ios))
 	cmd.AddCommand(newCmdScan(ios))
+	cmd.AddCommand(newCmdRules(ios))
 	cmd.AddCommand(newCmdSynth(ios))
 	return cmd
 }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/detections/builtin"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// TestRulesLintGolden lints the folder of deliberately broken rules and
+// compares the report with the golden file.
+func TestRulesLintGolden(t *testing.T) {
+	out, errOut, code := runCLI(t, "rules", "lint", filepath.Join("testdata", "lint"))
+	golden := filepath.Join("testdata", "rules_lint.golden")
+	if *update {
+		if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("rules lint output differs from %s (go test -run TestRulesLintGolden -update rewrites it)\ngot:\n%s\nwant:\n%s", golden, out, want)
+	}
+	if code != exitUsage || !strings.Contains(errOut, "rules lint: 7 files of 9 have errors") {
+		t.Errorf("exit %d, stderr %q; want %d and the error count", code, errOut, exitUsage)
+	}
+}
+
+func TestRulesLintClean(t *testing.T) {
+	out, errOut, code := runCLI(t, "rules", "lint", filepath.Join("testdata", "lint", "good.yml"), filepath.Join("testdata", "lint", "sub", "file_event.yml"))
+	want := filepath.Join("testdata", "lint", "good.yml") + ": ok (1 rule)\n" +
+		filepath.Join("testdata", "lint", "sub", "file_event.yml") + ":4: note: rule 9a1f0000-0000-4000-8000-000000000008: not a process_creation rule (logsource has category file_event); skipped\n"
+	if out != want || code != exitOK || errOut != "" {
+		t.Errorf("got exit %d\nstdout:\n%s\nstderr: %s\nwant stdout:\n%s", code, out, errOut, want)
+	}
+}
+
+func TestRulesLintPlaceholders(t *testing.T) {
+	dir := t.TempDir()
+	ph := filepath.Join(dir, "ph.yml")
+	if err := os.WriteFile(ph, []byte("Admins: ['CORP\\adm-*']\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rule := filepath.Join(dir, "r.yml")
+	data := "title: t\nid: ph-1\nlogsource: {category: process_creation}\ndetection:\n    sel: {User|expand: '%Admins%'}\n    condition: sel\n"
+	if err := os.WriteFile(rule, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _, code := runCLI(t, "rules", "lint", rule); code != exitUsage || !strings.Contains(out, "placeholder %Admins% has no value") {
+		t.Errorf("without placeholders: exit %d, %q", code, out)
+	}
+	if out, _, code := runCLI(t, "rules", "lint", "--placeholders", ph, rule); code != exitOK || !strings.Contains(out, "ok (1 rule)") {
+		t.Errorf("with placeholders: exit %d, %q", code, out)
+	}
+}
+
+func TestRulesListBuiltin(t *testing.T) {
+	want, errs := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
+	if len(sigma.Errors(errs)) > 0 {
+		t.Fatalf("built-in rules do not load: %v", errs)
+	}
+	out, errOut, code := runCLI(t, "rules", "list", "-f", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got []ruleJSON
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) || len(got) == 0 {
+		t.Fatalf("listed %d rules, the built-in set has %d", len(got), len(want))
+	}
+	for i, r := range got {
+		if r.ID != want[i].ID || !strings.HasPrefix(r.Source, "builtin:") || r.Line < 1 || r.Title == "" {
+			t.Errorf("rule %d: %+v", i, r)
+		}
+	}
+}
+
+func TestRulesListUserRules(t *testing.T) {
+	good := filepath.Join("testdata", "lint", "good.yml")
+	out, errOut, code := runCLI(t, "rules", "list", "--no-builtin", "-r", good, "-f", "csv")
+	want := "ID,LEVEL,TITLE,ATT&CK,SOURCE\n9a1f0000-0000-4000-8000-000000000001,medium,Good rule,\"execution,t1059.001\"," + good + ":1\n"
+	if code != exitOK || out != want {
+		t.Errorf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+	out, _, _ = runCLI(t, "rules", "list", "--no-builtin", "-r", good)
+	for _, s := range []string{"ID", "LEVEL", "ATT&CK", "Good rule", "execution,t1059.001", good + ":1"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("table lacks %q:\n%s", s, out)
+		}
+	}
+	if _, _, code := runCLI(t, "rules", "list", "--no-builtin", "-r", good, "--min-level", "high"); code != exitOK {
+		t.Errorf("--min-level high: exit %d", code)
+	}
+}
+
+func TestRulesListBrokenRule(t *testing.T) {
+	_, errOut, code := runCLI(t, "rules", "list", "--no-builtin", "-r", filepath.Join("testdata", "lint", "bad_modifier.yml"))
+	if code != exitUsage || !strings.Contains(errOut, `unknown modifier "endwith" (did you mean "endswith"?)`) {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestRulesUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"rules", "lint"},
+		{"rules", "list", "extra"},
+		{"rules", "list", "--min-level", "severe"},
+		{"rules", "list", "--no-builtin"},
+		{"rules", "list", "-f", "xml"},
+	} {
+		if _, _, code := runCLI(t, args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+		}
+	}
+}
