@@ -49,6 +49,7 @@ type state struct {
 	gen           uint32
 	cache         [cacheSlots]cacheEntry
 	templates     []template // capacity maxTemplates, never reallocated
+	overflow      template   // stands for templates past maxTemplates
 	nodes         []node
 	nodeNames     []string // interned text of name nodes, by node index
 	staticItems   []item   // EventData items of the templates, as node spans

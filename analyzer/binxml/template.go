@@ -90,12 +90,13 @@ func (s *state) templateAt(off uint32) *template {
 	if idx >= 0 {
 		return &s.templates[idx]
 	}
+	if at < 0 || len(s.templates) >= maxTemplates {
+		return s.tooMany(off)
+	}
 	var t template
 	t.key = off
 	b := s.chunk
 	switch {
-	case at < 0 || len(s.templates) >= maxTemplates:
-		t.fail = failure{kind: failMalformed, off: off, what: "too many template definitions in one chunk"}
 	case uint64(off)+templateDefHeader > uint64(len(b)):
 		t.fail = failure{kind: failMalformed, off: off, what: "template definition header outside the chunk"}
 	default:
@@ -118,13 +119,20 @@ func (s *state) fragmentAt(off, end uint32) *template {
 	if idx >= 0 {
 		return &s.templates[idx]
 	}
-	t := template{key: key}
 	if at < 0 || len(s.templates) >= maxTemplates {
-		t.fail = failure{kind: failMalformed, off: off, what: "too many template definitions in one chunk"}
-	} else {
-		s.compile(&t, off, end, s.hasDependencyIDs(off, end))
+		return s.tooMany(off)
 	}
+	t := template{key: key}
+	s.compile(&t, off, end, s.hasDependencyIDs(off, end))
 	return s.storeTemplate(t, at)
+}
+
+// tooMany returns the failed template that stands for every template past
+// the chunk's limit; the table (whose storage is never reallocated, so
+// pointers into it stay valid) does not grow.
+func (s *state) tooMany(off uint32) *template {
+	s.overflow = template{fail: failure{kind: failMalformed, off: off, what: "too many template definitions in one chunk"}}
+	return &s.overflow
 }
 
 func (s *state) storeTemplate(t template, at int) *template {
