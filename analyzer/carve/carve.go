@@ -1,6 +1,8 @@
 package carve
 
 import (
+	"time"
+
 	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -12,7 +14,10 @@ type Recovered struct {
 	Key     Key
 	Offset  int64 // file offset of the record
 	Chunk   int   // chunk slot of the file it was found in
+	End     int   // chunk offset where the record ends
 	Partial bool  // its EventData template was overwritten: System values only
+	Time    time.Time
+	Host    string
 	// Event is the record's process-creation event, flagged Recovered,
 	// when it is one (Security 4688 or Sysmon 1).
 	Event *event.Process
@@ -38,11 +43,16 @@ func New() *Carver { return &Carver{dec: &binxml.Decoder{}} }
 // records its chain reaches end. Candidates that are not plausible or do
 // not decode are dropped silently: slack is expected to hold fragments.
 func (cv *Carver) Chunk(c *decode.Chunk, from int, out []Recovered) []Recovered {
-	if from >= len(c.Data) {
+	return cv.Range(c, from, len(c.Data), out)
+}
+
+// Range is Chunk limited to the records inside c.Data[from:to].
+func (cv *Carver) Range(c *decode.Chunk, from, to int, out []Recovered) []Recovered {
+	if from >= to {
 		return out
 	}
 	patched := false
-	for _, rec := range Scan(c.Data, from, len(c.Data)) {
+	for _, rec := range Scan(c.Data, from, to) {
 		lost, err := Check(c.Data, rec)
 		if err != nil {
 			continue
@@ -74,7 +84,11 @@ func (cv *Carver) decode(c *decode.Chunk, data []byte, rec evtxfile.Record) (Rec
 	if !decodeSafely(cv.dec, &one, &cv.res) || cv.res.Records != 1 || len(cv.res.Problems) > 0 || len(cv.res.Events) > 1 {
 		return Recovered{}, false
 	}
-	r := Recovered{Key: KeyOf(rec), Offset: c.Offset + int64(rec.Offset), Chunk: c.Index}
+	r := Recovered{Key: KeyOf(rec), Offset: c.Offset + int64(rec.Offset), Chunk: c.Index,
+		End: int(rec.Offset + rec.Size), Time: cv.res.First}
+	if len(cv.res.Hosts) > 0 {
+		r.Host = cv.res.Hosts[0]
+	}
 	if len(cv.res.Events) == 1 {
 		ev := cv.res.Events[0]
 		ev.Recovered = true

@@ -30,15 +30,17 @@ func (cv *carving) begin() {
 	}
 }
 
-// allocated notes the keys of the records the chain reached.
-func (cv *carving) allocated(recs []evtxfile.Record) {
+// allocated notes the keys of the records the chain reached, and of those
+// found after a break in it.
+func (cv *carving) allocated(recs []evtxfile.Record, resynced []carve.Key) {
 	if cv == nil {
 		return
 	}
-	cv.keys = make([]carve.Key, len(recs))
-	for i, r := range recs {
-		cv.keys[i] = carve.KeyOf(r)
+	cv.keys = make([]carve.Key, 0, len(recs)+len(resynced))
+	for _, r := range recs {
+		cv.keys = append(cv.keys, carve.KeyOf(r))
 	}
+	cv.keys = append(cv.keys, resynced...)
 }
 
 // slot carves data[from:] of chunk c: its slack after the chain, or a

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime/debug"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
@@ -12,8 +13,9 @@ import (
 
 // readChunk reads and decodes chunk index of src into r, using the
 // worker's buffer (of evtxfile.ChunkSize bytes) as the chunk's storage. It
-// reports whether the chunk was empty (never written). With carving it
-// also hands the space its record chain does not reach to the carver.
+// reports whether the chunk was empty (never written). When the record
+// chain breaks, the records after the break are found by resynchronising
+// (resync). With carving, the space past the records goes to the carver.
 func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty bool) {
 	buf, cv := w.buf, w.cv
 	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
@@ -58,9 +60,16 @@ func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty b
 	// Decoders see a whole chunk; the missing tail of a short one is zero.
 	clear(buf[n:evtxfile.ChunkSize])
 	c.Data, c.Header, c.Records = buf[:evtxfile.ChunkSize], hdr, recs
-	if finished := w.decode(c, r); finished && cv != nil {
-		cv.allocated(recs)
-		cv.slot(c, buf[:evtxfile.ChunkSize], chainEnd(recs))
+	if !w.decode(c, r) {
+		return false // abandoned: the buffer belongs to the stuck decoder
+	}
+	end, keys := chainEnd(recs), []carve.Key(nil)
+	if err != nil {
+		end, keys = w.resync(c, r, end, recordArea(&hdr, n))
+	}
+	if cv != nil {
+		cv.allocated(recs, keys)
+		cv.slot(c, buf[:evtxfile.ChunkSize], end)
 	}
 	return false
 }

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"time"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
@@ -20,6 +21,7 @@ type worker struct {
 	scratch    decode.Result
 	timeout    time.Duration // <= 0: no watchdog
 	cv         *carving
+	resyncer   *carve.Carver // made on the first broken chain
 }
 
 func newWorker(opts *Options) *worker {
