@@ -15,14 +15,14 @@ type recordKey [2]uint64
 // itself is left out: it depends on what was read before, not on the
 // record.
 func keyOf(p *event.Process, filled bool) recordKey {
-	a, b := uint64(fnvOffset), uint64(fnvOffset^0x9e3779b97f4a7c15)
+	a, b := uint64(hashSeed), uint64(hashSeed^0x9e3779b97f4a7c15)
 	mix := func(s string) {
-		a = fnvString(a, s)
-		b = fnvString(b, s)
+		a = hashString(a, s)
+		b = hashString(b, s)
 	}
 	mixUint := func(v uint64) {
-		a = fnvUint(a, v)
-		b = fnvUint(b, v)
+		a = hashUint(a, v)
+		b = hashUint(b, v)
 	}
 	mixUint(uint64(p.Timestamp.UnixNano()))
 	has := p.Has

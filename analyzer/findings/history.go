@@ -102,7 +102,11 @@ type refList struct {
 
 // find returns the index of the record with r's content, or -1.
 func (h *hostHistory) find(r *procRecord) int32 {
-	if ref, ok := h.byHash[r.hash]; ok && h.recs[ref].sameContent(r) {
+	ref, ok := h.byHash[r.hash]
+	if !ok {
+		return -1
+	}
+	if h.recs[ref].sameContent(r) {
 		return ref
 	}
 	// A hash collision kept the other record in byHash: look among the

@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"math/bits"
 	"strings"
 	"time"
 
@@ -62,17 +63,17 @@ func makeRecord(r *procRecord, p *event.Process) {
 	r.hash = r.contentHash()
 }
 
-// contentHash is a deterministic FNV-1a hash of what makes two records the
+// contentHash is a deterministic hash of what makes two records the
 // same process event: copies of one record in several files hash alike
 // whatever their record numbers and file names.
 func (r *procRecord) contentHash() uint64 {
-	h := fnvOffset
-	h = fnvUint(h, uint64(r.time))
-	h = fnvUint(h, uint64(r.eventID))
-	h = fnvUint(h, r.pid)
-	h = fnvUint(h, r.ppid)
+	h := hashSeed
+	h = hashUint(h, uint64(r.time))
+	h = hashUint(h, uint64(r.eventID))
+	h = hashUint(h, r.pid)
+	h = hashUint(h, r.ppid)
 	for _, s := range [...]string{r.image, r.commandLine, r.parentImage, r.user, r.logonID, r.guid, r.parentGuid} {
-		h = fnvString(h, s)
+		h = hashString(h, s)
 	}
 	return h
 }
@@ -139,27 +140,34 @@ func (r *procRecord) contextEvent() ContextEvent {
 	}
 }
 
+// The content hash mixes 8 bytes at a time with a 64x64->128 bit multiply
+// (the folded-multiply construction of wyhash and similar hashes): fast,
+// well spread, and the same in every run (maphash is seeded per process,
+// and the hash orders records, so it must not change between runs).
 const (
-	fnvOffset uint64 = 14695981039346656037
-	fnvPrime  uint64 = 1099511628211
+	hashSeed  uint64 = 0x243f6a8885a308d3 // the initial state (digits of pi)
+	mixPrime  uint64 = 0x9e3779b97f4a7c15
+	mixPrime2 uint64 = 0xbf58476d1ce4e5b9
 )
 
-func fnvString(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime
-	}
-	// A separator, so ("ab","c") and ("a","bc") differ.
-	h ^= 0xff
-	h *= fnvPrime
-	return h
+func mix(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a^mixPrime, b^mixPrime2)
+	return hi ^ lo
 }
 
-func fnvUint(h, v uint64) uint64 {
-	for range 8 {
-		h ^= v & 0xff
-		h *= fnvPrime
-		v >>= 8
+func hashString(h uint64, s string) uint64 {
+	for len(s) >= 8 {
+		v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+		h = mix(h, v)
+		s = s[8:]
 	}
-	return h
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		v |= uint64(s[i]) << (8 * i)
+	}
+	// The length goes in too, so ("ab","c") and ("a","bc") differ.
+	return mix(h^uint64(len(s))<<56, v)
 }
+
+func hashUint(h, v uint64) uint64 { return mix(h, v) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections"
+	"github.com/evtxhunt/evtxhunt/detections/allowlist"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -20,6 +21,9 @@ type Options struct {
 	Order Order
 	// TempDir holds spilled findings ("": the system's temporary folder).
 	TempDir string
+	// Allowlist suppresses the findings it covers; they are counted in
+	// Stats.Suppressed (nil: none).
+	Allowlist *allowlist.List
 
 	// HistoryLimit bounds the process events kept for context, over all
 	// hosts (0: DefaultHistoryLimit).
@@ -36,7 +40,7 @@ type Options struct {
 const (
 	DefaultContext      = 5
 	DefaultWindow       = 15 * time.Minute
-	DefaultHistoryLimit = 400_000
+	DefaultHistoryLimit = 200_000 // about 75 MiB of records
 	DefaultPendingLimit = 4096
 	DefaultSpoolMemory  = 32 << 20
 )
@@ -138,9 +142,17 @@ func (s *Scanner) Scan(p *event.Process) {
 	}
 	pr := &pendingRecord{event: *p, key: key, host: h, sources: []string{p.SourceFile}}
 	for _, hit := range s.hits {
+		if s.opts.Allowlist.Suppressed(hit.Rule, p) != nil {
+			s.Suppressed++
+			continue
+		}
 		pr.rules = append(pr.rules, hit.Rule)
 		s.Findings++
 		s.Levels.add(hit.Rule.Level)
+	}
+	if len(pr.rules) == 0 {
+		s.seen[key] = nil // copies of it are duplicates, not new suppressions
+		return
 	}
 	s.pending = append(s.pending, pr)
 	s.seen[key] = pr

@@ -3,9 +3,13 @@ package findings
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/evtxhunt/evtxhunt/detections/allowlist"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
 // TestDedupeCopies: a record read from several files (a backup, a copy
@@ -186,5 +190,33 @@ func TestGroupsAndHours(t *testing.T) {
 	}
 	if got := res.Levels.List(); len(got) != 2 || got[0].String() != "4 high" || got[1].String() != "1 medium" {
 		t.Errorf("levels %v", got)
+	}
+}
+
+// TestAllowlist: suppressed findings are counted, not reported, and a copy
+// of a record whose findings were all suppressed is not counted again.
+func TestAllowlist(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "allow.yml")
+	yml := "- rule: 6a3e2d10-1c4b-4f5e-9b8a-7c6d5e4f3a21\n  reason: the second rule is noisy here\n" +
+		"- where:\n    CommandLine|contains: 'nightly'\n  reason: the nightly job\n"
+	if err := os.WriteFile(path, []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	list, err := allowlist.Load(path, sigma.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := DefaultOptions()
+	opts.Allowlist = list
+	fs, res := scan(t, opts,
+		ev{at: 0, pid: 8, cmd: "FLAG TWICE"},
+		ev{at: m, pid: 12, cmd: "FLAG nightly"},
+		ev{at: m, pid: 12, cmd: "FLAG nightly", file: "copy.evtx"},
+	)
+	if len(fs) != 1 || fs[0].Title != "Flagged by the test" || fs[0].Event.CommandLine != "FLAG TWICE" {
+		t.Fatalf("findings %+v", fs)
+	}
+	if res.Suppressed != 2 || res.Findings != 1 || res.Duplicates != 1 {
+		t.Errorf("stats %+v, want 2 suppressed, 1 finding, 1 duplicate", res.Stats)
 	}
 }
