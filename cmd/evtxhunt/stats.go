@@ -28,7 +28,10 @@ records, records, Security 4688 records, Sysmon EventID 1 records, first
 and last event time (UTC), the hosts seen, and the number of problems
 (damaged chunks or records) found in it. JSON and CSV also give the
 chunk count the file header claims, never-written chunks, and the
-header's dirty flag.`,
+header's dirty flag. With --carve, a Recovered column counts the deleted
+records recovered from slack and unallocated space (JSON and CSV:
+Recovered, Recovered4688, RecoveredSysmon1; empty or null without
+--carve). Logs inside .zip archives and .gz files are read in place.`,
 		Example: `  evtxhunt stats samples/
   evtxhunt stats -f csv -o inventory.csv /cases/42/logs`,
 		Args: cobra.MinimumNArgs(1),

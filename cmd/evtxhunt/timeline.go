@@ -32,9 +32,13 @@ func newCmdTimeline(ios *ioStreams) *cobra.Command {
 		Long: `List every process-creation event (Security 4688 and Sysmon EventID 1)
 found in the given files and folders, sorted by time, then host, then
 record id. Folders are walked recursively; files are recognised as EVTX by
-their signature, not their name.`,
+their signature, not their name. Logs inside .zip archives and .gz files
+are read in place and named archive.zip!/path/inside.evtx. With --carve,
+deleted records recovered from chunk slack and unallocated space are
+listed too, flagged Recovered.`,
 		Example: `  evtxhunt timeline samples/
-  evtxhunt timeline -f jsonl -o events.jsonl --host WS01 --since 2024-03-01 logs/`,
+  evtxhunt timeline -f jsonl -o events.jsonl --host WS01 --since 2024-03-01 logs/
+  evtxhunt timeline --carve triage.zip`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
