@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -45,10 +46,14 @@ func seedChunks() [][]byte {
 	return out
 }
 
+// maxChunkAlloc bounds what reading one chunk may allocate, whatever it
+// holds (decoders, extraction and carving together).
+const maxChunkAlloc = 256 << 20
+
 // FuzzChunk feeds arbitrary bytes as the first chunk of a file through
 // the chunk reader, both decoders, extraction and carving: nothing may
-// panic in evtxhunt's own code, hang past the watchdog, or produce an
-// event not located in the chunk.
+// panic in evtxhunt's own code, hang past the watchdog, allocate more than
+// maxChunkAlloc, or produce an event not located in the chunk.
 func FuzzChunk(f *testing.F) {
 	for _, c := range seedChunks() {
 		f.Add(c)
@@ -66,7 +71,13 @@ func FuzzChunk(f *testing.F) {
 		} {
 			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second})
 			var r decode.Result
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
 			readChunk(src, 0, w, &r)
+			runtime.ReadMemStats(&after)
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > maxChunkAlloc {
+				t.Fatalf("%s: one chunk allocated %d MiB", w.dec.Name(), alloc>>20)
+			}
 			for _, p := range r.Problems {
 				if strings.Contains(p.Reason, "did not finish") || strings.Contains(p.Reason, "fast decoder failed") {
 					t.Fatalf("%s", p)
