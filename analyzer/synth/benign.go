@@ -28,7 +28,7 @@ var svchostServices = []string{
 // launch starts one benign program (and the children it starts at once)
 // on h at t and returns the new processes in start order.
 func (n *noise) launch(h *Host, t time.Time) []*Proc {
-	a := n.user(h)
+	a := n.user(h, t)
 	r := n.rng.IntN(100)
 	switch {
 	case a == nil || r < 40:

@@ -17,6 +17,7 @@ type noise struct {
 	hosts    []*Host
 	security int // weights of the two logs, from the input's channels
 	sysmon   int
+	twin     bool    // program starts go to both logs
 	recent   []*Proc // processes started by the noise, for terminations
 	conv     converter
 	source   string
@@ -92,6 +93,38 @@ func (n *noise) lines(count int, from, to time.Time) []Line {
 	return out[:count]
 }
 
+// starts launches a benign program and returns the lines of its
+// processes for the log the activity was drawn for, or for both logs.
+func (n *noise) starts(h *Host, t time.Time, sysmon bool) []Line {
+	var out []Line
+	for _, p := range n.launch(h, t) {
+		n.remember(p)
+		if n.twin || !sysmon {
+			out = append(out, p.SecurityLine())
+		}
+		if n.twin || sysmon {
+			out = append(out, p.SysmonLine())
+		}
+	}
+	return out
+}
+
+// Background returns count background lines on the world's hosts, with
+// times in [from, to], in time order. The weights share the activities
+// between the Security and the Sysmon log; when both are positive, a
+// program start is written to both (a 4688 and a Sysmon 1 of the same
+// process), as on a host that audits process creation and runs Sysmon.
+// The world needs at least one host.
+func (w *World) Background(seed uint64, count int, from, to time.Time, securityWeight, sysmonWeight int) []Line {
+	n := &noise{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), world: w, hosts: w.Hosts(),
+		security: max(securityWeight, 0), sysmon: max(sysmonWeight, 0)}
+	n.twin = n.security > 0 && n.sysmon > 0
+	if len(n.hosts) == 0 || n.security+n.sysmon == 0 {
+		return nil
+	}
+	return n.lines(count, from, to)
+}
+
 // convert turns noise lines into records.
 func (n *noise) convert(lines []Line) ([]*evtxwriter.Event, error) {
 	out := make([]*evtxwriter.Event, 0, len(lines))
@@ -111,12 +144,18 @@ func (n *noise) jitter(max time.Duration) time.Duration {
 	return time.Duration(n.rng.Int64N(int64(max))) + 100*time.Microsecond
 }
 
-// user picks an interactive user of the host, or nil.
-func (n *noise) user(h *Host) *Account {
-	if len(h.Users) == 0 {
+// user picks an interactive user of the host signed in at t, or nil.
+func (n *noise) user(h *Host, t time.Time) *Account {
+	var in []*Account
+	for _, a := range h.Users {
+		if a.SignedIn(t) {
+			in = append(in, a)
+		}
+	}
+	if len(in) == 0 {
 		return nil
 	}
-	return h.Users[n.rng.IntN(len(h.Users))]
+	return in[n.rng.IntN(len(in))]
 }
 
 func (n *noise) pick(list []string) string { return list[n.rng.IntN(len(list))] }
@@ -132,7 +171,11 @@ func (n *noise) remember(p *Proc) {
 // generic returns a line of a generic event with string EventData.
 func generic(computer, provider string, eventID uint32, version uint8, t time.Time, kv ...string) Line {
 	var l Line
+	_, info := knownProvider(provider, "")
 	l.P.Computer, l.P.Provider, l.P.EventID, l.P.Version, l.P.Timestamp = computer, provider, eventID, version, t
+	if info != nil {
+		l.P.Channel = info.channel
+	}
 	l.given = givenTimestamp | givenEventID | givenVersion | givenEventData
 	for i := 0; i+1 < len(kv); i += 2 {
 		l.Data = append(l.Data, DataValue{Name: kv[i], Value: kv[i+1]})

@@ -26,19 +26,14 @@ func (n *noise) securityActivity(h *Host, t time.Time) []Line {
 	switch r := n.rng.IntN(100); {
 	case r < 18:
 		return n.serviceLogon(h, t)
-	case r < 28 && len(h.Users) > 0:
+	case r < 28 && n.user(h, t) != nil:
 		return n.networkLogon(h, t)
-	case r < 32 && len(h.Users) > 0:
+	case r < 32 && n.user(h, t) != nil:
 		return n.unlock(h, t)
 	case r < 58:
 		return []Line{n.wfp(h, t)}
 	}
-	var out []Line
-	for _, p := range n.launch(h, t) {
-		n.remember(p)
-		out = append(out, p.SecurityLine())
-	}
-	return out
+	return n.starts(h, t, false)
 }
 
 // logon4624 returns a 4624 version 2 line.
@@ -78,7 +73,7 @@ func privileges(h *Host, t time.Time, a *Account, list string) Line {
 // networkLogon: a user's session reaches the host over the network
 // (Kerberos) and logs off shortly after.
 func (n *noise) networkLogon(h *Host, t time.Time) []Line {
-	a := n.user(h)
+	a := n.user(h, t)
 	session := &Account{User: a.User, SID: a.SID, LogonID: 0x100000 + n.rng.Uint64N(0xeffffff)}
 	anon := &Account{User: `-\-`, SID: nullSID}
 	elevated := "%%1843"
@@ -107,7 +102,7 @@ func logoff(h *Host, t time.Time, a *Account, logonType int) Line {
 
 // unlock: the user unlocks the workstation.
 func (n *noise) unlock(h *Host, t time.Time) []Line {
-	a := n.user(h)
+	a := n.user(h, t)
 	session := &Account{User: a.User, SID: a.SID, LogonID: 0x100000 + n.rng.Uint64N(0xeffffff)}
 	l := logon4624(h, t, h.System, session, 7, "LogonProcessName", "User32 ", "AuthenticationPackageName", "Negotiate",
 		"WorkstationName", netbiosName(h.Computer), "LogonGuid", n.guid(), "TransmittedServices", "-", "LmPackageName", "-",

@@ -17,12 +17,7 @@ func (n *noise) sysmonActivity(h *Host, t time.Time) []Line {
 	case r < 38 && len(n.recent) > 0:
 		return []Line{n.terminate(h, t)}
 	}
-	var out []Line
-	for _, p := range n.launch(h, t) {
-		n.remember(p)
-		out = append(out, p.SysmonLine())
-	}
-	return out
+	return n.starts(h, t, true)
 }
 
 // sysmonTime renders t as Sysmon's UtcTime.

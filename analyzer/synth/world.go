@@ -28,7 +28,15 @@ type Account struct {
 	SID     string
 	LogonID uint64 // of its session on the host
 	Admin   bool   // gets special privileges (4672) at logon
-	service bool
+	// Logon and Logoff bound the account's session on the host; zero
+	// means unbounded. Background activity of the user stays inside it.
+	Logon, Logoff time.Time
+	service       bool
+}
+
+// SignedIn reports whether the account's session covers t.
+func (a *Account) SignedIn(t time.Time) bool {
+	return (a.Logon.IsZero() || !t.Before(a.Logon)) && (a.Logoff.IsZero() || t.Before(a.Logoff))
 }
 
 // Host is one simulated computer with its running processes.
@@ -205,4 +213,36 @@ func (p *Proc) SysmonLine() Line {
 func setIdentity(l *Line, computer, channel string, eventID uint32, t time.Time) {
 	l.P.Computer, l.P.Channel, l.P.EventID, l.P.Timestamp = computer, channel, eventID, t
 	l.given |= givenTimestamp | givenEventID
+}
+
+// SetRecordID gives the line an EventRecordID, as if the input had.
+func (l *Line) SetRecordID(id uint64) {
+	l.P.EventRecordID = id
+	l.given |= givenRecordID
+}
+
+// InteractiveLogon returns the Security records of a user signing in at
+// the console: 4624 logon type 2 by winlogon, and 4672 for an
+// administrator.
+func InteractiveLogon(h *Host, a *Account, t time.Time) []Line {
+	l := logon4624(h, t, h.System, a, 2, "LogonProcessName", "User32 ", "AuthenticationPackageName", "Negotiate",
+		"WorkstationName", netbiosName(h.Computer), "LogonGuid", logonGUID(h.Computer, a.LogonID), "TransmittedServices", "-",
+		"LmPackageName", "-", "KeyLength", "0", "ProcessId", event.FormatHex(h.Proc("winlogon.exe").PID),
+		"ProcessName", `C:\Windows\System32\winlogon.exe`, "IpAddress", "127.0.0.1", "IpPort", "0",
+		"ImpersonationLevel", "%%1833", "RestrictedAdminMode", "-", "TargetOutboundUserName", "-",
+		"TargetOutboundDomainName", "-", "VirtualAccount", "%%1843", "TargetLinkedLogonId", "0x0", "ElevatedToken", "%%1843")
+	out := []Line{l}
+	if a.Admin {
+		out = append(out, privileges(h, t.Add(time.Millisecond), a, adminPrivileges))
+	}
+	return out
+}
+
+// Logoff returns the Security records of a user signing out: 4647, then
+// the session's 4634.
+func Logoff(h *Host, a *Account, t time.Time) []Line {
+	domain, name := splitAccount(a.User)
+	l := generic(h.Computer, event.SecurityProvider, 4647, 0, t, "TargetUserSid", a.SID, "TargetUserName", name,
+		"TargetDomainName", domain, "TargetLogonId", event.FormatHex(a.LogonID))
+	return []Line{l, logoff(h, t.Add(3*time.Second), a, 2)}
 }
