@@ -17,14 +17,14 @@ type matcherAC struct {
 	out      []int32 // clause ids
 }
 
-// buildAC compiles the automaton for the needles (non-empty, lower-case
-// ASCII); clausesOf[i] are the clauses needle i satisfies, and
-// what a scan reports.
+// buildAC compiles the automaton for the needles (non-empty, ASCII letters
+// in lower case); clausesOf[i] are the clauses needle i satisfies, which a
+// scan marks.
 func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	ac := &matcherAC{}
-	// Byte classes: one per distinct needle byte, both cases of a letter
-	// sharing it.
+	total := 1
 	for _, n := range needles {
+		total += len(n)
 		for i := 0; i < len(n); i++ {
 			if c := n[i]; ac.class[c] == 0 {
 				ac.classes++
@@ -36,73 +36,76 @@ func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	for c := 'A'; c <= 'Z'; c++ {
 		ac.class[c] = ac.class[c+'a'-'A']
 	}
-	// Trie.
-	type node struct {
-		child map[uint8]int32
-		outs  []int32
+	C := ac.classes
+	// The trie, written straight into the transition table (-1: no child).
+	next := make([]int32, total*C)
+	for i := range next {
+		next[i] = -1
 	}
-	nodes := []node{{child: map[uint8]int32{}}}
+	outs := make([][]int32, total)
+	states := int32(1)
 	for id, n := range needles {
 		s := int32(0)
 		for i := 0; i < len(n); i++ {
-			c := ac.class[n[i]]
-			nx, ok := nodes[s].child[c]
-			if !ok {
-				nx = int32(len(nodes))
-				nodes = append(nodes, node{child: map[uint8]int32{}})
-				nodes[s].child[c] = nx
+			k := int(s)*C + int(ac.class[n[i]])
+			if next[k] < 0 {
+				next[k] = states
+				states++
 			}
-			s = nx
+			s = next[k]
 		}
-		nodes[s].outs = append(nodes[s].outs, int32(id))
+		outs[s] = append(outs[s], clausesOf[id]...)
 	}
-	// Breadth-first: failure links and the full transition table.
-	C := ac.classes
-	ac.next = make([]int32, len(nodes)*C)
-	fail := make([]int32, len(nodes))
-	queue := make([]int32, 0, len(nodes))
+	next = next[:int(states)*C]
+	outs = outs[:states]
+	// Breadth-first: failure links, missing transitions, and each state's
+	// outputs joined with its failure state's.
+	fail := make([]int32, states)
+	queue := make([]int32, 0, states)
 	for c := 0; c < C; c++ {
-		if nx, ok := nodes[0].child[uint8(c)]; ok {
-			ac.next[c] = nx
-			queue = append(queue, nx)
+		if next[c] < 0 {
+			next[c] = 0
+		} else {
+			queue = append(queue, next[c])
 		}
 	}
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		nodes[s].outs = append(nodes[s].outs, nodes[fail[s]].outs...)
+		outs[s] = append(outs[s], outs[fail[s]]...)
+		row, frow := int(s)*C, int(fail[s])*C
 		for c := 0; c < C; c++ {
-			nx, ok := nodes[s].child[uint8(c)]
-			if !ok {
-				ac.next[int(s)*C+c] = ac.next[int(fail[s])*C+c]
-				continue
+			if t := next[row+c]; t < 0 {
+				next[row+c] = next[frow+c]
+			} else {
+				fail[t] = next[frow+c]
+				queue = append(queue, t)
 			}
-			fail[nx] = ac.next[int(fail[s])*C+c]
-			ac.next[int(s)*C+c] = nx
-			queue = append(queue, nx)
 		}
 	}
-	ac.outStart = make([]int32, len(nodes)+1)
-	seen := map[int32]bool{}
-	for s := range nodes {
+	// Outputs, each state's clause ids once.
+	ac.outStart = make([]int32, states+1)
+	var stamp []int32
+	for s := range outs {
 		ac.outStart[s] = int32(len(ac.out))
-		clear(seen)
-		for _, id := range nodes[s].outs {
-			for _, r := range clausesOf[id] {
-				if !seen[r] {
-					seen[r] = true
-					ac.out = append(ac.out, r)
-				}
+		for _, c := range outs[s] {
+			for int(c) >= len(stamp) {
+				stamp = append(stamp, -1)
+			}
+			if stamp[c] != int32(s) {
+				stamp[c] = int32(s)
+				ac.out = append(ac.out, c)
 			}
 		}
 	}
-	ac.outStart[len(nodes)] = int32(len(ac.out))
-	if len(nodes) <= 1<<16 {
-		ac.next16 = make([]uint16, len(ac.next))
-		for i, n := range ac.next {
+	ac.outStart[states] = int32(len(ac.out))
+	if states <= 1<<16 {
+		ac.next16 = make([]uint16, len(next))
+		for i, n := range next {
 			ac.next16[i] = uint16(n)
 		}
-		ac.next = nil
+	} else {
+		ac.next = append([]int32(nil), next...)
 	}
 	return ac
 }

@@ -33,20 +33,37 @@ func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*LoadErro
 		return nil, []*LoadError{{File: sourcePrefix, Reason: err.Error()}}
 	}
 	sort.Strings(files)
-	var rules []*Rule
-	var errs []*LoadError
-	for _, f := range files {
+	rules, errs := parseFiles(files, func(f string) (string, []byte, error) {
 		data, err := fs.ReadFile(fsys, f)
-		if err != nil {
-			errs = append(errs, &LoadError{File: sourcePrefix + f, Reason: err.Error()})
-			continue
-		}
-		rs, es := ParseRules(data, sourcePrefix+f, opts)
-		rules = append(rules, rs...)
-		errs = append(errs, es...)
-	}
+		return sourcePrefix + f, data, err
+	}, opts)
 	rules, dups := Combine(rules)
 	return rules, append(errs, dups...)
+}
+
+// parseFiles reads and parses files on all processors, returning rules
+// and errors in file order.
+func parseFiles(files []string, read func(string) (string, []byte, error), opts Options) ([]*Rule, []*LoadError) {
+	type result struct {
+		rules []*Rule
+		errs  []*LoadError
+	}
+	results := make([]result, len(files))
+	parallel(len(files), func(i int) {
+		name, data, err := read(files[i])
+		if err != nil {
+			results[i].errs = []*LoadError{{File: name, Reason: err.Error()}}
+			return
+		}
+		results[i].rules, results[i].errs = ParseRules(data, name, opts)
+	})
+	var rules []*Rule
+	var errs []*LoadError
+	for _, r := range results {
+		rules = append(rules, r.rules...)
+		errs = append(errs, r.errs...)
+	}
+	return rules, errs
 }
 
 // LoadPaths loads rule files and folders (searched recursively for *.yml
@@ -61,16 +78,12 @@ func LoadPaths(paths []string, opts Options) ([]*Rule, []*LoadError) {
 		if err != nil {
 			errs = append(errs, &LoadError{File: root, Reason: err.Error()})
 		}
-		for _, f := range files {
+		rs, es := parseFiles(files, func(f string) (string, []byte, error) {
 			data, err := os.ReadFile(f)
-			if err != nil {
-				errs = append(errs, &LoadError{File: f, Reason: err.Error()})
-				continue
-			}
-			rs, es := ParseRules(data, f, opts)
-			rules = append(rules, rs...)
-			errs = append(errs, es...)
-		}
+			return f, data, err
+		}, opts)
+		rules = append(rules, rs...)
+		errs = append(errs, es...)
 	}
 	rules, dups := Combine(rules)
 	return rules, append(errs, dups...)

@@ -46,35 +46,49 @@ func (c clause) score() (int, int) {
 	return m, -len(c)
 }
 
-func (c clause) key() string {
-	parts := make([]string, len(c))
-	for i, n := range c {
-		parts[i] = string(rune(n.field)) + "\x00" + n.text
+// hash identifies a clause whatever the order of its needles (a sum of
+// the needles' FNV-1a hashes). A collision can only make best drop a
+// distinct clause, which weakens the prerequisite but never breaks it.
+func (c clause) hash() uint64 {
+	var sum uint64
+	for _, n := range c {
+		h := uint64(14695981039346656037)
+		h = (h ^ uint64(n.field)) * 1099511628211
+		for i := 0; i < len(n.text); i++ {
+			h = (h ^ uint64(n.text[i])) * 1099511628211
+		}
+		sum += h
 	}
-	sort.Strings(parts)
-	return strings.Join(parts, "\x01")
+	return sum
 }
 
 // best keeps the most selective distinct clauses, at most maxClauses.
 func best(cs []clause) requirement {
-	seen := map[string]bool{}
-	var out requirement
+	type scored struct {
+		c          clause
+		minLen, nn int
+	}
+	seen := map[uint64]bool{}
+	var list []scored
 	for _, c := range cs {
 		if len(c) == 0 || len(c) > maxClauseNeedles {
 			continue
 		}
-		if k := c.key(); !seen[k] {
-			seen[k] = true
-			out = append(out, c)
+		if h := c.hash(); !seen[h] {
+			seen[h] = true
+			m, n := c.score()
+			list = append(list, scored{c, m, n})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		li, ni := out[i].score()
-		lj, nj := out[j].score()
-		return li > lj || li == lj && ni > nj
+	sort.SliceStable(list, func(i, j int) bool {
+		return list[i].minLen > list[j].minLen || list[i].minLen == list[j].minLen && list[i].nn > list[j].nn
 	})
-	if len(out) > maxClauses {
-		out = out[:maxClauses]
+	if len(list) > maxClauses {
+		list = list[:maxClauses]
+	}
+	out := make(requirement, len(list))
+	for i, x := range list {
+		out[i] = x.c
 	}
 	return out
 }
@@ -95,17 +109,32 @@ func anyOf(rs []requirement) requirement {
 		return nil
 	}
 	acc := rs[0]
+	owned := false // whether acc's single clause may be appended to
 	for _, r := range rs[1:] {
 		if len(acc) == 0 || len(r) == 0 {
 			return nil
 		}
+		if len(acc) == 1 && len(r) == 1 {
+			// The common case, a list of values: one growing clause.
+			if len(acc[0])+len(r[0]) > maxClauseNeedles {
+				return nil
+			}
+			if !owned {
+				acc = requirement{append(clause(nil), acc[0]...)}
+				owned = true
+			}
+			acc[0] = append(acc[0], r[0]...)
+			continue
+		}
 		var cs []clause
 		for _, a := range acc {
 			for _, b := range r {
-				cs = append(cs, append(append(clause{}, a...), b...))
+				if len(a)+len(b) <= maxClauseNeedles {
+					cs = append(cs, append(append(make(clause, 0, len(a)+len(b)), a...), b...))
+				}
 			}
 		}
-		acc = best(cs)
+		acc, owned = best(cs), false
 	}
 	return acc
 }
@@ -248,6 +277,23 @@ const (
 // letters are written in lower case; a non-ASCII letter is spelt in each
 // case it matches.
 func spellings(lit string, mode foldMode) []string {
+	if isASCII(lit) {
+		// Fast path: ASCII needs no case spellings; under regexFold k and
+		// s fold to non-ASCII letters and cannot be used.
+		best := lit
+		if mode == regexFold {
+			best = ""
+			for _, part := range strings.FieldsFunc(lit, func(r rune) bool { return r == 'k' || r == 'K' || r == 's' || r == 'S' }) {
+				if len(part) > len(best) {
+					best = part
+				}
+			}
+		}
+		if best == "" {
+			return nil
+		}
+		return []string{lowerASCIIString(best)}
+	}
 	var best, cur [][]rune // case variants of each rune of a run
 	bestLen, curStart, curEnd, count := 0, 0, 0, 1
 	finish := func() {

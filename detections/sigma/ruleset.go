@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"math/bits"
+	"runtime"
 	"sync"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -37,10 +38,12 @@ func NewRuleSet(rules []*Rule) *RuleSet {
 	// the bitset are the candidate rules; other clauses follow.
 	nextID := int32(len(s.rules))
 	reqs := make([]requirement, len(s.rules))
-	for i, r := range s.rules {
-		if r.det != nil {
-			reqs[i] = r.det.requirement()
+	parallel(len(s.rules), func(i int) {
+		if d := s.rules[i].det; d != nil {
+			reqs[i] = d.requirement()
 		}
+	})
+	for i := range s.rules {
 		for k, c := range reqs[i] {
 			id := int32(i)
 			if k > 0 {
@@ -108,12 +111,36 @@ func (ix *needleIndex) build() ([]event.Field, []*fieldScanner) {
 	var fields []event.Field
 	var automata []*fieldScanner
 	for f := event.Field(0); f < event.NumFields; f++ {
-		if fn := ix.byField[f]; fn != nil {
+		if ix.byField[f] != nil {
 			fields = append(fields, f)
-			automata = append(automata, newFieldScanner(fn.texts, fn.clauses))
 		}
 	}
+	automata = make([]*fieldScanner, len(fields))
+	parallel(len(fields), func(i int) {
+		fn := ix.byField[fields[i]]
+		automata[i] = newFieldScanner(fn.texts, fn.clauses)
+	})
 	return fields, automata
+}
+
+// parallel calls fn(0) ... fn(n-1) on all processors and waits.
+func parallel(n int, fn func(int)) {
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(runtime.GOMAXPROCS(0), n); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				fn(i)
+			}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // Rules returns the rules of the set, in order.
