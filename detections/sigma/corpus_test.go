@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"testing"
@@ -105,4 +106,41 @@ func ruleIDs(rs []*Rule) []string {
 		out = append(out, r.ID)
 	}
 	return out
+}
+
+// TestRuleSetConcurrent runs one RuleSet from several goroutines (as the
+// scan's chunk workers do) and checks every goroutine sees the answers of
+// a single-threaded run; with -race it also checks for data races,
+// including in the backtracking regexp engine.
+func TestRuleSetConcurrent(t *testing.T) {
+	rules, _ := loadPublicRules(t)
+	lookaround, errs := ParseRules([]byte(ruleYAML("sel: {CommandLine|re: '(?<=cmd)\\s+/c'}\ncondition: sel")), "la.yml", Options{})
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	set := NewRuleSet(append(rules, lookaround...))
+	events := truthEvents(t)
+	want := make([]int, len(events))
+	for i := range events {
+		want[i] = len(set.Match(&events[i], nil))
+	}
+	done := make(chan string, 4)
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			var dst []*Rule
+			for k := range events {
+				i := (k + w*len(events)/4) % len(events)
+				if dst = set.Match(&events[i], dst[:0]); len(dst) != want[i] {
+					done <- fmt.Sprintf("worker %d, event %d: %d matches, want %d", w, i, len(dst), want[i])
+					return
+				}
+			}
+			done <- ""
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
 }
