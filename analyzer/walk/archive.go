@@ -54,7 +54,7 @@ type zipEntry struct {
 }
 
 // zipArchive adds the EVTX entries of a zip archive as inputs.
-func (w *walker) zipArchive(p string, info fs.FileInfo, named bool) {
+func (w *walker) zipArchive(p string, info fs.FileInfo) {
 	f, err := os.Open(p)
 	if err != nil {
 		w.problem(p, describe(err), err)

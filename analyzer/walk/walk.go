@@ -123,7 +123,7 @@ func (w *walker) file(path string, info fs.FileInfo, named bool) {
 	case evtxfile.HasSignature(head):
 		w.res.Inputs = append(w.res.Inputs, Input{Name: path, Size: info.Size(), Open: func() (Source, error) { return openFile(path) }})
 	case archiveKind(path, head, named) == "zip":
-		w.zipArchive(path, info, named)
+		w.zipArchive(path, info)
 	case archiveKind(path, head, named) == "gzip":
 		w.gzipArchive(path, info, named)
 	default:

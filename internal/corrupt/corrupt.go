@@ -52,7 +52,7 @@ func Truncate(data []byte, off int) Mutation {
 // Flip flips n random bytes chosen by seed.
 func Flip(data []byte, n int, seed int64) Mutation {
 	m := newMutation(fmt.Sprintf("%d bytes flipped (seed %d)", n, seed), data)
-	rng := rand.New(rand.NewSource(seed))
+	rng := rand.New(rand.NewSource(seed)) //nolint:gosec // seeded on purpose: damage must be reproducible
 	for range n {
 		off := rng.Intn(len(data))
 		m.Data[off] ^= byte(1 + rng.Intn(255))
@@ -74,7 +74,7 @@ func ZeroChunk(data []byte, s int) Mutation {
 // GarbageChunk overwrites chunk slot s with seeded random bytes.
 func GarbageChunk(data []byte, s int, seed int64) Mutation {
 	m := newMutation(fmt.Sprintf("chunk %d overwritten with garbage (seed %d)", s, seed), data)
-	rand.New(rand.NewSource(seed)).Read(chunk(m.Data, s))
+	rand.New(rand.NewSource(seed)).Read(chunk(m.Data, s)) //nolint:gosec // seeded on purpose: damage must be reproducible
 	m.Touched[s] = true
 	return m
 }
@@ -92,7 +92,7 @@ func SwapChunks(data []byte, a, b int) Mutation {
 // signature and checksum included) with seeded random bytes.
 func DamageHeader(data []byte, seed int64) Mutation {
 	m := newMutation(fmt.Sprintf("file header overwritten (seed %d)", seed), data)
-	rand.New(rand.NewSource(seed)).Read(m.Data[:min(128, len(data))])
+	rand.New(rand.NewSource(seed)).Read(m.Data[:min(128, len(data))]) //nolint:gosec // seeded on purpose: damage must be reproducible
 	return m
 }
 
