@@ -97,6 +97,12 @@ func writeEventsTable(w io.Writer, events []event.Process, opts Options) error {
 	if width <= 0 {
 		width = 120
 	}
+	// Carved events are marked in a column of their own, present only
+	// when there are any.
+	recovered := false
+	for i := range events {
+		recovered = recovered || events[i].Recovered
+	}
 	rows := make([][]string, 0, len(events))
 	for i := range events {
 		p := &events[i]
@@ -104,11 +110,24 @@ func writeEventsTable(w io.Writer, events []event.Process, opts Options) error {
 		if n, ok := p.Number(event.FieldProcessId); ok {
 			pid = strconv.FormatUint(n, 10)
 		}
-		rows = append(rows, []string{p.Timestamp.UTC().Format(timeShort), p.Computer, p.User, pid, p.Image, p.CommandLine})
+		row := []string{p.Timestamp.UTC().Format(timeShort), p.Computer, p.User, pid, p.Image, p.CommandLine}
+		if recovered {
+			mark := ""
+			if p.Recovered {
+				mark = "yes"
+			}
+			row = append(row[:1], append([]string{mark}, row[1:]...)...)
+		}
+		rows = append(rows, row)
 	}
 	header := []string{"Time (UTC)", "Host", "User", "PID", "Image", "Command line"}
+	caps := []int{0, 16, 24, 0, 32, -1}
+	if recovered {
+		header = append(header[:1], append([]string{"Recovered"}, header[1:]...)...)
+		caps = append(caps[:1], append([]int{0}, caps[1:]...)...)
+	}
 	if !opts.Full {
-		fitColumns(rows, header, width, []int{0, 16, 24, 0, 32, -1})
+		fitColumns(rows, header, width, caps)
 	}
 	return writeTable(w, header, rows)
 }
