@@ -63,28 +63,42 @@ func chainEnd(recs []evtxfile.Record) int {
 }
 
 // recoveredSet collects, for one file, the keys of its allocated records
-// and the records carved from it, until the file's last chunk is in.
+// and the records carved from it, until the file's last chunk is in. A
+// carved record whose key is known already (allocated, or carved before)
+// is dropped as it arrives, so memory follows the distinct records.
 type recoveredSet struct {
 	allocated map[carve.Key]struct{}
+	seen      map[carve.Key]struct{} // carved keys kept so far
 	pending   []carve.Recovered
+	stale     int
 }
 
 func (s *recoveredSet) add(it *item) {
 	if s.allocated == nil {
 		s.allocated = make(map[carve.Key]struct{})
+		s.seen = make(map[carve.Key]struct{})
 	}
 	for _, k := range it.keys {
 		s.allocated[k] = struct{}{}
 	}
-	s.pending = append(s.pending, it.carved...)
+	for _, rec := range it.carved {
+		_, allocated := s.allocated[rec.Key]
+		_, seen := s.seen[rec.Key]
+		if allocated || seen {
+			s.stale++
+			continue
+		}
+		s.seen[rec.Key] = struct{}{}
+		s.pending = append(s.pending, rec)
+	}
 }
 
 // resolve drops the recovered records that are copies of an allocated
-// record of the file or of a record recovered already, and calls fn once
-// per chunk (in chunk order) with the rest as a Result: Records counts
-// them, Events holds their process-creation events.
+// record of the file (allocated in a later chunk than they were found)
+// and calls fn once per chunk (in chunk order) with the rest as a Result:
+// Records counts them, Events holds their process-creation events. It
+// returns how many were kept and how many dropped as copies in all.
 func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stale int) {
-	seen := make(map[carve.Key]struct{}, len(s.pending))
 	var r decode.Result
 	chunk := -1
 	flush := func() {
@@ -93,16 +107,12 @@ func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stal
 		}
 		r = decode.Result{}
 	}
+	stale = s.stale
 	for _, rec := range s.pending {
 		if _, ok := s.allocated[rec.Key]; ok {
 			stale++
 			continue
 		}
-		if _, ok := seen[rec.Key]; ok {
-			stale++
-			continue
-		}
-		seen[rec.Key] = struct{}{}
 		if rec.Chunk != chunk {
 			flush()
 			chunk = rec.Chunk
