@@ -10,5 +10,16 @@
 //
 // Damage never stops the run: every defect becomes a located
 // decode.Problem, a panic inside a decoder is recovered and reported, and
-// the other chunks still count.
+// the other chunks still count. A decoder that has not finished a chunk
+// after Options.ChunkTimeout is abandoned (the chunk is reported, the
+// worker goes on with a fresh buffer and decoder). When a chunk's record
+// chain breaks, the records after the break are found again by
+// resynchronising on record signatures, so one damaged record hides no
+// other.
+//
+// With Options.Carve, each worker also hands the space its chunk's
+// records do not cover (slack, and whole slots without a chunk header) to
+// package carve; the collector drops carved copies of records still
+// allocated in the same file and delivers the rest, flagged Recovered,
+// after the file's last chunk.
 package pipeline
