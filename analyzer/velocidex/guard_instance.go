@@ -30,16 +30,13 @@ func (m *mirror) instance(c *cursor) (nodes int, more bool) {
 		m.refuse(c, "template instance claims %d arguments, the chunk holds at most %d", count, rest/4)
 		return 0, false
 	}
-	type arg struct {
-		size int
-		typ  uint16
-	}
-	args := make([]arg, count)
-	for i := range args {
-		args[i] = arg{int(m.u16(c)), m.u16(c)}
-	}
-	for _, a := range args {
-		m.value(c, a.size, a.typ)
+	// The descriptors (size, type) all lie inside the chunk (checked
+	// above); the values follow them.
+	desc := *c
+	m.skip(c, 4*int(count))
+	for range count {
+		size, typ := int(m.u16(&desc)), m.u16(&desc)
+		m.value(c, size, typ)
 	}
 	m.spend(c, size)
 	return 1, m.err == nil

@@ -208,3 +208,15 @@ func TestGuardAcceptsCorpus(t *testing.T) {
 		t.Errorf("checked only %d chunks", chunks)
 	}
 }
+
+// BenchmarkGuard measures the pre-check the decoder runs on every chunk,
+// to compare with BenchmarkDecodeChunk.
+func BenchmarkGuard(b *testing.B) {
+	chunks := corpusChunks(b)
+	b.SetBytes(evtxfile.ChunkSize)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		c := &chunks[i%len(chunks)]
+		velocidex.Guard(c.Data, c.Records)
+	}
+}
