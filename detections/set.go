@@ -3,25 +3,37 @@ package detections
 import (
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections/builtin"
+	"github.com/evtxhunt/evtxhunt/detections/cmdline"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
 // Config says which rules to load.
 type Config struct {
-	NoBuiltin    bool     // leave the built-in rules out
+	NoBuiltin    bool     // leave the built-in rules and command-line checks out
 	RulePaths    []string // Sigma rule files or folders (-r)
 	Placeholders string   // YAML file of expand placeholders (optional)
 	MinLevel     sigma.Level
+	// LongCommandLine is the length above which the long command-line
+	// check fires; 0 means cmdline.DefaultLongThreshold.
+	LongCommandLine int
 }
 
-// Hit is one detection on one event.
+// Hit is one detection on one event. Rule is the Sigma rule that matched,
+// or the stand-in rule of a command-line check (same id, title, level,
+// tags and description as the check), so allowlists and reports treat
+// both alike. Reason and Decoded are set by checks.
 type Hit struct {
-	Rule *sigma.Rule
+	Rule    *sigma.Rule
+	Reason  string
+	Decoded string
 }
 
 // Set is the loaded, compiled detection set. It is safe for concurrent use.
 type Set struct {
-	rules *sigma.RuleSet
+	rules      *sigma.RuleSet
+	checker    *cmdline.Checker // nil when checks are off
+	checkRules map[*cmdline.Check]*sigma.Rule
+	all        []*sigma.Rule // rules, then check stand-ins
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load
@@ -56,22 +68,62 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 			kept = append(kept, r)
 		}
 	}
-	return NewSet(kept), errs
+	s := NewSet(kept)
+	if !cfg.NoBuiltin {
+		s.enableChecks(cmdline.New(cmdline.Options{LongThreshold: cfg.LongCommandLine}), cfg.MinLevel)
+	}
+	return s, errs
 }
 
-// NewSet builds a set from rules already loaded.
+// NewSet builds a set from rules already loaded, without command-line
+// checks.
 func NewSet(rules []*sigma.Rule) *Set {
-	return &Set{rules: sigma.NewRuleSet(rules)}
+	rs := sigma.NewRuleSet(rules)
+	return &Set{rules: rs, all: rs.Rules()}
 }
 
-// Rules returns the rules in the set, in load order.
-func (s *Set) Rules() []*sigma.Rule { return s.rules.Rules() }
+// enableChecks adds the command-line checks of at least minLevel.
+func (s *Set) enableChecks(c *cmdline.Checker, minLevel sigma.Level) {
+	s.checker = c
+	s.checkRules = map[*cmdline.Check]*sigma.Rule{}
+	s.all = append([]*sigma.Rule(nil), s.all...)
+	for _, ck := range cmdline.Checks() {
+		if ck.Level < minLevel {
+			continue
+		}
+		r := CheckRule(ck)
+		s.checkRules[ck] = r
+		s.all = append(s.all, r)
+	}
+}
 
-// Detect appends the hits of p to dst.
+// CheckRule returns the stand-in rule of a command-line check: it carries
+// the check's metadata and never matches on its own.
+func CheckRule(ck *cmdline.Check) *sigma.Rule {
+	return &sigma.Rule{ID: ck.ID, Title: ck.Title, Status: "stable", Description: ck.Description,
+		Author: "evtxhunt", Level: ck.Level, Tags: ck.Tags, Source: builtin.SourcePrefix + "cmdline", Line: 0}
+}
+
+// Rules returns the rules in the set, in load order, followed by the
+// stand-ins of the command-line checks.
+func (s *Set) Rules() []*sigma.Rule { return s.all }
+
+// Detect appends the hits of p to dst: matching rules in rule order, then
+// the command-line checks that fire. scratch is a buffer reused between
+// calls; it is returned for the next call. Nothing is allocated for an
+// event without hits once the buffers have grown.
 func (s *Set) Detect(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
 	scratch = s.rules.Match(p, scratch[:0])
 	for _, r := range scratch {
 		dst = append(dst, Hit{Rule: r})
+	}
+	if s.checker == nil {
+		return dst, scratch
+	}
+	for _, h := range s.checker.Run(p, nil) {
+		if r, ok := s.checkRules[h.Check]; ok {
+			dst = append(dst, Hit{Rule: r, Reason: h.Reason, Decoded: h.Decoded})
+		}
 	}
 	return dst, scratch
 }
