@@ -165,8 +165,9 @@ func TestReadmeMatches(t *testing.T) {
 	}
 }
 
-// The three independent parsers read every sample the same.
-// python-evtx needs about ten CPU seconds per log: -short leaves it out.
+// The three independent parsers read every sample the same. python-evtx
+// needs about ten CPU seconds per log: it reads WS02's two logs (one of
+// each kind), and -short leaves it out.
 func TestSamplesCrossParsers(t *testing.T) {
 	for _, name := range demoLogs {
 		path := filepath.Join("demo", name)
@@ -175,8 +176,7 @@ func TestSamplesCrossParsers(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, p := range crossparse.Parsers()[1:] {
-			if p.Name == "python-evtx" && testing.Short() {
-				t.Logf("%s: python-evtx skipped in -short mode", name)
+			if p.Name == "python-evtx" && (testing.Short() || !strings.HasPrefix(name, "WS02")) {
 				continue
 			}
 			recs, err := p.Parse(path)

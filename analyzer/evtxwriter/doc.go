@@ -3,7 +3,9 @@
 // logs taken from a real machine.
 //
 // A file is a 4096-byte header followed by 64 KiB chunks. Records are
-// packed into a chunk until the next one does not fit. Each record is a
+// packed into a chunk until the next one does not fit; the last 8 bytes of
+// a chunk stay free, since libevtx ignores a record that ends exactly at
+// the chunk's end. Each record is a
 // binary XML fragment holding one template instance: the first record of a
 // chunk that uses a template carries its definition inline, later records
 // refer to it by its chunk offset. As in Windows logs there are two

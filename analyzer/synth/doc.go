@@ -15,7 +15,7 @@
 // its line number.
 //
 // The noise generator (noise.go) simulates the hosts and users it finds in
-// the input (package world.go models their processes and logons) and adds
+// the input (World, in world.go, models their processes and logons) and adds
 // background records: logons and logoffs, special privileges, firewall
 // connections and benign process creations with real parent chains. It is
 // deterministic for a given seed.

@@ -44,12 +44,11 @@ const maxSize = 4096 + int64(evtxwriter.MaxChunks)*65536
 // Every line is converted before anything is written, so a bad line
 // fails the run before a byte is written; its error is a *LineError.
 func Write(out io.WriterAt, lines []Line, opts Options) (Stats, error) {
-	var st Stats
 	if opts.Size > maxSize {
-		return st, fmt.Errorf("size %d is more than an EVTX file can hold (%d)", opts.Size, maxSize)
+		return Stats{}, fmt.Errorf("size %d is more than an EVTX file can hold (%d)", opts.Size, maxSize)
 	}
 	if opts.Noise < 0 {
-		return st, errors.New("noise must not be negative")
+		return Stats{}, errors.New("noise must not be negative")
 	}
 	conv := converter{start: opts.Start}
 	if conv.start.IsZero() {
@@ -59,7 +58,7 @@ func Write(out io.WriterAt, lines []Line, opts Options) (Stats, error) {
 	for i := range lines {
 		ev, err := conv.convert(&lines[i])
 		if err != nil {
-			return st, &LineError{opts.Source, lines[i].Number, err}
+			return Stats{}, &LineError{opts.Source, lines[i].Number, err}
 		}
 		events[i] = ev
 	}
@@ -67,55 +66,79 @@ func Write(out io.WriterAt, lines []Line, opts Options) (Stats, error) {
 	from, to := span(events, conv.start)
 	noise, err := gen.convert(gen.lines(opts.Noise, from, to))
 	if err != nil {
-		return st, err
+		return Stats{}, err
 	}
+	r := run{w: evtxwriter.New(out), opts: &opts}
+	if err := r.merge(lines, events, noise); err != nil {
+		return r.st, err
+	}
+	if err := r.grow(gen, lastTime(events, noise)); err != nil {
+		return r.st, err
+	}
+	if err := r.w.Close(); err != nil {
+		return r.st, err
+	}
+	r.st.Records, r.st.Bytes = r.w.Records(), r.w.Size()
+	return r.st, nil
+}
 
-	w := evtxwriter.New(out)
-	ids := recordIDs{}
+// run is the writing half of Write.
+type run struct {
+	w    *evtxwriter.Writer
+	opts *Options
+	ids  recordIDs
+	st   Stats
+}
+
+func (r *run) noise(ev *evtxwriter.Event) error {
+	ev.RecordID = r.ids.next(0, false)
+	r.st.Noise++
+	return r.w.Write(ev)
+}
+
+// merge writes the lines' records in input order, each preceded by the
+// noise records older than it.
+func (r *run) merge(lines []Line, events, noise []*evtxwriter.Event) error {
 	ni := 0
-	writeNoise := func(ev *evtxwriter.Event) error {
-		ev.RecordID = ids.next(0, false)
-		st.Noise++
-		return w.Write(ev)
-	}
 	for i, ev := range events {
-		for ni < len(noise) && noise[ni].TimeCreated.Before(ev.TimeCreated) {
-			if err := writeNoise(noise[ni]); err != nil {
-				return st, err
+		for ; ni < len(noise) && noise[ni].TimeCreated.Before(ev.TimeCreated); ni++ {
+			if err := r.noise(noise[ni]); err != nil {
+				return err
 			}
-			ni++
 		}
-		ev.RecordID = ids.next(lines[i].P.EventRecordID, lines[i].given&givenRecordID != 0)
-		if err := w.Write(ev); err != nil {
-			return st, &LineError{opts.Source, lines[i].Number, err}
+		ev.RecordID = r.ids.next(lines[i].P.EventRecordID, lines[i].given&givenRecordID != 0)
+		if err := r.w.Write(ev); err != nil {
+			return &LineError{r.opts.Source, lines[i].Number, err}
 		}
-		st.Lines++
+		r.st.Lines++
 	}
 	for ; ni < len(noise); ni++ {
-		if err := writeNoise(noise[ni]); err != nil {
-			return st, err
+		if err := r.noise(noise[ni]); err != nil {
+			return err
 		}
 	}
-	for last := lastTime(events, noise); opts.Size > 0 && w.Size() < opts.Size; {
+	return nil
+}
+
+// grow adds noise after last, ten minutes at a time, until the file
+// reaches opts.Size.
+func (r *run) grow(gen *noise, last time.Time) error {
+	for r.opts.Size > 0 && r.w.Size() < r.opts.Size {
 		more, err := gen.convert(gen.lines(256, last, last.Add(10*time.Minute)))
 		if err != nil {
-			return st, err
+			return err
 		}
 		for _, ev := range more {
-			if w.Size() >= opts.Size {
+			if r.w.Size() >= r.opts.Size {
 				break
 			}
-			if err := writeNoise(ev); err != nil {
-				return st, err
+			if err := r.noise(ev); err != nil {
+				return err
 			}
 		}
 		last = last.Add(10 * time.Minute)
 	}
-	if err := w.Close(); err != nil {
-		return st, err
-	}
-	st.Records, st.Bytes = w.Records(), w.Size()
-	return st, nil
+	return nil
 }
 
 // recordIDs numbers records: a line's EventRecordID is kept, anything else

@@ -124,7 +124,11 @@ func runSynth(opts *synthOptions) error {
 	if err != nil {
 		return fmt.Errorf("synth: %w", err)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: wrote %s: %d records (%d events, %d background), %d bytes\n",
-		opts.Output, st.Records, st.Lines, st.Noise, st.Bytes)
+	noun := "records"
+	if st.Records == 1 {
+		noun = "record"
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: wrote %s: %d %s (%d from the input, %d background), %d bytes\n",
+		opts.Output, st.Records, noun, st.Lines, st.Noise, st.Bytes)
 	return nil
 }
