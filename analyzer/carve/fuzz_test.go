@@ -50,7 +50,7 @@ func FuzzCarveChunk(f *testing.F) {
 // sampleChunks returns the first chunk of each EVTX file in the
 // repository's samples/ folder, as fuzz seeds.
 func sampleChunks(tb testing.TB) [][]byte {
-	paths, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*.evtx"))
+	paths, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*", "*.evtx"))
 	var out [][]byte
 	for _, p := range paths {
 		data, err := os.ReadFile(p)

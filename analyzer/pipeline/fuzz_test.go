@@ -29,7 +29,7 @@ func (m memSource) Close() error { return nil }
 // holds (samples/ and test data), as fuzz seeds.
 func seedChunks() [][]byte {
 	var paths []string
-	for _, glob := range []string{"../../samples/*.evtx", "../binxml/testdata/*.evtx", "testdata/*.evtx"} {
+	for _, glob := range []string{"../../samples/*/*.evtx", "../binxml/testdata/*.evtx", "testdata/*.evtx"} {
 		m, _ := filepath.Glob(glob)
 		paths = append(paths, m...)
 	}
