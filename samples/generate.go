@@ -49,10 +49,7 @@ func Generate(scenarioDir, outDir string) error {
 		return err
 	}
 	world := synth.NewWorld()
-	hosts, order, err := story.setUp(world)
-	if err != nil {
-		return err
-	}
+	hosts, order := story.setUp(world)
 	steps, err := story.play(hosts)
 	if err != nil {
 		return err
@@ -81,9 +78,9 @@ func Generate(scenarioDir, outDir string) error {
 
 // setUp creates the hosts, their users' sessions: logon records, and
 // userinit starting explorer.exe.
-func (s *Story) setUp(world *synth.World) (map[string]*host, []*host, error) {
+func (s *Story) setUp(world *synth.World) (map[string]*host, []*host) {
 	hosts := map[string]*host{}
-	var order []*host
+	order := make([]*host, 0, len(s.Hosts))
 	for _, spec := range s.Hosts {
 		h := &host{spec: spec, h: world.Host(spec.Computer), accounts: map[string]*synth.Account{}}
 		hosts[strings.ToLower(spec.Name)] = h
@@ -104,7 +101,7 @@ func (s *Story) setUp(world *synth.World) (map[string]*host, []*host, error) {
 			h.addSecurity("", synth.Logoff(h.h, a, a.Logoff)...)
 		}
 	}
-	return hosts, order, nil
+	return hosts, order
 }
 
 func (h *host) addSecurity(step string, lines ...synth.Line) {

@@ -97,7 +97,7 @@ func LoadStory(path string) (*Story, error) {
 func (s *Story) check() error {
 	day, err := time.Parse("2006-01-02", s.Date)
 	if err != nil {
-		return fmt.Errorf("date: %v", err)
+		return fmt.Errorf("date: %w", err)
 	}
 	s.day = day
 	hosts := map[string]bool{}
@@ -108,10 +108,10 @@ func (s *Story) check() error {
 		hosts[h.Name] = true
 		for _, u := range h.Users {
 			if _, err := s.at(u.Logon); err != nil {
-				return fmt.Errorf("host %s, user %s: logon: %v", h.Name, u.User, err)
+				return fmt.Errorf("host %s, user %s: logon: %w", h.Name, u.User, err)
 			}
 			if _, err := s.at(u.Logoff); err != nil {
-				return fmt.Errorf("host %s, user %s: logoff: %v", h.Name, u.User, err)
+				return fmt.Errorf("host %s, user %s: logoff: %w", h.Name, u.User, err)
 			}
 		}
 	}
@@ -122,7 +122,7 @@ func (s *Story) check() error {
 		t, err := s.at(st.Time)
 		switch {
 		case err != nil:
-			return fmt.Errorf("%s: time: %v", where, err)
+			return fmt.Errorf("%s: time: %w", where, err)
 		case t.Before(last):
 			return fmt.Errorf("%s: steps must be in time order", where)
 		case st.ID == "" || ids[st.ID]:

@@ -271,21 +271,8 @@ func (c *chunk) templateInstance(sh *shape) {
 	c.tmplUndo = append(c.tmplUndo, tableUndo{shape: sh, slot: slot, before: prev})
 }
 
-// instanceValues writes the values of a template instance: their count,
-// one (size, type) descriptor each, then the data.
-func (c *chunk) instanceValues(vals []Value) {
-	c.u32(uint32(len(vals)))
-	for i := range vals {
-		c.u16(uint16(vals[i].size()))
-		c.u8(uint8(vals[i].typ))
-		c.u8(0)
-	}
-	for i := range vals {
-		vals[i].put(c.grow(vals[i].size()))
-	}
-}
-
-// dataValues is instanceValues for EventData values.
+// dataValues writes the values of an EventData template instance: their
+// count, one (size, type) descriptor each, then the data.
 func (c *chunk) dataValues(data []Data) {
 	c.u32(uint32(len(data)))
 	for i := range data {

@@ -296,7 +296,7 @@ func TestWriterOutputErrorIsSticky(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "chunk 1") || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("got %v, want the second chunk's write error", err)
 	}
-	if err2 := w.Write(process4688(0, "WS01", "cmd")); err2 != err {
+	if err2 := w.Write(process4688(0, "WS01", "cmd")); !errors.Is(err2, err) {
 		t.Errorf("error not sticky: %v", err2)
 	}
 }

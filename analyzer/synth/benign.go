@@ -75,7 +75,8 @@ func (n *noise) browser(h *Host, a *Account, t time.Time) []*Proc {
 		image = edgeExe
 	}
 	main := h.Spawn(h.Shell(a, t), image, `"`+image+`" `, t)
-	out := []*Proc{main}
+	out := make([]*Proc, 0, 5)
+	out = append(out, main)
 	for i, typ := range []string{"gpu-process", "utility --utility-sub-type=network.mojom.NetworkService", "renderer", "renderer"} {
 		cmd := fmt.Sprintf(`"%s" --type=%s --lang=en-US --field-trial-handle=%d,i,%d,%d,262144 /prefetch:%d`,
 			image, typ, 1800+n.rng.IntN(400), n.rng.Uint64()%1e16, n.rng.Uint64()%1e16, 2+i)

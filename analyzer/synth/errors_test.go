@@ -20,10 +20,10 @@ func TestLineErrors(t *testing.T) {
 	}{
 		{"Sysmon field in a 4688", `{"EventID":4688,"Image":"C:\\a.exe","Hashes":"MD5=00"}`, "field Hashes cannot be written in a Security 4688 record"},
 		{"4688 field in Sysmon", `{"EventID":1,"Image":"C:\\a.exe","MandatoryLabel":"S-1-16-8192"}`, "field MandatoryLabel cannot be written in a Sysmon EventID 1 record"},
-		{"4688 version 3", `{"EventID":4688,"Version":3,"Image":"C:\\a.exe"}`, "Security 4688 version 3 is not supported"},
+		{"4688 version 3", `{"EventID":4688,"Version":3,"Image":"C:\\a.exe"}`, "security 4688 version 3 is not supported"},
 		{"4688 v1 with a target", `{"EventID":4688,"Version":1,"Image":"C:\\a.exe","TargetUser":"-"}`, "version 1 has no target account"},
 		{"4688 v0 with a command line", `{"EventID":4688,"Version":0,"Image":"C:\\a.exe","CommandLine":"a"}`, "version 0 has no CommandLine"},
-		{"Sysmon version 4", `{"EventID":1,"Version":4,"Image":"C:\\a.exe"}`, "Sysmon EventID 1 version 4 is not supported"},
+		{"Sysmon version 4", `{"EventID":1,"Version":4,"Image":"C:\\a.exe"}`, "sysmon EventID 1 version 4 is not supported"},
 		{"no image", `{"EventID":4688,"User":"CORP\\x"}`, "needs an Image"},
 		{"integrity mismatch", `{"EventID":4688,"Image":"C:\\a.exe","IntegrityLevel":"High","MandatoryLabel":"S-1-16-8192"}`, `IntegrityLevel "High" does not match MandatoryLabel S-1-16-8192`},
 		{"unknown integrity", `{"EventID":4688,"Image":"C:\\a.exe","IntegrityLevel":"Sky"}`, `IntegrityLevel "Sky" has no mandatory label`},

@@ -84,7 +84,7 @@ func ReadLines(r io.Reader, source string) ([]Line, error) {
 			l.Number = n
 			lines = append(lines, l)
 		}
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return lines, nil
 		}
 		if err != nil {
@@ -102,7 +102,7 @@ func readLine(br *bufio.Reader) ([]byte, error) {
 		if len(line) > maxLineBytes {
 			return nil, fmt.Errorf("line longer than %d bytes", maxLineBytes)
 		}
-		if err == bufio.ErrBufferFull {
+		if errors.Is(err, bufio.ErrBufferFull) {
 			continue
 		}
 		return bytes.TrimRight(line, "\r\n"), err
@@ -125,7 +125,7 @@ func ParseLine(text []byte) (Line, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return l, fmt.Errorf("bad JSON: %v", err)
+			return l, fmt.Errorf("bad JSON: %w", err)
 		}
 		key, _ := tok.(string)
 		if seen[key] {
@@ -141,16 +141,16 @@ func ParseLine(text []byte) (Line, error) {
 		}
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
-			return l, fmt.Errorf("field %q: bad JSON: %v", key, err)
+			return l, fmt.Errorf("field %q: bad JSON: %w", key, err)
 		}
 		if err := l.set(key, raw); err != nil {
 			return l, fmt.Errorf("field %q: %w", key, err)
 		}
 	}
 	if _, err := dec.Token(); err != nil {
-		return l, fmt.Errorf("bad JSON: %v", err)
+		return l, fmt.Errorf("bad JSON: %w", err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return l, errors.New("text after the JSON object")
 	}
 	return l, nil
@@ -252,7 +252,7 @@ func readEventData(dec *json.Decoder) ([]DataValue, error) {
 	for dec.More() {
 		tok, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("bad JSON: %v", err)
+			return nil, fmt.Errorf("bad JSON: %w", err)
 		}
 		name, _ := tok.(string)
 		if seen[name] {
@@ -261,7 +261,7 @@ func readEventData(dec *json.Decoder) ([]DataValue, error) {
 		seen[name] = true
 		v, err := dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("%q: bad JSON: %v", name, err)
+			return nil, fmt.Errorf("%q: bad JSON: %w", name, err)
 		}
 		d := DataValue{Name: name}
 		switch x := v.(type) {
@@ -277,7 +277,7 @@ func readEventData(dec *json.Decoder) ([]DataValue, error) {
 		out = append(out, d)
 	}
 	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("bad JSON: %v", err)
+		return nil, fmt.Errorf("bad JSON: %w", err)
 	}
 	return out, nil
 }

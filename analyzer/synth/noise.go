@@ -30,7 +30,7 @@ func newNoise(opts Options, lines []Line, events []*evtxwriter.Event) *noise {
 	if w == nil {
 		w = NewWorld()
 	}
-	n := &noise{rng: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)), world: w, source: opts.Source}
+	n := &noise{rng: newRNG(opts.Seed), world: w, source: opts.Source}
 	for i := range lines {
 		ev := events[i]
 		h := w.Host(ev.Computer)
@@ -50,6 +50,12 @@ func newNoise(opts Options, lines []Line, events []*evtxwriter.Event) *noise {
 	}
 	n.hosts = w.Hosts()
 	return n
+}
+
+// newRNG returns the noise's random source: seeded, so that a seed gives
+// the same file every time.
+func newRNG(seed uint64) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) //nolint:gosec // reproducible on purpose, not secret
 }
 
 // harvest adds the interactive user of a process line to its host, and
@@ -116,7 +122,7 @@ func (n *noise) starts(h *Host, t time.Time, sysmon bool) []Line {
 // process), as on a host that audits process creation and runs Sysmon.
 // The world needs at least one host.
 func (w *World) Background(seed uint64, count int, from, to time.Time, securityWeight, sysmonWeight int) []Line {
-	n := &noise{rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), world: w, hosts: w.Hosts(),
+	n := &noise{rng: newRNG(seed), world: w, hosts: w.Hosts(),
 		security: max(securityWeight, 0), sysmon: max(sysmonWeight, 0)}
 	n.twin = n.security > 0 && n.sysmon > 0
 	if len(n.hosts) == 0 || n.security+n.sysmon == 0 {

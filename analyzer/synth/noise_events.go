@@ -43,10 +43,11 @@ func logon4624(h *Host, t time.Time, subject, target *Account, logonType int, kv
 		sDomain, sName = h.Domain, netbiosName(h.Computer)+"$"
 	}
 	tDomain, tName := splitAccount(target.User)
-	base := []string{"SubjectUserSid", subject.SID, "SubjectUserName", sName, "SubjectDomainName", sDomain,
+	fields := make([]string, 0, 18+len(kv))
+	fields = append(fields, "SubjectUserSid", subject.SID, "SubjectUserName", sName, "SubjectDomainName", sDomain,
 		"SubjectLogonId", event.FormatHex(subject.LogonID), "TargetUserSid", target.SID, "TargetUserName", tName,
-		"TargetDomainName", tDomain, "TargetLogonId", event.FormatHex(target.LogonID), "LogonType", fmt.Sprint(logonType)}
-	return generic(h.Computer, event.SecurityProvider, 4624, 2, t, append(base, kv...)...)
+		"TargetDomainName", tDomain, "TargetLogonId", event.FormatHex(target.LogonID), "LogonType", fmt.Sprint(logonType))
+	return generic(h.Computer, event.SecurityProvider, 4624, 2, t, append(fields, kv...)...)
 }
 
 // serviceLogon: the service control manager logs SYSTEM on to start a

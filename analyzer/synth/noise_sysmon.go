@@ -15,7 +15,7 @@ func (n *noise) sysmonActivity(h *Host, t time.Time) []Line {
 	case r < 25:
 		return []Line{n.connection(h, t)}
 	case r < 38 && len(n.recent) > 0:
-		return []Line{n.terminate(h, t)}
+		return []Line{n.terminate(t)}
 	}
 	return n.starts(h, t, true)
 }
@@ -39,7 +39,7 @@ func (n *noise) connection(h *Host, t time.Time) Line {
 }
 
 // terminate: Sysmon EventID 5, a process the noise started exits.
-func (n *noise) terminate(h *Host, t time.Time) Line {
+func (n *noise) terminate(t time.Time) Line {
 	i := n.rng.IntN(len(n.recent))
 	p := n.recent[i]
 	n.recent = append(n.recent[:i], n.recent[i+1:]...)

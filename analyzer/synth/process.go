@@ -123,17 +123,17 @@ var mandatoryLabels = map[string]string{
 // of early Windows 10; otherwise version 2 has all 15 values.
 func security4688(p *event.Process, version uint8, stated bool) ([]evtxwriter.Data, error) {
 	if version > 2 {
-		return nil, fmt.Errorf("Security 4688 version %d is not supported (0, 1 and 2 are)", version)
+		return nil, fmt.Errorf("security 4688 version %d is not supported (0, 1 and 2 are)", version)
 	}
 	if err := checkFields(p, securityFields, "Security 4688"); err != nil {
 		return nil, err
 	}
 	long := version == 2 && (!stated || p.Has&security4688Long != 0)
 	if version < 2 && p.Has&(security4688v2Only|security4688Long) != 0 {
-		return nil, fmt.Errorf("Security 4688 version %d has no target account, ParentProcessName or MandatoryLabel", version)
+		return nil, fmt.Errorf("security 4688 version %d has no target account, ParentProcessName or MandatoryLabel", version)
 	}
 	if version == 0 && p.Has.Contains(event.FieldCommandLine) {
-		return nil, errors.New("Security 4688 version 0 has no CommandLine")
+		return nil, errors.New("security 4688 version 0 has no CommandLine")
 	}
 	q, err := processDefaults(p)
 	if err != nil {

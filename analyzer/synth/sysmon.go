@@ -18,7 +18,7 @@ const sysmonUtcLayout = "2006-01-02 15:04:05.000"
 // layouts, as the corpus has them.
 func sysmon1(p *event.Process, version uint8, stated bool) ([]evtxwriter.Data, error) {
 	if version != 5 {
-		return nil, fmt.Errorf("Sysmon EventID 1 version %d is not supported (5 is)", version)
+		return nil, fmt.Errorf("sysmon EventID 1 version %d is not supported (5 is)", version)
 	}
 	if err := checkFields(p, sysmonFields, "Sysmon EventID 1"); err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -153,7 +154,7 @@ func Evtxexport(path string) ([]Record, error) {
 	for {
 		var ev xmlEvent
 		err := dec.Decode(&ev)
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return recs, nil
 		}
 		if err != nil {
@@ -312,7 +313,8 @@ func fileTime(ft uint64) string {
 }
 
 func stderrOf(err error) string {
-	if ee, ok := err.(*exec.ExitError); ok {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
 		return string(bytes.TrimSpace(ee.Stderr))
 	}
 	return ""
