@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"time"
 
@@ -108,8 +107,7 @@ func (o *synthOptions) check() error {
 }
 
 func runSynth(opts *synthOptions) error {
-	var in io.Reader = opts.IO.In
-	source := "stdin"
+	in, source := opts.IO.In, "stdin"
 	if opts.Input != "-" {
 		f, err := os.Open(opts.Input)
 		if err != nil {
