@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/olekukonko/tablewriter"
@@ -16,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
-	"github.com/evtxhunt/evtxhunt/detections/builtin"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -166,167 +162,6 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-type rulesLintOptions struct {
-	IO           *ioStreams
-	Paths        []string
-	Placeholders string
-}
-
-func newCmdRulesLint(ios *ioStreams) *cobra.Command {
-	opts := &rulesLintOptions{IO: ios}
-	cmd := &cobra.Command{
-		Use:   "lint [flags] PATH...",
-		Short: "Check Sigma rule files and say exactly what is wrong in each",
-		Long: `Check Sigma rule files (files, or folders searched for *.yml and *.yaml)
-the way scan loads them, and print one line per file: "ok" with its rule
-count, or every problem as FILE:LINE: rule ID: reason. Rules that are not
-process_creation rules are noted, not errors. A rule id used twice (in
-the files checked, or by a built-in rule) is an error.
-
-Exit code 0 when every file is usable (notes allowed), 2 when any has an
-error.`,
-		Example: `  evtxhunt rules lint my-rules/
-  evtxhunt rules lint --placeholders placeholders.yml rule.yml`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Paths = args
-			return runRulesLint(opts)
-		},
-	}
-	cmd.Flags().StringVar(&opts.Placeholders, "placeholders", "", "YAML `FILE` giving the values of %placeholders% used by rules with the expand modifier")
-	return cmd
-}
-
-// lintFile is what lint found in one file.
-type lintFile struct {
-	path     string
-	rules    int
-	problems []*sigma.LoadError
-}
-
-func runRulesLint(opts *rulesLintOptions) error {
-	var sopts sigma.Options
-	if opts.Placeholders != "" {
-		ph, err := sigma.LoadPlaceholders(opts.Placeholders)
-		if err != nil {
-			return usageErrorf("--placeholders: %v", err)
-		}
-		sopts.Placeholders = ph
-	}
-	files, pathErrs := lintPaths(opts.Paths)
-	builtinRules, _ := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
-	lists := [][]*sigma.Rule{builtinRules}
-	byPath := map[string]*lintFile{}
-	for _, lf := range files {
-		byPath[lf.path] = lf
-		data, err := os.ReadFile(lf.path)
-		if err != nil {
-			lf.problems = append(lf.problems, &sigma.LoadError{File: lf.path, Reason: err.Error()})
-			continue
-		}
-		rules, errs := sigma.ParseRules(data, lf.path, sopts)
-		lf.rules = len(rules)
-		lf.problems = append(lf.problems, errs...)
-		lists = append(lists, rules)
-	}
-	_, dups := sigma.Combine(lists...)
-	for _, d := range dups {
-		if lf := byPath[d.File]; lf != nil {
-			lf.rules--
-			lf.problems = append(lf.problems, d)
-		}
-	}
-	bad := len(pathErrs)
-	w := opts.IO.Out
-	for _, e := range pathErrs {
-		fmt.Fprintf(w, "%s\n", e)
-	}
-	for _, lf := range files {
-		sort.SliceStable(lf.problems, func(i, j int) bool { return lf.problems[i].Line < lf.problems[j].Line })
-		errors := 0
-		for _, p := range lf.problems {
-			if !p.Note {
-				errors++
-			}
-		}
-		if errors > 0 {
-			bad++
-		}
-		if len(lf.problems) == 0 {
-			fmt.Fprintf(w, "%s: ok (%s)\n", lf.path, plural(lf.rules, "rule"))
-			continue
-		}
-		for _, p := range lf.problems {
-			fmt.Fprintln(w, lintLine(p))
-		}
-	}
-	if bad > 0 {
-		return usageErrorf("rules lint: %s of %d have errors", plural(bad, "file"), len(files)+len(pathErrs))
-	}
-	return nil
-}
-
-// lintLine renders one problem: FILE:LINE: [note: ]rule ID: reason.
-func lintLine(p *sigma.LoadError) string {
-	if !p.Note {
-		return p.Error()
-	}
-	q := *p
-	q.Reason = "note: " + p.Reason
-	if q.RuleID != "" {
-		q.Reason = fmt.Sprintf("note: rule %s: %s", q.RuleID, p.Reason)
-		q.RuleID = ""
-	}
-	return q.Error()
-}
-
-// lintPaths expands the arguments to rule files: a file as given, a
-// folder's *.yml and *.yaml files recursively, sorted.
-func lintPaths(paths []string) ([]*lintFile, []error) {
-	var files []*lintFile
-	var errs []error
-	seen := map[string]bool{}
-	add := func(p string) {
-		if !seen[p] {
-			seen[p] = true
-			files = append(files, &lintFile{path: p})
-		}
-	}
-	for _, root := range paths {
-		info, err := os.Stat(root)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		if !info.IsDir() {
-			add(root)
-			continue
-		}
-		var found []string
-		err = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			ext := strings.ToLower(filepath.Ext(p))
-			if !d.IsDir() && (ext == ".yml" || ext == ".yaml") {
-				found = append(found, p)
-			}
-			return nil
-		})
-		if err != nil {
-			errs = append(errs, err)
-		}
-		if len(found) == 0 && err == nil {
-			errs = append(errs, fmt.Errorf("%s: no *.yml or *.yaml rule files in folder", root))
-		}
-		sort.Strings(found)
-		for _, p := range found {
-			add(p)
-		}
-	}
-	return files, errs
 }
 
 func plural(n int, word string) string {

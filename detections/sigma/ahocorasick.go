@@ -22,9 +22,25 @@ type matcherAC struct {
 // scan marks.
 func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	ac := &matcherAC{}
-	total := 1
+	ac.assignClasses(needles)
+	next, outs := ac.buildTrie(needles, clausesOf)
+	ac.link(next, outs)
+	ac.setOutputs(outs)
+	if states := len(outs); states <= 1<<16 {
+		ac.next16 = make([]uint16, len(next))
+		for i, n := range next {
+			ac.next16[i] = uint16(n)
+		}
+	} else {
+		ac.next = next
+	}
+	return ac
+}
+
+// assignClasses gives each byte of the needles a class, both cases of an
+// ASCII letter sharing one.
+func (ac *matcherAC) assignClasses(needles []string) {
 	for _, n := range needles {
-		total += len(n)
 		for i := 0; i < len(n); i++ {
 			if c := n[i]; ac.class[c] == 0 {
 				ac.classes++
@@ -36,8 +52,16 @@ func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	for c := 'A'; c <= 'Z'; c++ {
 		ac.class[c] = ac.class[c+'a'-'A']
 	}
+}
+
+// buildTrie writes the trie of the needles straight into a transition
+// table (-1: no child) and returns it with the clauses each state ends.
+func (ac *matcherAC) buildTrie(needles []string, clausesOf [][]int32) ([]int32, [][]int32) {
 	C := ac.classes
-	// The trie, written straight into the transition table (-1: no child).
+	total := 1
+	for _, n := range needles {
+		total += len(n)
+	}
 	next := make([]int32, total*C)
 	for i := range next {
 		next[i] = -1
@@ -56,12 +80,16 @@ func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 		}
 		outs[s] = append(outs[s], clausesOf[id]...)
 	}
-	next = next[:int(states)*C]
-	outs = outs[:states]
-	// Breadth-first: failure links, missing transitions, and each state's
-	// outputs joined with its failure state's.
-	fail := make([]int32, states)
-	queue := make([]int32, 0, states)
+	return next[:int(states)*C], outs[:states]
+}
+
+// link fills, breadth-first, the failure links: every missing transition
+// takes the one of the longest suffix state, and every state also outputs
+// what that state outputs.
+func (ac *matcherAC) link(next []int32, outs [][]int32) {
+	C := ac.classes
+	fail := make([]int32, len(outs))
+	queue := make([]int32, 0, len(outs))
 	for c := 0; c < C; c++ {
 		if next[c] < 0 {
 			next[c] = 0
@@ -83,8 +111,11 @@ func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 			}
 		}
 	}
-	// Outputs, each state's clause ids once.
-	ac.outStart = make([]int32, states+1)
+}
+
+// setOutputs flattens the outputs, each state's clause ids once.
+func (ac *matcherAC) setOutputs(outs [][]int32) {
+	ac.outStart = make([]int32, len(outs)+1)
 	var stamp []int32
 	for s := range outs {
 		ac.outStart[s] = int32(len(ac.out))
@@ -98,16 +129,7 @@ func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 			}
 		}
 	}
-	ac.outStart[states] = int32(len(ac.out))
-	if states <= 1<<16 {
-		ac.next16 = make([]uint16, len(next))
-		for i, n := range next {
-			ac.next16[i] = uint16(n)
-		}
-	} else {
-		ac.next = append([]int32(nil), next...)
-	}
-	return ac
+	ac.outStart[len(outs)] = int32(len(ac.out))
 }
 
 // scan marks in set the clauses of every needle occurring in s.

@@ -103,22 +103,40 @@ func scalarList(n *yaml.Node) ([]string, *nodeError) {
 // plain percent sign and \\ a plain backslash (so \\%name% is a backslash
 // before a placeholder). An unknown placeholder is an error.
 func expandPlaceholders(raw string, values map[string][]string) ([]string, error) {
+	parts, found, err := splitPlaceholders(raw, values)
+	if err != nil {
+		return nil, err
+	}
+	if !found {
+		return nil, fmt.Errorf("expand is given but %q has no %%placeholder%%", raw)
+	}
 	out := []string{""}
-	appendAll := func(suffixes []string) error {
-		if len(out)*len(suffixes) > maxExpansions {
-			return fmt.Errorf("placeholders of %q expand to more than %d values", raw, maxExpansions)
+	for _, choices := range parts {
+		if len(out)*len(choices) > maxExpansions {
+			return nil, fmt.Errorf("placeholders of %q expand to more than %d values", raw, maxExpansions)
 		}
-		next := make([]string, 0, len(out)*len(suffixes))
+		next := make([]string, 0, len(out)*len(choices))
 		for _, o := range out {
-			for _, s := range suffixes {
-				next = append(next, o+s)
+			for _, c := range choices {
+				next = append(next, o+c)
 			}
 		}
 		out = next
-		return nil
 	}
+	return out, nil
+}
+
+// splitPlaceholders cuts raw into a sequence of choices: plain text (one
+// choice) and placeholders (their values). found says whether raw has a
+// placeholder.
+func splitPlaceholders(raw string, values map[string][]string) (parts [][]string, found bool, err error) {
 	var lit strings.Builder
-	found := false
+	flush := func() {
+		if lit.Len() > 0 {
+			parts = append(parts, []string{lit.String()})
+			lit.Reset()
+		}
+	}
 	for i := 0; i < len(raw); i++ {
 		switch {
 		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '%':
@@ -127,38 +145,23 @@ func expandPlaceholders(raw string, values map[string][]string) ([]string, error
 		case raw[i] == '\\' && i+1 < len(raw) && raw[i+1] == '\\':
 			lit.WriteString(`\\`) // an escaped backslash, for the value parser
 			i++
-		case raw[i] == '%':
+		case raw[i] == '%' && strings.IndexByte(raw[i+1:], '%') >= 0:
 			end := strings.IndexByte(raw[i+1:], '%')
-			if end < 0 {
-				lit.WriteString(raw[i:])
-				i = len(raw)
-				continue
-			}
 			name := raw[i+1 : i+1+end]
 			vals, ok := lookupPlaceholder(values, name)
 			if !ok {
-				return nil, fmt.Errorf("placeholder %%%s%% has no value (%s); give it in a placeholders file", name, keysOf(values))
+				return nil, false, fmt.Errorf("placeholder %%%s%% has no value (%s); give it in a placeholders file", name, keysOf(values))
 			}
+			flush()
+			parts = append(parts, vals)
 			found = true
-			if err := appendAll([]string{lit.String()}); err != nil {
-				return nil, err
-			}
-			lit.Reset()
-			if err := appendAll(vals); err != nil {
-				return nil, err
-			}
 			i += end + 1
 		default:
 			lit.WriteByte(raw[i])
 		}
 	}
-	if !found {
-		return nil, fmt.Errorf("expand is given but %q has no %%placeholder%%", raw)
-	}
-	if err := appendAll([]string{lit.String()}); err != nil {
-		return nil, err
-	}
-	return out, nil
+	flush()
+	return parts, found, nil
 }
 
 // lookupPlaceholder finds a placeholder by exact name, then ignoring case.

@@ -25,6 +25,7 @@ type RuleSet struct {
 	extra     [][]int32       // by rule: its clauses after the first
 	fields    []event.Field   // fields with an automaton
 	automata  []*fieldScanner // by the same index
+	keywords  *fieldScanner   // keyword needles, run over every string field
 	scratch   sync.Pool       // *[]uint64 clause bitsets
 	unindexed int
 }
@@ -65,6 +66,9 @@ func NewRuleSet(rules []*Rule) *RuleSet {
 		}
 	}
 	s.fields, s.automata = ix.build()
+	if fn := ix.byField[anyField]; fn != nil {
+		s.keywords = newFieldScanner(fn.texts, fn.clauses)
+	}
 	s.scratch.New = func() any {
 		b := make([]uint64, s.words)
 		return &b
@@ -156,11 +160,7 @@ func (s *RuleSet) Match(p *event.Process, dst []*Rule) []*Rule {
 	bp := s.scratch.Get().(*[]uint64)
 	sat := *bp
 	copy(sat, s.always)
-	for i, f := range s.fields {
-		if v, ok := p.Get(f); ok && v != "" {
-			s.automata[i].scan(v, sat)
-		}
-	}
+	s.scan(p, sat)
 	n := len(s.rules)
 	for w := 0; w<<6 < n; w++ {
 		word := sat[w]
@@ -180,17 +180,29 @@ func (s *RuleSet) Match(p *event.Process, dst []*Rule) []*Rule {
 	return dst
 }
 
+// scan marks the clauses whose needles occur in p.
+func (s *RuleSet) scan(p *event.Process, sat []uint64) {
+	for i, f := range s.fields {
+		if v, ok := p.Get(f); ok && v != "" {
+			s.automata[i].scan(v, sat)
+		}
+	}
+	if s.keywords != nil {
+		for _, f := range stringFields {
+			if v, ok := p.Get(f); ok && v != "" {
+				s.keywords.scan(v, sat)
+			}
+		}
+	}
+}
+
 // candidates counts the rules Match would evaluate for p (for tests and
 // benchmarks of the prefilter).
 func (s *RuleSet) candidates(p *event.Process) int {
 	bp := s.scratch.Get().(*[]uint64)
 	sat := *bp
 	copy(sat, s.always)
-	for i, f := range s.fields {
-		if v, ok := p.Get(f); ok && v != "" {
-			s.automata[i].scan(v, sat)
-		}
-	}
+	s.scan(p, sat)
 	c := 0
 	for i := range s.rules {
 		if sat[i>>6]&(1<<(i&63)) != 0 && allSet(sat, s.extra[i]) {

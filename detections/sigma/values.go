@@ -39,6 +39,34 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 		return nullMatcher{}, nil
 	}
 	s := n.Value
+	if mods.exists || mods.compare != "" || mods.cidr || mods.fieldref || mods.re {
+		return compileTyped(ref, mods, n)
+	}
+	raws := []string{s}
+	if mods.expand {
+		var err error
+		if raws, err = expandPlaceholders(s, opts.Placeholders); err != nil {
+			return nil, errAt(n, "%v", err)
+		}
+	}
+	var out anyMatcher
+	for _, raw := range raws {
+		ms, err := compileString(ref, mods, raw, n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ms...)
+	}
+	if len(out) == 1 {
+		return out[0], nil
+	}
+	return out, nil
+}
+
+// compileTyped compiles a value of the type modifiers: exists, lt/lte/
+// gt/gte, cidr, fieldref and re.
+func compileTyped(ref fieldRef, mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
+	s := n.Value
 	switch {
 	case mods.exists:
 		b, err := strconv.ParseBool(s)
@@ -66,32 +94,12 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 			}
 		}
 		return fieldrefMatcher{other: other, anchor: mods.anchor, cased: mods.cased}, nil
-	case mods.re:
-		m, err := compileRegex(s, mods.reFold, mods.reMulti, mods.reDotAll)
-		if err != nil {
-			return nil, errAt(n, "regular expression: %v", err)
-		}
-		return m, nil
 	}
-	raws := []string{s}
-	if mods.expand {
-		var err error
-		if raws, err = expandPlaceholders(s, opts.Placeholders); err != nil {
-			return nil, errAt(n, "%v", err)
-		}
+	m, err := compileRegex(s, mods.reFold, mods.reMulti, mods.reDotAll)
+	if err != nil {
+		return nil, errAt(n, "regular expression: %v", err)
 	}
-	var out anyMatcher
-	for _, raw := range raws {
-		ms, err := compileString(ref, mods, raw, n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ms...)
-	}
-	if len(out) == 1 {
-		return out[0], nil
-	}
-	return out, nil
+	return m, nil
 }
 
 // compileString compiles one string value (after placeholder expansion)
