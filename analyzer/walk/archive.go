@@ -113,9 +113,16 @@ func (e *zipEntry) refusal() string {
 
 // zipInput checks the entry's signature and makes it an input.
 func (w *walker) zipInput(zf *zip.File, e *zipEntry) (Input, bool) {
-	if e.method != zip.Store && e.method != zip.Deflate {
+	why := ""
+	switch {
+	case zf.Flags&0x1 != 0:
+		why = "encrypted entry; skipped"
+	case e.method != zip.Store && e.method != zip.Deflate:
+		why = fmt.Sprintf("compression method %d not supported; skipped", e.method)
+	}
+	if why != "" {
 		if strings.EqualFold(path.Ext(zf.Name), ".evtx") {
-			w.res.Notes = append(w.res.Notes, Note{Path: e.name, Reason: fmt.Sprintf("compression method %d not supported; skipped", e.method)})
+			w.res.Notes = append(w.res.Notes, Note{Path: e.name, Reason: why})
 		} else {
 			w.res.Skipped++
 		}

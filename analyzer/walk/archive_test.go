@@ -165,6 +165,22 @@ func TestZipBombsRefused(t *testing.T) {
 			}
 		})
 	}
+	// An encrypted entry named .evtx is noted, not read.
+	p0 := filepath.Join(tmp, "encrypted.zip")
+	rawZip(t, p0, rawEntry{"secret.evtx", content, 0, uint64(len(content)), crc32.ChecksumIEEE(content)})
+	raw, _ := os.ReadFile(p0)
+	for _, sig := range [][]byte{{0x50, 0x4b, 0x03, 0x04}, {0x50, 0x4b, 0x01, 0x02}} {
+		i := bytes.Index(raw, sig)
+		flags := 6 // general purpose flags in the local header
+		if sig[2] == 0x01 {
+			flags = 8 // and in the central directory
+		}
+		raw[i+flags] |= 0x1
+	}
+	os.WriteFile(p0, raw, 0o644)
+	if res := walk.Paths([]string{p0}); len(res.Inputs) != 0 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0].Reason, "encrypted") {
+		t.Errorf("encrypted entry: inputs %v, notes %v", res.Inputs, res.Notes)
+	}
 	// An entry that expands beyond its declared size is refused on open.
 	p := filepath.Join(tmp, "liar.zip")
 	rawZip(t, p, rawEntry{"l.evtx", deflated.Bytes(), 8, 100, 0})
