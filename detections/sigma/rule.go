@@ -75,8 +75,14 @@ func (r *Rule) AttackTags() []string {
 	return out
 }
 
-// Location renders where the rule was defined, "file:line".
-func (r *Rule) Location() string { return fmt.Sprintf("%s:%d", r.Source, r.Line) }
+// Location renders where the rule was defined, "file:line" (just the
+// source when the line is unknown, as for rules made in code).
+func (r *Rule) Location() string {
+	if r.Line <= 0 {
+		return r.Source
+	}
+	return fmt.Sprintf("%s:%d", r.Source, r.Line)
+}
 
 // LoadError is a problem found while loading rules: the rule (or the whole
 // file, when RuleID is empty) was not loaded. A LoadError with Note set is
