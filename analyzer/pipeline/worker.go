@@ -18,8 +18,8 @@ type worker struct {
 	buf        []byte
 	dec        decode.Decoder
 	newDecoder func() decode.Decoder
-	scratch    decode.Result
-	timeout    time.Duration // <= 0: no watchdog
+	scratch    *decode.Result // the decoder's own; left to it when abandoned
+	timeout    time.Duration  // <= 0: no watchdog
 	cv         *carving
 	resyncer   *carve.Carver // made on the first broken chain
 }
@@ -31,6 +31,7 @@ func newWorker(opts *Options) *worker {
 	}
 	return &worker{
 		buf:        make([]byte, evtxfile.ChunkSize),
+		scratch:    new(decode.Result),
 		dec:        opts.NewDecoder(),
 		newDecoder: opts.NewDecoder,
 		timeout:    timeout,
@@ -46,12 +47,12 @@ func newWorker(opts *Options) *worker {
 func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	w.scratch.Reset()
 	if w.timeout <= 0 {
-		decodeGuarded(w.dec, c, &w.scratch)
-		merge(r, &w.scratch)
+		decodeGuarded(w.dec, c, w.scratch)
+		merge(r, w.scratch)
 		return true
 	}
 	done := make(chan struct{})
-	dec, scratch := w.dec, &w.scratch
+	dec, scratch := w.dec, w.scratch
 	go func() {
 		defer close(done)
 		decodeGuarded(dec, c, scratch)
@@ -60,13 +61,14 @@ func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	select {
 	case <-done:
 		timer.Stop()
-		merge(r, &w.scratch)
+		merge(r, scratch)
 		return true
 	case <-timer.C:
 		r.Problems = append(r.Problems, c.Problemf(-1, "%s decoder did not finish the chunk within %v; chunk abandoned", dec.Name(), w.timeout))
+		// Everything the stuck decoder holds is left to it.
 		w.buf = make([]byte, evtxfile.ChunkSize)
 		w.dec = w.newDecoder()
-		w.scratch = decode.Result{}
+		w.scratch = new(decode.Result)
 		return false
 	}
 }

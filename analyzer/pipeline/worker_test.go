@@ -14,31 +14,39 @@ import (
 	"github.com/evtxhunt/evtxhunt/internal/testshared"
 )
 
-// stuckDecoder hangs on one chunk until released, like a decoder caught
-// in a loop by a hostile chunk, and decodes the others normally.
-type stuckDecoder struct {
-	stuck   int
-	release chan struct{}
+// slowDecoder takes its time on every chunk and far longer on one, like
+// a decoder caught by a hostile chunk; it then finishes and writes its
+// result while the worker that abandoned it reads the next chunks (which
+// -race checks share nothing with it).
+type slowDecoder struct {
+	stuck         int
+	each, stuckOn time.Duration
+	done          chan struct{}
 }
 
-func (d stuckDecoder) Name() string { return "stuck" }
+func (d slowDecoder) Name() string { return "slow" }
 
-func (d stuckDecoder) Decode(c *decode.Chunk, r *decode.Result) {
+func (d slowDecoder) Decode(c *decode.Chunk, r *decode.Result) {
 	if c.Index == d.stuck {
-		<-d.release
+		time.Sleep(d.stuckOn)
+		velocidex.Decoder{}.Decode(c, r)
+		d.done <- struct{}{}
+		return
 	}
+	time.Sleep(d.each)
 	velocidex.Decoder{}.Decode(c, r)
 }
 
 // TestWatchdogAbandonsStuckChunk: a chunk whose decoder does not return
-// is reported and abandoned; the run ends and every other chunk counts.
+// in time is reported and abandoned; the run goes on and every other
+// chunk counts.
 func TestWatchdogAbandonsStuckChunk(t *testing.T) {
 	path := filepath.Join(testshared.Dir(t, "corpus", "evtx"),
 		"EVTX-to-MITRE-Attack/TA0005-Defense Evasion/T1027-Obfuscated Files or Information/ID4688-Obfuscated payload transfer via service name - Tchopper.evtx")
 	w := walk.Paths([]string{path})
 	run := func(dec decode.Decoder, timeout time.Duration) *pipeline.Summary {
 		sum, err := pipeline.Run(context.Background(), w.Inputs, pipeline.Options{
-			Workers: 2, ChunkTimeout: timeout,
+			Workers: 1, ChunkTimeout: timeout,
 			NewDecoder: func() decode.Decoder { return dec },
 		})
 		if err != nil {
@@ -47,10 +55,10 @@ func TestWatchdogAbandonsStuckChunk(t *testing.T) {
 		return sum
 	}
 	whole := run(velocidex.Decoder{}, 0)
-	release := make(chan struct{})
-	t.Cleanup(func() { close(release) })
+	dec := slowDecoder{stuck: 3, each: 250 * time.Millisecond, stuckOn: 3 * time.Second, done: make(chan struct{}, 1)}
 	start := time.Now()
-	sum := run(stuckDecoder{stuck: 3, release: release}, 5*time.Second)
+	sum := run(dec, 2*time.Second)
+	<-dec.done
 	if elapsed := time.Since(start); elapsed > 60*time.Second {
 		t.Errorf("the run took %v with one stuck chunk", elapsed)
 	}
