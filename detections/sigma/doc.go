@@ -33,14 +33,29 @@
 // or no product) are loaded; other rules are skipped with a note (a
 // LoadError whose Note field is set), not an error.
 //
+// Loading is strict where a mistake would silently change what a rule
+// detects: unknown modifiers, misspelt field names and attributes (a near
+// miss of a known name), search identifiers the condition never uses,
+// duplicate YAML keys, YAML aliases, unresolved placeholders and invalid
+// levels or statuses are errors naming file, line and rule id, and every
+// problem of a rule is reported, not only the first. Attributes the
+// specification does not define are accepted (it allows custom ones). A
+// rule must have a title, an id (findings, the allowlist and duplicate
+// checks use it) and a detection; without a level it is informational.
+// A field name that is neither a Sigma name of event.Process nor a 4688
+// alias (GrandParentImage, say) is accepted: the event never has it.
+//
 // Field names are Sigma's (Image, CommandLine, ParentImage, User, ...); the
 // Security 4688 names (NewProcessName, ParentProcessName, SubjectUserName,
 // SubjectDomainName, SubjectLogonId, NewProcessId, ...) are accepted as
-// aliases of the same fields, see fields.go.
+// aliases of the same fields, see fields.go. Numbers (process ids, logon
+// ids) compare numerically, whatever their decimal or hex rendering.
 //
-// RuleSet indexes a set of rules by literal prerequisites: for each rule, a
-// set of (field, substring) needles one of which must occur in the event
-// for the rule to have any chance to match. One Aho-Corasick automaton per
-// field finds the needles of an event in a single pass, and only the rules
-// whose needles were found (plus the few rules without any) are evaluated.
+// RuleSet indexes a set of rules by literal prerequisites: for each rule,
+// up to four clauses of (field, text) needles, each clause needing one of
+// its needles in the event for the rule to have any chance to match. One
+// Aho-Corasick automaton per field (and one for keywords, run over every
+// string field) finds the needles of an event in a single pass; only the
+// rules whose clauses are all satisfied, plus the few rules without any,
+// are evaluated.
 package sigma
