@@ -34,7 +34,7 @@ func benchEvents(n int) []event.Process {
 func BenchmarkScan(b *testing.B) {
 	events := benchEvents(200_000)
 	opts := DefaultOptions()
-	opts.HistoryLimit, opts.TempDir = 5_000_000, b.TempDir()
+	opts.HistoryLimit, opts.TempDir = 50_000, b.TempDir()
 	b.ReportAllocs()
 	b.ResetTimer()
 	s, err := NewScanner(testSet(b), opts)

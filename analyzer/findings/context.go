@@ -103,10 +103,11 @@ func (h *hostHistory) contextOf(hs *history, ref int32, n int, window time.Durat
 // so is a second record of a process already listed.
 func (h *hostHistory) timeline(hs *history, ref int32, n int, window int64) (before, after []ContextEvent) {
 	f := &h.recs[ref]
-	user := hs.lowerCase(f.user)
+	a := h.arena
+	user := hs.lowerBytes(a.bytes(f.user))
 	var l *refList
-	if f.logonID != "" {
-		l = h.bySession[sessionKey{user, hs.lowerCase(f.logonID)}]
+	if f.logonID != 0 {
+		l = h.bySession[sessionKey{user, hs.lowerBytes(a.bytes(f.logonID))}]
 	} else {
 		l = h.byUser[user]
 	}
@@ -114,11 +115,11 @@ func (h *hostHistory) timeline(hs *history, ref int32, n int, window int64) (bef
 	pos := h.search(refs, f)
 	var picked []*procRecord
 	take := func(r *procRecord) bool {
-		if sameProcess(r, f) {
+		if sameProcess(a, r, f) {
 			return false
 		}
 		for _, o := range picked {
-			if sameProcess(r, o) {
+			if sameProcess(a, r, o) {
 				return false
 			}
 		}
@@ -131,7 +132,7 @@ func (h *hostHistory) timeline(hs *history, ref int32, n int, window int64) (bef
 			break
 		}
 		if take(r) {
-			before = append(before, r.contextEvent())
+			before = append(before, a.contextEvent(r))
 		}
 	}
 	for i, j := 0, len(before)-1; i < j; i, j = i+1, j-1 {
@@ -143,7 +144,7 @@ func (h *hostHistory) timeline(hs *history, ref int32, n int, window int64) (bef
 			break
 		}
 		if take(r) {
-			after = append(after, r.contextEvent())
+			after = append(after, a.contextEvent(r))
 		}
 	}
 	return before, after

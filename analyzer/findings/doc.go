@@ -32,7 +32,7 @@
 //     report order, so the report needs one decoded finding per run.
 //
 // Memory is bounded by three limits (Options): the records in the history
-// (past it, the oldest quarter of the largest host is evicted, after
+// (past it, the older half of the largest host is evicted, after
 // finishing the pending findings whose window reaches into it), the
 // pending records (past it, the older half is finished early, from the
 // history as it is then), and the spool's memory. Within those limits the

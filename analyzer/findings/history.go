@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 )
@@ -41,6 +42,14 @@ func (hs *history) lowerCase(s string) string {
 	return l
 }
 
+// lowerBytes is lowerCase of a string held as bytes.
+func (hs *history) lowerBytes(b []byte) string {
+	if l, ok := hs.lower[string(b)]; ok {
+		return l
+	}
+	return hs.lowerCase(string(b))
+}
+
 // host returns the history of the host named computer, creating it.
 func (hs *history) host(computer string) *hostHistory {
 	key := hs.lowerCase(computer)
@@ -70,26 +79,26 @@ type sessionKey struct{ user, logonID string }
 // hostHistory is the history of one host.
 type hostHistory struct {
 	key       string
+	arena     *arena
 	recs      []procRecord
-	byHash    map[uint64]int32
+	byHash    map[uint64]int32 // content hash -> record
 	byUser    map[string]*refList
 	bySession map[sessionKey]*refList
 	byPid     map[uint64]*refList
 	byPpid    map[uint64]*refList
-	byGuid    map[string]int32
-	intern    map[string]string
+	byGuid    map[uint64]int32 // hash of the ProcessGuid -> record
 }
 
 func newHostHistory(key string) *hostHistory {
 	return &hostHistory{
 		key:       key,
+		arena:     newArena(),
 		byHash:    map[uint64]int32{},
 		byUser:    map[string]*refList{},
 		bySession: map[sessionKey]*refList{},
 		byPid:     map[uint64]*refList{},
 		byPpid:    map[uint64]*refList{},
-		byGuid:    map[string]int32{},
-		intern:    map[string]string{},
+		byGuid:    map[uint64]int32{},
 	}
 }
 
@@ -100,20 +109,20 @@ type refList struct {
 	sorted int
 }
 
-// find returns the index of the record with r's content, or -1.
-func (h *hostHistory) find(r *procRecord) int32 {
-	ref, ok := h.byHash[r.hash]
+// find returns the index of the record with v's content, or -1.
+func (h *hostHistory) find(v *procView) int32 {
+	ref, ok := h.byHash[v.hash]
 	if !ok {
 		return -1
 	}
-	if h.recs[ref].sameContent(r) {
+	if v.sameContent(h.arena, &h.recs[ref]) {
 		return ref
 	}
 	// A hash collision kept the other record in byHash: look among the
 	// records of the same process id.
-	if l := h.byPid[r.pid]; l != nil && r.hasPid {
+	if l := h.byPid[v.pid]; l != nil && v.flags&hasPid != 0 {
 		for _, ref := range l.refs {
-			if h.recs[ref].sameContent(r) {
+			if v.sameContent(h.arena, &h.recs[ref]) {
 				return ref
 			}
 		}
@@ -121,70 +130,62 @@ func (h *hostHistory) find(r *procRecord) int32 {
 	return -1
 }
 
-// insert adds the record r (a view of an event) and returns its index and
-// whether it was new. A copy of a known record keeps the lowest record id
-// (then file name) of the copies, so the result does not depend on the
-// order the files were read in.
-func (h *hostHistory) insert(hs *history, r *procRecord) (int32, bool) {
-	if ref := h.find(r); ref >= 0 {
+// insert adds the event v and returns its record's index and whether it
+// was new. A copy of a known record keeps the lowest record id (then file
+// name) of the copies, so the result does not depend on the order the
+// files were read in.
+func (h *hostHistory) insert(hs *history, v *procView) (int32, bool) {
+	a := h.arena
+	if ref := h.find(v); ref >= 0 {
 		cur := &h.recs[ref]
-		if r.recordID < cur.recordID || (r.recordID == cur.recordID && r.source < cur.source) {
-			cur.recordID, cur.source = r.recordID, h.keep(r.source)
+		if v.recordID < cur.recordID || (v.recordID == cur.recordID && v.source < a.str(cur.source)) {
+			cur.recordID, cur.source = v.recordID, a.putInterned(v.source)
 		}
 		return ref, false
 	}
-	rec := *r
-	rec.image = h.keep(r.image)
-	rec.parentImage = h.keep(r.parentImage)
-	rec.user = h.keep(r.user)
-	rec.logonID = h.keep(r.logonID)
-	rec.source = h.keep(r.source)
-	rec.commandLine = strings.Clone(r.commandLine)
-	rec.guid = strings.Clone(r.guid)
-	rec.parentGuid = strings.Clone(r.parentGuid)
 	ref := int32(len(h.recs))
-	h.recs = append(h.recs, rec)
-	h.index(hs, ref)
+	h.recs = append(h.recs, procRecord{
+		time: v.time, hash: v.hash, recordID: v.recordID, pid: v.pid, ppid: v.ppid, eventID: v.eventID, flags: v.flags,
+		image: a.putInterned(v.image), parentImage: a.putInterned(v.parentImage), user: a.putInterned(v.user),
+		logonID: a.putInterned(v.logonID), source: a.putInterned(v.source),
+		commandLine: a.put(v.commandLine), guid: a.put(v.guid), parentGuid: a.put(v.parentGuid),
+	})
+	h.index(ref, hs.lowerCase(v.user), hs.lowerCase(v.logonID))
 	hs.total++
 	return ref, true
 }
 
-// keep interns a low-variety string (image paths, users, logon ids, file
-// names) so each distinct value is stored once per host.
-func (h *hostHistory) keep(s string) string {
-	if s == "" {
-		return ""
-	}
-	if k, ok := h.intern[s]; ok {
-		return k
-	}
-	k := strings.Clone(s)
-	h.intern[k] = k
-	return k
-}
-
-// index adds record ref to every index.
-func (h *hostHistory) index(hs *history, ref int32) {
+// index adds record ref to every index; user and logonID are its user and
+// logon id in lower case.
+func (h *hostHistory) index(ref int32, user, logonID string) {
 	r := &h.recs[ref]
 	if _, ok := h.byHash[r.hash]; !ok {
 		h.byHash[r.hash] = ref
 	}
-	user := hs.lowerCase(r.user)
 	h.add(listOf(h.byUser, user), ref)
-	h.add(listOf(h.bySession, sessionKey{user, hs.lowerCase(r.logonID)}), ref)
-	if r.hasPid {
+	h.add(listOf(h.bySession, sessionKey{user, logonID}), ref)
+	if r.has(hasPid) {
 		h.add(listOf(h.byPid, r.pid), ref)
 	}
-	if r.hasPpid {
+	if r.has(hasPpid) {
 		h.add(listOf(h.byPpid, r.ppid), ref)
 	}
-	if r.guid != "" {
-		if old, ok := h.byGuid[r.guid]; !ok || recordLess(r, &h.recs[old]) {
-			h.byGuid[r.guid] = ref
+	if r.guid != 0 {
+		g := hashString(hashSeed, h.arena.bytes(r.guid))
+		if old, ok := h.byGuid[g]; !ok || recordLess(r, &h.recs[old]) {
+			h.byGuid[g] = ref
 		}
 	}
 }
 
+// byGUID returns the record whose ProcessGuid is the one at guid, or -1.
+func (h *hostHistory) byGUID(guid []byte) int32 {
+	ref, ok := h.byGuid[hashString(hashSeed, guid)]
+	if !ok || !bytes.Equal(h.arena.bytes(h.recs[ref].guid), guid) {
+		return -1
+	}
+	return ref
+}
 func listOf[K comparable](m map[K]*refList, k K) *refList {
 	l := m[k]
 	if l == nil {
@@ -267,21 +268,27 @@ func (h *hostHistory) quantileTime(frac float64) int64 {
 }
 
 // evictThrough drops every record stamped at or before cutoff and rebuilds
-// the indexes.
+// the arena and the indexes.
 func (h *hostHistory) evictThrough(hs *history, cutoff int64) {
-	old := h.recs
-	fresh := newHostHistory(h.key)
-	*h = *fresh
+	old, oldArena := h.recs, h.arena
+	pids, users := len(h.byPid), len(h.byUser)
+	*h = *newHostHistory(h.key)
+	h.byPid, h.byPpid, h.byUser = make(map[uint64]*refList, pids), make(map[uint64]*refList, pids), make(map[string]*refList, users)
+	h.recs = make([]procRecord, 0, len(old)/2+1)
+	a := h.arena
 	for i := range old {
-		if old[i].time > cutoff {
-			h.recs = append(h.recs, old[i])
+		r := old[i]
+		if r.time <= cutoff {
+			continue
 		}
+		r.image, r.parentImage = a.putInterned(oldArena.str(r.image)), a.putInterned(oldArena.str(r.parentImage))
+		r.user, r.logonID = a.putInterned(oldArena.str(r.user)), a.putInterned(oldArena.str(r.logonID))
+		r.source = a.putInterned(oldArena.str(r.source))
+		r.commandLine = a.put(string(oldArena.bytes(r.commandLine)))
+		r.guid, r.parentGuid = a.put(string(oldArena.bytes(r.guid))), a.put(string(oldArena.bytes(r.parentGuid)))
+		ref := int32(len(h.recs))
+		h.recs = append(h.recs, r)
+		h.index(ref, hs.lowerBytes(a.bytes(r.user)), hs.lowerBytes(a.bytes(r.logonID)))
 	}
 	hs.total -= len(old) - len(h.recs)
-	for ref := range h.recs {
-		r := &h.recs[ref]
-		r.image, r.parentImage, r.user = h.keep(r.image), h.keep(r.parentImage), h.keep(r.user)
-		r.logonID, r.source = h.keep(r.logonID), h.keep(r.source)
-		h.index(hs, int32(ref))
-	}
 }

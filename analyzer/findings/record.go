@@ -1,25 +1,23 @@
 package findings
 
 import (
+	"bytes"
 	"math/bits"
-	"strings"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
-// procRecord is the compact copy of one process event that the history
-// keeps for context and ancestry: what a context row shows and what parent
-// matching needs, nothing else.
-type procRecord struct {
+// procView is one process event seen as a history record, its strings
+// still the event's own: what dedupe compares and hashes, and what a new
+// record is made from.
+type procView struct {
 	time        int64 // UnixNano, UTC
 	hash        uint64
 	recordID    uint64
 	pid, ppid   uint64
 	eventID     uint32
-	hasPid      bool
-	hasPpid     bool
-	hasCmdLine  bool
+	flags       recordFlags
 	image       string
 	commandLine string
 	parentImage string
@@ -29,6 +27,37 @@ type procRecord struct {
 	parentGuid  string
 	source      string
 }
+
+type recordFlags uint8
+
+const (
+	hasPid recordFlags = 1 << iota
+	hasPpid
+	hasCmdLine
+)
+
+// procRecord is the compact copy of one process event that the history
+// keeps for context and ancestry: what a context row shows and what parent
+// matching needs, nothing else. Its strings live in the host's arena, so
+// it holds no pointers.
+type procRecord struct {
+	time        int64
+	hash        uint64
+	recordID    uint64
+	pid, ppid   uint64
+	eventID     uint32
+	flags       recordFlags
+	image       strRef // interned, like parentImage, user, logonID and source
+	parentImage strRef
+	user        strRef
+	logonID     strRef
+	source      strRef
+	commandLine strRef
+	guid        strRef
+	parentGuid  strRef
+}
+
+func (r *procRecord) has(f recordFlags) bool { return r.flags&f != 0 }
 
 // nullGUID is the GUID Sysmon writes when it does not know a process.
 const nullGUID = "{00000000-0000-0000-0000-000000000000}"
@@ -41,10 +70,9 @@ func guidOf(p *event.Process, f event.Field) string {
 	return g
 }
 
-// makeRecord fills r from p without copying any string: r is a view of p
-// until keep is called.
-func makeRecord(r *procRecord, p *event.Process) {
-	*r = procRecord{
+// makeView fills v from p.
+func makeView(v *procView, p *event.Process) {
+	*v = procView{
 		time:        p.Timestamp.UnixNano(),
 		recordID:    p.EventRecordID,
 		eventID:     p.EventID,
@@ -57,33 +85,40 @@ func makeRecord(r *procRecord, p *event.Process) {
 		parentGuid:  guidOf(p, event.FieldParentProcessGuid),
 		source:      p.SourceFile,
 	}
-	r.pid, r.hasPid = p.Number(event.FieldProcessId)
-	r.ppid, r.hasPpid = p.Number(event.FieldParentProcessId)
-	_, r.hasCmdLine = p.Get(event.FieldCommandLine)
-	r.hash = r.contentHash()
+	var ok bool
+	if v.pid, ok = p.Number(event.FieldProcessId); ok {
+		v.flags |= hasPid
+	}
+	if v.ppid, ok = p.Number(event.FieldParentProcessId); ok {
+		v.flags |= hasPpid
+	}
+	if _, ok = p.Get(event.FieldCommandLine); ok {
+		v.flags |= hasCmdLine
+	}
+	v.hash = v.contentHash()
 }
 
-// contentHash is a deterministic hash of what makes two records the
-// same process event: copies of one record in several files hash alike
-// whatever their record numbers and file names.
-func (r *procRecord) contentHash() uint64 {
+// contentHash is a deterministic hash of what makes two records the same
+// process event: copies of one record in several files hash alike whatever
+// their record numbers and file names.
+func (v *procView) contentHash() uint64 {
 	h := hashSeed
-	h = hashUint(h, uint64(r.time))
-	h = hashUint(h, uint64(r.eventID))
-	h = hashUint(h, r.pid)
-	h = hashUint(h, r.ppid)
-	for _, s := range [...]string{r.image, r.commandLine, r.parentImage, r.user, r.logonID, r.guid, r.parentGuid} {
+	h = hashUint(h, uint64(v.time))
+	h = hashUint(h, uint64(v.eventID)|uint64(v.flags)<<32)
+	h = hashUint(h, v.pid)
+	h = hashUint(h, v.ppid)
+	for _, s := range [...]string{v.image, v.commandLine, v.parentImage, v.user, v.logonID, v.guid, v.parentGuid} {
 		h = hashString(h, s)
 	}
 	return h
 }
 
-// sameContent reports whether a and b are copies of one process event.
-func (r *procRecord) sameContent(o *procRecord) bool {
-	return r.time == o.time && r.eventID == o.eventID && r.pid == o.pid && r.ppid == o.ppid &&
-		r.hasPid == o.hasPid && r.hasPpid == o.hasPpid && r.hasCmdLine == o.hasCmdLine && r.image == o.image &&
-		r.commandLine == o.commandLine && r.parentImage == o.parentImage && r.user == o.user &&
-		r.logonID == o.logonID && r.guid == o.guid && r.parentGuid == o.parentGuid
+// sameContent reports whether the record r (of arena a) is a copy of v.
+func (v *procView) sameContent(a *arena, r *procRecord) bool {
+	return r.hash == v.hash && r.time == v.time && r.eventID == v.eventID && r.pid == v.pid && r.ppid == v.ppid &&
+		r.flags == v.flags && a.is(r.image, v.image) && a.is(r.commandLine, v.commandLine) &&
+		a.is(r.parentImage, v.parentImage) && a.is(r.user, v.user) && a.is(r.logonID, v.logonID) &&
+		a.is(r.guid, v.guid) && a.is(r.parentGuid, v.parentGuid)
 }
 
 // recordLess is the order of records in every context list: time, then
@@ -106,37 +141,38 @@ func recordLess(a, b *procRecord) bool {
 // record of one process creation may be stamped.
 const sameProcessSlack = int64(2 * time.Second)
 
-// sameProcess reports whether two records describe the same process: one
-// record, copies, or the 4688 and Sysmon records of one creation.
-func sameProcess(a, b *procRecord) bool {
+// sameProcess reports whether two records of arena ar describe the same
+// process: one record, copies, or the 4688 and Sysmon records of one
+// creation.
+func sameProcess(ar *arena, a, b *procRecord) bool {
 	if a == b {
 		return true
 	}
-	if a.guid != "" && b.guid != "" {
-		return a.guid == b.guid
+	if a.guid != 0 && b.guid != 0 {
+		return bytes.Equal(ar.bytes(a.guid), ar.bytes(b.guid))
 	}
-	if !a.hasPid || !b.hasPid || a.pid != b.pid {
+	if !a.has(hasPid) || !b.has(hasPid) || a.pid != b.pid {
 		return false
 	}
 	d := a.time - b.time
-	return d <= sameProcessSlack && d >= -sameProcessSlack && strings.EqualFold(a.image, b.image)
+	return d <= sameProcessSlack && d >= -sameProcessSlack && ar.equalFold(a.image, b.image)
 }
 
 // contextEvent renders r for reports.
-func (r *procRecord) contextEvent() ContextEvent {
+func (ar *arena) contextEvent(r *procRecord) ContextEvent {
 	return ContextEvent{
 		Timestamp:         time.Unix(0, r.time).UTC(),
 		EventID:           r.eventID,
 		EventRecordID:     r.recordID,
 		ProcessId:         r.pid,
 		ParentProcessId:   r.ppid,
-		ProcessGuid:       r.guid,
-		ParentProcessGuid: r.parentGuid,
-		Image:             r.image,
-		CommandLine:       r.commandLine,
-		User:              r.user,
-		LogonId:           r.logonID,
-		SourceFile:        r.source,
+		ProcessGuid:       ar.str(r.guid),
+		ParentProcessGuid: ar.str(r.parentGuid),
+		Image:             ar.str(r.image),
+		CommandLine:       ar.str(r.commandLine),
+		User:              ar.str(r.user),
+		LogonId:           ar.str(r.logonID),
+		SourceFile:        ar.str(r.source),
 	}
 }
 
@@ -155,7 +191,7 @@ func mix(a, b uint64) uint64 {
 	return hi ^ lo
 }
 
-func hashString(h uint64, s string) uint64 {
+func hashString[T string | []byte](h uint64, s T) uint64 {
 	for len(s) >= 8 {
 		v := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56

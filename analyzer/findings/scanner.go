@@ -74,7 +74,7 @@ type Scanner struct {
 
 // eventView is the event being scanned, seen as a history record.
 type eventView struct {
-	procRecord
+	procView
 	filled bool // the scanner filled its ParentCommandLine
 }
 
@@ -84,7 +84,7 @@ type pendingRecord struct {
 	key     recordKey
 	host    *hostHistory
 	sources []string
-	rules   []*sigma.Rule
+	hits    []detections.Hit
 }
 
 // NewScanner returns a scanner over the detection set. It checks the
@@ -146,11 +146,11 @@ func (s *Scanner) Scan(p *event.Process) {
 			s.Suppressed++
 			continue
 		}
-		pr.rules = append(pr.rules, hit.Rule)
+		pr.hits = append(pr.hits, hit)
 		s.Findings++
 		s.Levels.add(hit.Rule.Level)
 	}
-	if len(pr.rules) == 0 {
+	if len(pr.hits) == 0 {
 		s.seen[key] = nil // copies of it are duplicates, not new suppressions
 		return
 	}
@@ -161,32 +161,39 @@ func (s *Scanner) Scan(p *event.Process) {
 	}
 }
 
-// remember fills a 4688 event's missing ParentCommandLine from its
-// parent's event and adds p to its host's history, evicting old history
-// when the limit is passed. It leaves p's record view in s.view.
+// remember adds p to its host's history, evicting old history when the
+// limit is passed, and fills a 4688 event's missing ParentCommandLine from
+// its parent's event. It leaves p's record view in s.view.
 func (s *Scanner) remember(p *event.Process) *hostHistory {
 	h := s.hist.host(p.Computer)
-	makeRecord(&s.view.procRecord, p)
+	makeView(&s.view.procView, p)
 	s.view.filled = false
+	ref, isNew := h.insert(s.hist, &s.view.procView)
+	if isNew && s.hist.total > s.opts.HistoryLimit {
+		s.evict()
+		h = s.hist.host(p.Computer)
+		if ref = h.find(&s.view.procView); ref < 0 {
+			return h // evicted with the oldest: too old to have a parent kept
+		}
+	}
 	if p.EventID == event.SecurityProcessCreate {
 		if _, has := p.Get(event.FieldParentCommandLine); !has {
-			if ref, ok := h.parentOf(&s.view.procRecord, -1); ok && h.recs[ref].hasCmdLine {
-				p.Set(event.FieldParentCommandLine, h.recs[ref].commandLine)
+			if par, ok := h.parentOf(ref); ok && h.recs[par].has(hasCmdLine) {
+				p.Set(event.FieldParentCommandLine, h.arena.str(h.recs[par].commandLine))
 				s.view.filled = true
 			}
 		}
 	}
-	if _, isNew := h.insert(s.hist, &s.view.procRecord); isNew && s.hist.total > s.opts.HistoryLimit {
-		s.evict()
-	}
 	return h
 }
 
-// evict drops the oldest quarter of the largest host's history, first
+// evict drops the older half of the largest host's history, first
 // finishing the pending findings whose timeline window reaches into it.
+// (Half, not less: every eviction rebuilds what is kept, so the rebuilding
+// costs one record per record evicted.)
 func (s *Scanner) evict() {
 	h := s.hist.largest()
-	cutoff := h.quantileTime(0.25)
+	cutoff := h.quantileTime(0.5)
 	reach := cutoff + int64(s.opts.Window)
 	kept := s.pending[:0]
 	for _, pr := range s.pending {
@@ -218,14 +225,15 @@ func (s *Scanner) finishOldestPending() {
 // finish computes a pending record's context and spools its findings.
 func (s *Scanner) finish(pr *pendingRecord) {
 	s.seen[pr.key] = nil
-	var view procRecord
-	makeRecord(&view, &pr.event)
+	var view procView
+	makeView(&view, &pr.event)
 	var ctx Context
 	if ref := pr.host.find(&view); ref >= 0 {
 		ctx = pr.host.contextOf(s.hist, ref, s.opts.Context, s.opts.Window)
 		s.fillParentLate(pr, ref)
 	}
-	for _, r := range pr.rules {
+	for _, hit := range pr.hits {
+		r := hit.Rule
 		f := Finding{
 			ID:          newID(r.ID, &pr.event),
 			RuleID:      r.ID,
@@ -234,6 +242,8 @@ func (s *Scanner) finish(pr *pendingRecord) {
 			Tags:        r.AttackTags(),
 			Description: r.Description,
 			RuleSource:  r.Location(),
+			Reason:      hit.Reason,
+			Decoded:     hit.Decoded,
 			Event:       pr.event,
 			Sources:     pr.sources,
 			Context:     ctx,
@@ -256,8 +266,9 @@ func (s *Scanner) fillParentLate(pr *pendingRecord, ref int32) {
 	if _, has := p.Get(event.FieldParentCommandLine); has {
 		return
 	}
-	if par, ok := pr.host.parentOf(&pr.host.recs[ref], ref); ok && pr.host.recs[par].hasCmdLine {
-		p.Set(event.FieldParentCommandLine, pr.host.recs[par].commandLine)
+	h := pr.host
+	if par, ok := h.parentOf(ref); ok && h.recs[par].has(hasCmdLine) {
+		p.Set(event.FieldParentCommandLine, h.arena.str(h.recs[par].commandLine))
 	}
 }
 

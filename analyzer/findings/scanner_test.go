@@ -127,7 +127,7 @@ func TestSpoolOrder(t *testing.T) {
 
 // TestBoundedState: the history and the pending findings stay within their
 // limits on a long stream, and context survives eviction: the evicted
-// quarter of the history spans more than the context window, so the
+// half of the history spans more than the context window, so the
 // findings it finishes early have seen all their events.
 func TestBoundedState(t *testing.T) {
 	opts := DefaultOptions()

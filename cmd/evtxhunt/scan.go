@@ -187,7 +187,7 @@ func (o *scanOptions) check() error {
 // is set): the findings stage keeps its state within fixed limits, so the
 // collector can be asked to hold the heap under this rather than let
 // GOGC=400 grow it fivefold.
-const scanMemoryLimit = 256 << 20
+const scanMemoryLimit = 200 << 20
 
 func runScan(ctx context.Context, opts *scanOptions) error {
 	start := time.Now()

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Measures the scan command's memory and the report stage's cost, for the
+# targets of issue 5: scanning a 4 GiB log keeps peak memory under 300 MiB
+# and within 10% of scanning a 1 GiB one, and the report stage (context
+# history, findings' context, report writing) adds at most 10% to the scan.
+#
+#   scripts/bench-scan.sh [SMALL_MIB [LARGE_MIB]]     (default 1024 4096)
+#
+# Inputs are grown with ../shared/tools/evtx-grow from the ten corpus files
+# richest in Security 4688 records, as scripts/bench.sh does, under
+# bench-out/ (git-ignored); the large file is deleted afterwards unless
+# KEEP=1. Peak RSS is read with scripts/peakrss (getrusage of the child).
+# Every command runs REPEAT times (default 3): the best time and the highest
+# peak RSS are kept, as the machine is shared and noisy.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+small=${1:-1024}
+large=${2:-4096}
+repeat=${REPEAT:-3}
+shared=../shared
+out=${BENCH_DIR:-bench-out}
+mkdir -p "$out"
+
+if [ ! -d "$shared/corpus" ]; then
+  echo "bench-scan: $shared/corpus is absent; nothing to measure" >&2
+  exit 1
+fi
+grow() {
+  local size=$1 file="$out/grown-$1MiB.evtx"
+  if [ ! -f "$file" ]; then
+    mapfile -t inputs < <(tail -n +2 "$shared/corpus/truth/counts.tsv" | sort -t$'\t' -k4,4nr | head -10 | cut -f1 | sed "s|^|$shared/corpus/evtx/|")
+    python3 "$shared/tools/evtx-grow" "$file" "$size" "${inputs[@]}" >&2
+  fi
+  echo "$file"
+}
+go build -o "$out/evtxhunt" ./cmd/evtxhunt
+go build -o "$out/peakrss" ./scripts/peakrss
+go build -o "$out/scanstages" ./scripts/scanstages
+
+# measure FILE: best wall seconds and highest peak RSS (KiB) of scan over
+# $repeat runs, printed as "WALL RSS".
+measure() {
+  local best="" rss=0 line w r
+  for _ in $(seq "$repeat"); do
+    line=$("$out/peakrss" -o /dev/stdout "$out/evtxhunt" scan -q -f jsonl -o /dev/null "$1" || true)
+    w=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    r=$(sed -n 's/.*peak_rss_kib=\([0-9]*\).*/\1/p' <<<"$line")
+    if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; fi
+    if [ "$r" -gt "$rss" ]; then rss=$r; fi
+  done
+  echo "$best $rss"
+}
+# stage STAGE FILE: best wall and best CPU seconds of scanstages.
+stage() {
+  local bw="" bc="" line w c
+  for _ in $(seq "$repeat"); do
+    line=$("$out/scanstages" -stage "$1" "$2")
+    w=$(sed -n 's/.*wall_seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    c=$(sed -n 's/.*cpu_seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    if [ -z "$bw" ] || awk "BEGIN{exit !($w < $bw)}"; then bw=$w; fi
+    if [ -z "$bc" ] || awk "BEGIN{exit !($c < $bc)}"; then bc=$c; fi
+  done
+  echo "$bw $bc"
+}
+pct() { awk "BEGIN{printf \"%+.1f%%\", ($1 / $2 - 1) * 100}"; }
+
+small_file=$(grow "$small")
+read -r small_wall small_rss < <(measure "$small_file")
+read -r det_wall det_cpu < <(stage detect "$small_file")
+read -r rep_wall rep_cpu < <(stage report "$small_file")
+summary=$("$out/evtxhunt" scan -f jsonl -o /dev/null "$small_file" 2>&1 >/dev/null | tail -4 || true)
+
+large_file=$(grow "$large")
+read -r large_wall large_rss < <(measure "$large_file")
+if [ "${KEEP:-0}" != 1 ]; then rm -f "$large_file"; fi
+
+mib() { awk "BEGIN{printf \"%.1f\", $1 / 1024}"; }
+echo "scan -q -f jsonl -o /dev/null, best of $repeat runs (highest peak RSS):"
+printf '  %-28s %8s s %9s MiB peak RSS\n' "${small} MiB grown file" "$small_wall" "$(mib "$small_rss")"
+printf '  %-28s %8s s %9s MiB peak RSS\n' "${large} MiB grown file" "$large_wall" "$(mib "$large_rss")"
+echo "  peak RSS, large vs small: $(pct "$large_rss" "$small_rss") (target: within 10%, and under 300 MiB)"
+echo
+echo "report stage on the ${small} MiB file (scripts/scanstages, best of $repeat):"
+printf '  %-40s %8s s wall %8s s CPU\n' "reading + detections only" "$det_wall" "$det_cpu"
+printf '  %-40s %8s s wall %8s s CPU\n' "+ context history, findings, JSONL report" "$rep_wall" "$rep_cpu"
+echo "  report stage adds $(pct "$rep_wall" "$det_wall") wall, $(pct "$rep_cpu" "$det_cpu") CPU (target: at most +10%)"
+echo
+echo "evtxhunt's own summary of one run on the ${small} MiB file:"
+sed 's/^/  /' <<<"$summary"
