@@ -18,16 +18,19 @@ fi
 
 failed=()
 count=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 # "dir:Target" for each func FuzzX(f *testing.F) in a _test.go file.
 while IFS= read -r target; do
   dir=${target%%:*}
   name=${target##*:}
   count=$((count + 1))
   echo "-- fuzz $dir $name ($fuzztime)"
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "${parallel[@]}" "./$dir" 2>&1 | tail -n 3; then
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "${parallel[@]}" "./$dir" >"$log" 2>&1; then
     failed+=("$dir $name")
-  elif [ "${PIPESTATUS[0]}" -ne 0 ]; then
-    failed+=("$dir $name")
+    cat "$log"
+  else
+    tail -n 1 "$log"
   fi
 done < <(grep -rlE --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*\(f \*testing\.F\)' . |
   grep -v '^./.git/' | sort |
