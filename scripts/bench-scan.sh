@@ -12,6 +12,12 @@
 # KEEP=1. Peak RSS is read with scripts/peakrss (getrusage of the child).
 # Every command runs REPEAT times (default 3): the best time and the highest
 # peak RSS are kept, as the machine is shared and noisy.
+#
+# A grown file repeats the same chunks, so its events are copies of a few
+# thousand records and the context history stays small. SYNTH=1 also
+# measures logs of distinct events, where the history fills up to its limit
+# and evicts: evtxhunt synth writes them (same sizes) from two corpus logs
+# with --noise background (realistic process trees), seed 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 small=${1:-1024}
@@ -75,10 +81,29 @@ read -r large_wall large_rss < <(measure "$large_file")
 if [ "${KEEP:-0}" != 1 ]; then rm -f "$large_file"; fi
 
 mib() { awk "BEGIN{printf \"%.1f\", $1 / 1024}"; }
+
+if [ "${SYNTH:-0}" = 1 ]; then
+  story="$out/synth-story.jsonl"
+  "$out/evtxhunt" timeline -f jsonl -o "$story" \
+    "$shared/corpus/evtx/DeepBlueCLI/metasploit-psexec-powershell-target-security.evtx" \
+    "$shared/corpus/evtx/EVTX-ATTACK-SAMPLES/Execution/sysmon_exec_from_vss_persistence.evtx"
+  for size in "$small" "$large"; do
+    f="$out/synth-${size}MiB.evtx"
+    [ -f "$f" ] || "$out/evtxhunt" synth -o "$f" --size "${size}MiB" --seed 1 "$story" >&2
+    read -r w r < <(measure "$f")
+    synth_rows+=("$(printf '  %-28s %8s s %9s MiB peak RSS' "${size} MiB synthetic log" "$w" "$(mib "$r")")")
+    synth_rss+=("$r")
+    if [ "$size" = "$large" ] && [ "${KEEP:-0}" != 1 ]; then rm -f "$f"; fi
+  done
+fi
 echo "scan -q -f jsonl -o /dev/null, best of $repeat runs (highest peak RSS):"
 printf '  %-28s %8s s %9s MiB peak RSS\n' "${small} MiB grown file" "$small_wall" "$(mib "$small_rss")"
 printf '  %-28s %8s s %9s MiB peak RSS\n' "${large} MiB grown file" "$large_wall" "$(mib "$large_rss")"
 echo "  peak RSS, large vs small: $(pct "$large_rss" "$small_rss") (target: within 10%, and under 300 MiB)"
+if [ "${SYNTH:-0}" = 1 ]; then
+  printf '%s\n' "${synth_rows[@]}"
+  echo "  peak RSS, large vs small synthetic: $(pct "${synth_rss[1]}" "${synth_rss[0]}")"
+fi
 echo
 echo "report stage on the ${small} MiB file (scripts/scanstages, best of $repeat):"
 printf '  %-40s %8s s wall %8s s CPU\n' "reading + detections only" "$det_wall" "$det_cpu"

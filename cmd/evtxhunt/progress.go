@@ -92,7 +92,7 @@ func (p *progress) update(done int64) {
 }
 
 func (p *progress) describe(force bool) {
-	if now := time.Now(); force || now.Sub(p.described) >= 250*time.Millisecond {
+	if now := time.Now(); force || now.Sub(p.described) >= 100*time.Millisecond {
 		p.described = now
 		p.bar.Describe(p.description())
 	}

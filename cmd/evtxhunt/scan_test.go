@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/evtxhunt/evtxhunt/internal/testshared"
 )
@@ -223,4 +224,34 @@ func TestScanHTMLFile(t *testing.T) {
 	if !strings.HasPrefix(string(b), "<!DOCTYPE html>") || strings.Count(string(b), `<tr class="finding"`) < 2 {
 		t.Errorf("not an HTML report with findings: %.200s", b)
 	}
+}
+
+// TestProgressBar: the bar counts bytes, files and findings, and a message
+// printed through it clears the bar's line first.
+func TestProgressBar(t *testing.T) {
+	dir := testshared.Dir(t, "corpus", "evtx", "DeepBlueCLI")
+	var buf strings.Builder
+	found := 0
+	p := newProgress(&buf, []string{dir}, func() int { return found })
+	if p.totalFiles != 11 {
+		t.Fatalf("%d files, want 11", p.totalFiles)
+	}
+	for i := 1; i <= 3; i++ {
+		found += 2
+		p.file(nil)
+		p.update(int64(i) * p.bar.GetMax64() / 3)
+		time.Sleep(120 * time.Millisecond)
+	}
+	p.Write([]byte("evtxhunt: problem: something\n"))
+	p.finish()
+	out := buf.String()
+	for _, want := range []string{"files 3/11, 6 findings", "MB/s", "evtxhunt: problem: something\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("progress output lacks %q:\n%q", want, out)
+		}
+	}
+	var nilBar *progress
+	nilBar.file(nil)
+	nilBar.update(1)
+	nilBar.finish()
 }
