@@ -124,3 +124,35 @@ func TestCrossFileContext(t *testing.T) {
 			securityFirst[0].Context, sysmonFirst[0].Context, inOrder[0].Context)
 	}
 }
+
+// TestObservedEventsAreContext: events kept out of the scan (by the
+// report's filters) still serve as context, and never become findings.
+func TestObservedEventsAreContext(t *testing.T) {
+	s, err := NewScanner(testSet(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []ev{{at: 0, pid: 8, cmd: "observed FLAG"}, {at: m, pid: 12, ppid: 8, cmd: "FLAG scanned"}} {
+		p := e.process()
+		if e.at == 0 {
+			s.Observe(&p)
+		} else {
+			s.Scan(&p)
+		}
+	}
+	res, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	fs, _ := res.All()
+	if len(fs) != 1 || res.Observed != 1 || res.Events != 1 {
+		t.Fatalf("%d findings, stats %+v", len(fs), res.Stats)
+	}
+	if got := cmds(fs[0].Context.Before); !sameStrings(got, []string{"observed FLAG"}) {
+		t.Errorf("before %q", got)
+	}
+	if got := cmds(fs[0].Context.Ancestry); !sameStrings(got, []string{"observed FLAG", "?0"}) {
+		t.Errorf("ancestry %q", got)
+	}
+}

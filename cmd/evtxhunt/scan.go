@@ -112,8 +112,9 @@ files):
                 matched on the host by Sysmon GUID, else by process id and
                 time (the latest process with the id that started before it)
   children      the processes it started
-The same record read from several files (copies, backups, shadow copies) is
-reported once, listing every file.
+Events left out by --since, --until, --host or --user are not scanned but
+still serve as context. The same record read from several files (copies,
+backups, shadow copies) is reported once, listing every file.
 
 Formats (-f, or from the -o extension): table (grouped by host and user,
 context rows indented, fitted to the terminal; --full shows long values
@@ -147,9 +148,9 @@ scanned; 1 takes precedence when there are findings), 130 interrupted.`,
 	opts.Rules.register(cmd)
 	f := cmd.Flags()
 	f.StringVar(&opts.Sort, "sort", "time", "order findings by `KEY`: "+strings.Join(findings.SortKeys, ", ")+" (then by time; the table groups by host and user first)")
-	f.StringVar(&opts.FailLevel, "fail-level", "informational", "exit with code 1 when a finding has this `LEVEL` or above (default: any finding)")
+	f.StringVar(&opts.FailLevel, "fail-level", "informational", "exit with code 1 when a finding has this `LEVEL` or above (informational: any finding)")
 	f.IntVar(&opts.Context, "context", findings.DefaultContext, "show `N` process events of the same user session before and after each finding (0: none)")
-	f.DurationVar(&opts.ContextWindow, "context-window", findings.DefaultWindow, "how far from the finding context events may be, as a `DURATION` (e.g. 90s, 15m, 2h)")
+	f.DurationVar(&opts.ContextWindow, "context-window", findings.DefaultWindow, "how far in time from the finding context events may be: a `DURATION` such as 90s, 15m or 2h")
 	f.StringVar(&opts.ContextCSV, "context-csv", "", "also write the context rows (before, after, ancestors, children) as CSV to `FILE`, keyed by finding id")
 	f.BoolVar(&opts.NoProgress, "no-progress", false, "do not show the progress bar")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bar and no summary on stderr (problems are still printed)")
