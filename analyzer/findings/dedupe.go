@@ -15,7 +15,7 @@ type recordKey [2]uint64
 // itself is left out: it depends on what was read before, not on the
 // record.
 func keyOf(p *event.Process, filled bool) recordKey {
-	a, b := uint64(hashSeed), uint64(hashSeed^0x9e3779b97f4a7c15)
+	a, b := hashSeed, hashSeed^0x9e3779b97f4a7c15
 	mix := func(s string) {
 		a = hashString(a, s)
 		b = hashString(b, s)

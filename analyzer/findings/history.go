@@ -235,7 +235,8 @@ func (h *hostHistory) sorted(l *refList) []int32 {
 			}
 		}
 		merged = append(merged, head[i:]...)
-		l.refs = append(merged, tail[j:]...)
+		merged = append(merged, tail[j:]...)
+		l.refs = merged
 	}
 	l.sorted = len(l.refs)
 	return l.refs

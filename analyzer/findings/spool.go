@@ -165,7 +165,7 @@ func (s *spool) runCursor(path string, r *bufio.Reader) *cursor {
 	offset := int64(0)
 	return &cursor{next: func(c *cursor) (bool, error) {
 		n, err := binary.ReadUvarint(r)
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return false, nil
 		}
 		if err != nil || n > 1<<30 {

@@ -88,7 +88,7 @@ func (p *progress) update(done int64) {
 		return
 	}
 	p.describe(false)
-	p.bar.Set64(min(done, p.bar.GetMax64()))
+	_ = p.bar.Set64(min(done, p.bar.GetMax64())) // the bar is cosmetic: a failed redraw changes nothing
 }
 
 func (p *progress) describe(force bool) {
@@ -103,16 +103,16 @@ func (p *progress) finish() {
 	if p == nil {
 		return
 	}
-	p.bar.Finish()
-	p.bar.Clear()
-	p.bar.Exit()
+	_ = p.bar.Finish()
+	_ = p.bar.Clear()
+	_ = p.bar.Exit()
 }
 
 // Write prints a message above the bar: it clears the bar's line first,
 // and the bar is drawn again at its next update. It is the stderr the
 // reading stage prints notes and problems to.
 func (p *progress) Write(b []byte) (int, error) {
-	p.bar.Clear()
+	_ = p.bar.Clear()
 	return p.stderr.Write(b)
 }
 

@@ -231,10 +231,11 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	}
 	readTime := time.Since(start)
 	results, err := scanner.Finish()
-	defer results.Close()
 	if err != nil {
+		results.Close()
 		return err
 	}
+	defer results.Close()
 	if err := opts.writeReports(results); err != nil {
 		return err
 	}

@@ -54,7 +54,10 @@ func main() {
 		os.Exit(1)
 	}
 	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		fmt.Fprintln(os.Stderr, "scanstages: getrusage:", err)
+		os.Exit(1)
+	}
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	fmt.Printf("stage=%s wall_seconds=%.3f cpu_seconds=%.3f events=%d findings=%d\n",
 		*stage, time.Since(start).Seconds(), cpu.Seconds(), events, found)
