@@ -69,10 +69,30 @@ func corpusSplit(b *testing.B) (skip, full []decode.Chunk) {
 	return skip, full
 }
 
+// sampleSplit returns the chunks of samples/ without and with process
+// creations.
+func sampleSplit(b *testing.B) (skip, full []decode.Chunk) {
+	d := &Decoder{}
+	for _, c := range sampleChunks(b, 1<<20) {
+		var r decode.Result
+		d.Decode(&c, &r)
+		if len(r.Events) == 0 {
+			skip = append(skip, c)
+		} else {
+			full = append(full, c)
+		}
+	}
+	return skip, full
+}
+
 // BenchmarkSkip measures the hot path: chunks holding no process creation.
 // allocs/op is per chunk, so 0 means no allocation for any skipped record.
 func BenchmarkSkip(b *testing.B) {
 	b.Run("synthetic", func(b *testing.B) { benchChunks(b, New(), syntheticChunks(b)[1:]) })
+	b.Run("samples", func(b *testing.B) {
+		skip, _ := sampleSplit(b)
+		benchChunks(b, New(), skip)
+	})
 	b.Run("corpus", func(b *testing.B) {
 		skip, _ := corpusSplit(b)
 		benchChunks(b, New(), skip)
@@ -83,6 +103,10 @@ func BenchmarkSkip(b *testing.B) {
 // walked and built into events.
 func BenchmarkDecode(b *testing.B) {
 	b.Run("synthetic", func(b *testing.B) { benchChunks(b, New(), syntheticChunks(b)[:1]) })
+	b.Run("samples", func(b *testing.B) {
+		_, full := sampleSplit(b)
+		benchChunks(b, New(), full)
+	})
 	b.Run("corpus", func(b *testing.B) {
 		_, full := corpusSplit(b)
 		benchChunks(b, New(), full)

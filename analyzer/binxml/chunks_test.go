@@ -69,3 +69,16 @@ func splitChunks(data []byte, display string) []decode.Chunk {
 	}
 	return out
 }
+
+// sampleChunks returns the first chunks (at most perFile) of each EVTX
+// file of the project's own samples/, none when it holds none.
+func sampleChunks(tb testing.TB, perFile int) []decode.Chunk {
+	tb.Helper()
+	dir := filepath.Join(testshared.Root(tb), "samples")
+	var out []decode.Chunk
+	for _, rel := range evtxFiles(tb, dir) {
+		chunks := fileChunks(tb, filepath.Join(dir, rel), rel)
+		out = append(out, chunks[:min(perFile, len(chunks))]...)
+	}
+	return out
+}

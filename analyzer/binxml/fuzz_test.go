@@ -43,6 +43,9 @@ func FuzzDecoders(f *testing.F) {
 		tc.build(b)
 		f.Add(fuzzSeed(b.chunk("seed")))
 	}
+	for _, c := range sampleChunks(f, 8) {
+		f.Add(fuzzSeed(c))
+	}
 	fast := New() // one decoder for every input, as in a run: its pooled state is reused
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > evtxfile.ChunkSize {
