@@ -135,8 +135,21 @@ var byName = func() map[string]Field {
 	return m
 }()
 
+// byExactName finds fields by their exact names, the common case, without
+// lowering (and allocating) first.
+var byExactName = func() map[string]Field {
+	m := make(map[string]Field, NumFields)
+	for i := range fields {
+		m[fields[i].name] = Field(i)
+	}
+	return m
+}()
+
 // Lookup finds a field by its name, case-insensitively.
 func Lookup(name string) (Field, bool) {
+	if f, ok := byExactName[name]; ok {
+		return f, true
+	}
 	f, ok := byName[strings.ToLower(name)]
 	return f, ok
 }
