@@ -81,8 +81,9 @@ func runRulesList(opts *rulesListOptions) error {
 var ruleListHeader = []string{"ID", "LEVEL", "TITLE", "ATT&CK", "SOURCE"}
 
 func ruleListRow(r *sigma.Rule) []string {
-	var tags []string
-	for _, t := range r.AttackTags() {
+	attack := r.AttackTags()
+	tags := make([]string, 0, len(attack))
+	for _, t := range attack {
 		tags = append(tags, t[len("attack."):])
 	}
 	return []string{r.ID, r.Level.String(), r.Title, strings.Join(tags, ","), r.Location()}

@@ -1,6 +1,7 @@
 package allowlist
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -141,8 +142,8 @@ func TestParseErrors(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.msg, func(t *testing.T) {
 			_, err := Parse([]byte(tc.yaml), "allow.yml", sigma.Options{})
-			e, ok := err.(*Error)
-			if !ok {
+			var e *Error
+			if !errors.As(err, &e) {
 				t.Fatalf("err = %v, want *Error", err)
 			}
 			if e.File != "allow.yml" || e.Line != tc.line || !strings.Contains(e.Reason, tc.msg) {
@@ -187,7 +188,8 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		l, err := Parse(data, "fuzz.yml", sigma.Options{})
 		if err != nil {
-			if _, ok := err.(*Error); !ok {
+			var e *Error
+			if !errors.As(err, &e) {
 				t.Fatalf("error of type %T", err)
 			}
 			return

@@ -149,7 +149,7 @@ func (ac *matcherAC) scan(s string, set []uint64) {
 }
 
 func (ac *matcherAC) scan16(s string, set []uint64) {
-	C := int(ac.classes)
+	C := ac.classes
 	next := ac.next16
 	state := 0
 	for i := 0; i < len(s); i++ {

@@ -43,7 +43,7 @@ func compileDetection(node *yaml.Node, opts *Options) (*detection, []*nodeError)
 		return nil, append(errs, err)
 	}
 	d.cond = cond
-	if err := d.checkUsed(node); err != nil {
+	if err := d.checkUsed(); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
@@ -83,7 +83,7 @@ func compileConditions(n *yaml.Node, names []string) (*condNode, *nodeError) {
 
 // checkUsed rejects a search identifier no condition refers to: it is
 // almost always a typo in a name.
-func (d *detection) checkUsed(node *yaml.Node) *nodeError {
+func (d *detection) checkUsed() *nodeError {
 	used := make([]bool, len(d.sels))
 	var walk func(n *condNode)
 	walk = func(n *condNode) {

@@ -102,7 +102,7 @@ func TestLoadErrors(t *testing.T) {
 // line order.
 func TestAllProblemsOfARule(t *testing.T) {
 	data := "title: ''\nid: r9\nlevel: severe\nlogsource:\n    category: process_creation\ndetection:\n" +
-		"    sel:\n        Imgae: x\n        CommandLine|contians: y\n    sel2:\n        - Image|re: '('\n    condition: sel and sel2\n"
+		"    sel:\n        Imgae: x\n        CommandLine|containz: y\n    sel2:\n        - Image|re: '('\n    condition: sel and sel2\n"
 	_, errs := ParseRules([]byte(data), "r.yml", Options{})
 	var got []string
 	for _, e := range errs {
@@ -112,7 +112,7 @@ func TestAllProblemsOfARule(t *testing.T) {
 		"r.yml:1: rule r9: title is empty",
 		"r.yml:3: rule r9: unknown level \"severe\" (want informational, low, medium, high or critical)",
 		"r.yml:8: rule r9: unknown field \"Imgae\" (did you mean \"Image\"?)",
-		"r.yml:9: rule r9: field \"CommandLine|contians\": unknown modifier \"contians\" (did you mean \"contains\"?)",
+		"r.yml:9: rule r9: field \"CommandLine|containz\": unknown modifier \"containz\" (did you mean \"contains\"?)",
 		"r.yml:11: rule r9: field \"Image|re\": regular expression: error parsing regexp: missing closing ): `(`",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -62,16 +62,13 @@ func resolveField(name string) fieldRef {
 
 // knownFieldNames lists every name resolveField knows, for suggestions.
 func knownFieldNames() []string {
-	var names []string
+	names := make([]string, 0, int(event.NumFields)+len(aliases4688))
 	for _, f := range event.Fields() {
 		names = append(names, f.Name())
 	}
-	for _, n := range []string{"NewProcessName", "ParentProcessName", "NewProcessId",
+	return append(names, "NewProcessName", "ParentProcessName", "NewProcessId",
 		"SubjectUserSid", "SubjectLogonId", "SubjectUserName", "SubjectDomainName",
-		"TargetUserName", "TargetDomainName", "ProcessCommandLine", "Provider_Name"} {
-		names = append(names, n)
-	}
-	return names
+		"TargetUserName", "TargetDomainName", "ProcessCommandLine", "Provider_Name", "EventRecordID")
 }
 
 // value is one field of one event as a matcher sees it. It is passed by

@@ -87,40 +87,30 @@ func matchAt(s string, i int, lit string, cased bool) (int, bool) {
 }
 
 // indexAt finds the leftmost match of lit in s at or after offset from and
-// returns its start and end.
-func indexAt(s string, from int, lit string, cased bool) (int, int, bool) {
+// returns its start.
+func indexAt(s string, from int, lit string, cased bool) (int, bool) {
 	if cased {
 		k := strings.Index(s[from:], lit)
-		if k < 0 {
-			return 0, 0, false
-		}
-		return from + k, from + k + len(lit), true
+		return from + k, k >= 0
 	}
 	if lit == "" {
-		return from, from, true
+		return from, true
 	}
+	verify := func(s string, i int) bool { _, ok := matchFoldAt(s, i, lit); return ok }
 	if lit[0] >= utf8.RuneSelf {
 		for i := from; i < len(s); {
-			if end, ok := matchFoldAt(s, i, lit); ok {
-				return i, end, true
+			if verify(s, i) {
+				return i, true
 			}
 			_, size := utf8.DecodeRuneInString(s[i:])
 			i += size
 		}
-		return 0, 0, false
+		return 0, false
 	}
-	var start int
-	var ok bool
 	if a := anchorByte(lit); a >= 0 {
-		start, ok = scanAnchor(s, from, lit, a, func(s string, i int) bool { _, ok := matchFoldAt(s, i, lit); return ok })
-	} else {
-		start, ok = scanLetter(s, from, lit[0], func(s string, i int) bool { _, ok := matchFoldAt(s, i, lit); return ok })
+		return scanAnchor(s, from, lit, a, verify)
 	}
-	if !ok {
-		return 0, 0, false
-	}
-	end, _ := matchFoldAt(s, start, lit)
-	return start, end, true
+	return scanLetter(s, from, lit[0], verify)
 }
 
 // anchorByte returns the offset of the first byte of lit that is not a
@@ -134,7 +124,7 @@ func anchorByte(lit string) int {
 		if c >= utf8.RuneSelf {
 			return -1
 		}
-		if !('a' <= c && c <= 'z') {
+		if c < 'a' || c > 'z' {
 			return j
 		}
 	}
@@ -210,7 +200,7 @@ func hasNeedle(s, needle string) bool {
 	}
 	a := -1
 	for j := 0; j < len(needle); j++ {
-		if c := needle[j]; !('a' <= c && c <= 'z') {
+		if c := needle[j]; c < 'a' || c > 'z' {
 			a = j
 			break
 		}
@@ -262,7 +252,7 @@ func hasSuffixAt(s string, from int, lit string, cased bool) bool {
 // it or from it.
 func caseless(r rune) bool {
 	if r < utf8.RuneSelf {
-		return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z')
+		return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z')
 	}
 	return unicode.SimpleFold(r) == r
 }

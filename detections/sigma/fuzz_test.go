@@ -1,6 +1,7 @@
 package sigma
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -71,8 +72,8 @@ func FuzzCondition(f *testing.F) {
 	f.Fuzz(func(t *testing.T, cond string) {
 		n, err := parseCondition(cond, names)
 		if err != nil {
-			ce, ok := err.(*ConditionError)
-			if !ok || ce.Column < 1 || ce.Column > len(cond)+1 {
+			var ce *ConditionError
+			if !errors.As(err, &ce) || ce.Column < 1 || ce.Column > len(cond)+1 {
 				t.Fatalf("error %v has no valid column", err)
 			}
 			return

@@ -42,13 +42,6 @@ func sysmonEvent(fields map[string]string) *event.Process {
 	return p
 }
 
-// securityEvent builds a 4688 event with the given fields (Sigma names).
-func securityEvent(fields map[string]string) *event.Process {
-	p := &event.Process{EventID: event.SecurityProcessCreate, Channel: event.SecurityChannel, Provider: event.SecurityProvider}
-	setFields(p, fields)
-	return p
-}
-
 func setFields(p *event.Process, fields map[string]string) {
 	for name, v := range fields {
 		f, ok := event.Lookup(name)

@@ -165,7 +165,7 @@ func (n *condNode) requirement(sels []*selection) requirement {
 }
 
 func (s *selection) requirement() requirement {
-	var alts []requirement
+	alts := make([]requirement, 0, len(s.alts))
 	for _, alt := range s.alts {
 		var items []requirement
 		for _, it := range alt {
@@ -246,7 +246,7 @@ func textClause(spellings []string) requirement {
 // bind puts the unbound needles of r on fields: a needle on several
 // fields may occur in any of them.
 func bind(r requirement, fields []event.Field) requirement {
-	var cs []clause
+	cs := make([]clause, 0, len(r))
 	for _, c := range r {
 		var out clause
 		for _, n := range c {

@@ -90,7 +90,7 @@ func (p *pattern) match(s string) bool {
 	case patSuffix:
 		return hasSuffixAt(s, 0, p.lit, p.cased)
 	case patContains:
-		_, _, ok := indexAt(s, 0, p.lit, p.cased)
+		_, ok := indexAt(s, 0, p.lit, p.cased)
 		return ok
 	}
 	return p.matchGlob(s)
@@ -159,7 +159,7 @@ func (p *pattern) findSegment(s string, from int, sg segment) (int, bool) {
 	}
 	for i := from; i <= len(s); {
 		if sg[0].kind == tokLiteral {
-			start, _, ok := indexAt(s, i, sg[0].lit, p.cased)
+			start, ok := indexAt(s, i, sg[0].lit, p.cased)
 			if !ok {
 				return 0, false
 			}

@@ -196,23 +196,6 @@ func (s *RuleSet) scan(p *event.Process, sat []uint64) {
 	}
 }
 
-// candidates counts the rules Match would evaluate for p (for tests and
-// benchmarks of the prefilter).
-func (s *RuleSet) candidates(p *event.Process) int {
-	bp := s.scratch.Get().(*[]uint64)
-	sat := *bp
-	copy(sat, s.always)
-	s.scan(p, sat)
-	c := 0
-	for i := range s.rules {
-		if sat[i>>6]&(1<<(i&63)) != 0 && allSet(sat, s.extra[i]) {
-			c++
-		}
-	}
-	s.scratch.Put(bp)
-	return c
-}
-
 func allSet(set []uint64, ids []int32) bool {
 	for _, id := range ids {
 		if set[id>>6]&(1<<(id&63)) == 0 {

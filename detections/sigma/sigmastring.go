@@ -71,16 +71,6 @@ func (s sigmaString) literalString() (string, bool) {
 	return b.String(), true
 }
 
-// hasWildcards reports whether s has * or ?.
-func (s sigmaString) hasWildcards() bool {
-	for _, t := range s {
-		if t.kind == tokAnyOne || t.kind == tokAnyMany {
-			return true
-		}
-	}
-	return false
-}
-
 // windashChars are the characters the windash modifier makes
 // interchangeable: hyphen-minus, slash, en dash, em dash, horizontal bar.
 const windashChars = "-/\u2013\u2014\u2015"

@@ -40,7 +40,7 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 	}
 	s := n.Value
 	if mods.exists || mods.compare != "" || mods.cidr || mods.fieldref || mods.re {
-		return compileTyped(ref, mods, n)
+		return compileTyped(mods, n)
 	}
 	raws := []string{s}
 	if mods.expand {
@@ -65,7 +65,7 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 
 // compileTyped compiles a value of the type modifiers: exists, lt/lte/
 // gt/gte, cidr, fieldref and re.
-func compileTyped(ref fieldRef, mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
+func compileTyped(mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
 	s := n.Value
 	switch {
 	case mods.exists:
@@ -164,7 +164,7 @@ func kindName(n *yaml.Node) string {
 
 // keysOf lists the placeholder names for an error message.
 func keysOf(m map[string][]string) string {
-	var ks []string
+	ks := make([]string, 0, len(m))
 	for k := range m {
 		ks = append(ks, k)
 	}
