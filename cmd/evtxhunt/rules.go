@@ -45,9 +45,9 @@ func newCmdRulesList(ios *ioStreams) *cobra.Command {
 		Short: "List every loaded rule: id, level, title, ATT&CK tags, source",
 		Long: `List every rule scan would load with the same flags: the built-in rules
 (unless --no-builtin) and those of -r, at or above --min-level. Each rule
-shows its id, level, title, MITRE ATT&CK tags (without the "attack."
-prefix in table and CSV) and source ("builtin:<path>" or the file) with
-the line it starts on. A rule that does not load is reported on stderr
+shows its id, level, title (shortened in the table unless --full), MITRE
+ATT&CK tags (without the "attack." prefix in table and CSV) and source
+("builtin:<path>" or the file) with the line it starts on. A rule that does not load is reported on stderr
 and the exit code is 2.`,
 		Example: `  evtxhunt rules list
   evtxhunt rules list -r my-rules/ --no-builtin -f csv -o rules.csv`,
@@ -74,7 +74,7 @@ func runRulesList(opts *rulesListOptions) error {
 		return err
 	}
 	return writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
-		return writeRuleList(o, opts.format, set.Rules(), opts.Out.RawCSV)
+		return writeRuleList(o, opts.format, set.Rules(), opts.Out.options())
 	})
 }
 
@@ -101,7 +101,10 @@ type ruleJSON struct {
 	Line       int      `json:"line"`
 }
 
-func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, rawCSV bool) error {
+// ruleTitleWidth is where the table shortens titles (unless --full).
+const ruleTitleWidth = 72
+
+func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.Options) error {
 	switch f {
 	case report.JSON, report.JSONL:
 		list := make([]ruleJSON, len(rules))
@@ -129,7 +132,7 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, rawCSV boo
 		for _, r := range rules {
 			row := ruleListRow(r)
 			for i := range row {
-				row[i] = report.CSVCell(row[i], rawCSV)
+				row[i] = report.CSVCell(row[i], ro.RawCSV)
 			}
 			if err := cw.Write(row); err != nil {
 				return err
@@ -148,6 +151,9 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, rawCSV boo
 	t.Header(ruleListHeader[0], ruleListHeader[1], ruleListHeader[2], ruleListHeader[3], ruleListHeader[4])
 	for _, r := range rules {
 		row := ruleListRow(r)
+		if !ro.Full {
+			row[2] = report.Shorten(row[2], ruleTitleWidth)
+		}
 		for i := range row {
 			row[i] = report.SafeText(row[i])
 		}
