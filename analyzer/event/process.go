@@ -1,6 +1,10 @@
 package event
 
-import "time"
+import (
+	"cmp"
+	"strings"
+	"time"
+)
 
 // Event IDs and channels of the two process-creation sources.
 const (
@@ -123,20 +127,23 @@ func (p *Process) Number(f Field) (uint64, bool) {
 	return fields[f].getNum(p), true
 }
 
-// Less orders events by time, then host, then record id, then source file:
-// the order of every timeline.
-func Less(a, b *Process) bool {
-	if !a.Timestamp.Equal(b.Timestamp) {
-		return a.Timestamp.Before(b.Timestamp)
+// Compare orders events by time, then host, then record id, then source
+// file and chunk: the order of every timeline. It returns -1, 0 or +1.
+func Compare(a, b *Process) int {
+	if c := a.Timestamp.Compare(b.Timestamp); c != 0 {
+		return c
 	}
-	if a.Computer != b.Computer {
-		return a.Computer < b.Computer
+	if c := strings.Compare(a.Computer, b.Computer); c != 0 {
+		return c
 	}
-	if a.EventRecordID != b.EventRecordID {
-		return a.EventRecordID < b.EventRecordID
+	if c := cmp.Compare(a.EventRecordID, b.EventRecordID); c != 0 {
+		return c
 	}
-	if a.SourceFile != b.SourceFile {
-		return a.SourceFile < b.SourceFile
+	if c := strings.Compare(a.SourceFile, b.SourceFile); c != 0 {
+		return c
 	}
-	return a.ChunkIndex < b.ChunkIndex
+	return cmp.Compare(a.ChunkIndex, b.ChunkIndex)
 }
+
+// Less reports whether a sorts before b in Compare's order.
+func Less(a, b *Process) bool { return Compare(a, b) < 0 }

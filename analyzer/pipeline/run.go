@@ -20,8 +20,8 @@ type Options struct {
 	// NewDecoder makes the decoder of one worker.
 	NewDecoder func() decode.Decoder
 	// OnChunk receives each chunk's result, in input order, from one
-	// goroutine. The result and its slices must not be kept after it
-	// returns (copy what is needed).
+	// goroutine. Every chunk gets a result of its own, never reused: the
+	// callee may keep its Events (and pointers into them).
 	OnChunk func(f *FileStats, chunk int, r *decode.Result)
 	// OnFile is called once per input after its last chunk, in order.
 	OnFile func(f *FileStats)

@@ -5,7 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -34,7 +36,7 @@ func EventRow(p *event.Process) []string {
 }
 
 // WriteEvents writes a timeline of events (already in order) in format f.
-func WriteEvents(w io.Writer, f Format, events []event.Process, opts Options) error {
+func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) error {
 	switch f {
 	case JSON, JSONL:
 		return writeEventsJSON(w, f, events)
@@ -43,8 +45,8 @@ func WriteEvents(w io.Writer, f Format, events []event.Process, opts Options) er
 		if err := cw.Write(EventColumns()); err != nil {
 			return err
 		}
-		for i := range events {
-			row := EventRow(&events[i])
+		for _, p := range events {
+			row := EventRow(p)
 			for j := range row {
 				row[j] = CSVCell(row[j], opts.RawCSV)
 			}
@@ -60,27 +62,45 @@ func WriteEvents(w io.Writer, f Format, events []event.Process, opts Options) er
 	return fmt.Errorf("timeline cannot be written as %q", f)
 }
 
-func writeEventsJSON(w io.Writer, f Format, events []event.Process) error {
+// jsonSegment is how many events one rendering goroutine turns into JSON
+// at a time.
+const jsonSegment = 2048
+
+// writeEventsJSON renders segments of events in parallel and writes them
+// in order; at most 2 segments per CPU are held in memory.
+func writeEventsJSON(w io.Writer, f Format, events []*event.Process) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	buf := make([]byte, 0, 4096)
 	if f == JSON {
 		bw.WriteString("[")
 	}
-	for i := range events {
-		buf = buf[:0]
-		if f == JSON {
-			if i > 0 {
-				buf = append(buf, ',')
+	workers := runtime.GOMAXPROCS(0)
+	var firstErr error
+	for start := 0; start < len(events) && firstErr == nil; start += workers * 2 * jsonSegment {
+		end := min(start+workers*2*jsonSegment, len(events))
+		bufs := make([][]byte, (end-start+jsonSegment-1)/jsonSegment)
+		var wg sync.WaitGroup
+		sem := make(chan struct{}, workers)
+		for k := range bufs {
+			lo := start + k*jsonSegment
+			hi := min(lo+jsonSegment, end)
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				bufs[k] = appendEventsJSON(make([]byte, 0, (hi-lo)*700), f, events, lo, hi)
+				<-sem
+			}()
+		}
+		wg.Wait()
+		for _, b := range bufs {
+			if _, err := bw.Write(b); err != nil {
+				firstErr = err
+				break
 			}
-			buf = append(buf, '\n')
 		}
-		buf = events[i].AppendJSON(buf)
-		if f == JSONL {
-			buf = append(buf, '\n')
-		}
-		if _, err := bw.Write(buf); err != nil {
-			return err
-		}
+	}
+	if firstErr != nil {
+		return firstErr
 	}
 	if f == JSON {
 		bw.WriteString("\n]\n")
@@ -88,11 +108,29 @@ func writeEventsJSON(w io.Writer, f Format, events []event.Process) error {
 	return bw.Flush()
 }
 
+// appendEventsJSON renders events[lo:hi] as they appear in a JSON array
+// (comma-separated, one per line) or as JSONL lines.
+func appendEventsJSON(b []byte, f Format, events []*event.Process, lo, hi int) []byte {
+	for i := lo; i < hi; i++ {
+		if f == JSON {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '\n')
+		}
+		b = events[i].AppendJSON(b)
+		if f == JSONL {
+			b = append(b, '\n')
+		}
+	}
+	return b
+}
+
 // timeShort renders a time for tables: to the millisecond, no zone letter
 // (all times are UTC, which the header says).
 const timeShort = "2006-01-02 15:04:05.000"
 
-func writeEventsTable(w io.Writer, events []event.Process, opts Options) error {
+func writeEventsTable(w io.Writer, events []*event.Process, opts Options) error {
 	width := opts.Width
 	if width <= 0 {
 		width = 120
@@ -104,8 +142,7 @@ func writeEventsTable(w io.Writer, events []event.Process, opts Options) error {
 		recovered = recovered || events[i].Recovered
 	}
 	rows := make([][]string, 0, len(events))
-	for i := range events {
-		p := &events[i]
+	for _, p := range events {
 		pid := ""
 		if n, ok := p.Number(event.FieldProcessId); ok {
 			pid = strconv.FormatUint(n, 10)

@@ -57,16 +57,49 @@ func sampleEvents() []event.Process {
 	return []event.Process{a, b}
 }
 
+func pointers(events []event.Process) []*event.Process {
+	out := make([]*event.Process, len(events))
+	for i := range events {
+		out[i] = &events[i]
+	}
+	return out
+}
+
+// TestWriteEventsJSONSegments: output spanning many rendering segments is
+// the same as rendering the events one by one.
+func TestWriteEventsJSONSegments(t *testing.T) {
+	base := sampleEvents()
+	var events []event.Process
+	for i := range 3*jsonSegment*2 + 17 {
+		p := base[i%2]
+		p.EventRecordID = uint64(i)
+		events = append(events, p)
+	}
+	for _, f := range []Format{JSON, JSONL} {
+		var buf bytes.Buffer
+		if err := WriteEvents(&buf, f, pointers(events), Options{}); err != nil {
+			t.Fatal(err)
+		}
+		want := appendEventsJSON(nil, f, pointers(events), 0, len(events))
+		if f == JSON {
+			want = append(append([]byte("["), want...), "\n]\n"...)
+		}
+		if !bytes.Equal(buf.Bytes(), want) {
+			t.Errorf("%s: segmented output differs from sequential rendering", f)
+		}
+	}
+}
+
 func TestWriteEventsGolden(t *testing.T) {
 	for _, f := range []Format{Table, CSV, JSON, JSONL} {
 		var buf bytes.Buffer
-		if err := WriteEvents(&buf, f, sampleEvents(), Options{}); err != nil {
+		if err := WriteEvents(&buf, f, pointers(sampleEvents()), Options{}); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "events."+string(f), buf.Bytes())
 	}
 	var buf bytes.Buffer
-	if err := WriteEvents(&buf, CSV, sampleEvents(), Options{RawCSV: true}); err != nil {
+	if err := WriteEvents(&buf, CSV, pointers(sampleEvents()), Options{RawCSV: true}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "events-raw.csv", buf.Bytes())
@@ -77,7 +110,7 @@ func TestWriteEventsGolden(t *testing.T) {
 func TestEventsJSONRoundTrip(t *testing.T) {
 	var buf bytes.Buffer
 	in := sampleEvents()
-	if err := WriteEvents(&buf, JSONL, in, Options{}); err != nil {
+	if err := WriteEvents(&buf, JSONL, pointers(in), Options{}); err != nil {
 		t.Fatal(err)
 	}
 	lines := bytes.Split(bytes.TrimSpace(buf.Bytes()), []byte("\n"))

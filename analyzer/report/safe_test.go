@@ -59,7 +59,7 @@ func TestTablesEscapeHostileText(t *testing.T) {
 	}
 	for _, full := range []bool{false, true} {
 		var buf bytes.Buffer
-		if err := WriteEvents(&buf, Table, events, Options{Full: full, Width: 100}); err != nil {
+		if err := WriteEvents(&buf, Table, pointers(events), Options{Full: full, Width: 100}); err != nil {
 			t.Fatal(err)
 		}
 		checkTerminalSafe(t, "timeline table", buf.Bytes())
@@ -83,7 +83,7 @@ func TestCSVNeutralizesHostileCells(t *testing.T) {
 	}
 	for _, raw := range []bool{false, true} {
 		var buf bytes.Buffer
-		if err := WriteEvents(&buf, CSV, events, Options{RawCSV: raw}); err != nil {
+		if err := WriteEvents(&buf, CSV, pointers(events), Options{RawCSV: raw}); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()

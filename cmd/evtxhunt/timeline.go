@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	"sort"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -62,12 +62,15 @@ listed too, flagged Recovered.`,
 }
 
 func runTimeline(ctx context.Context, opts *timelineOptions) error {
-	var events []event.Process
+	// Each chunk's Events slice is its own (the pipeline gives every chunk
+	// a fresh result), so events are kept where the decoder put them and
+	// only pointers are collected and sorted.
+	var events []*event.Process
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
 				if opts.filter.Match(&r.Events[i]) {
-					events = append(events, r.Events[i])
+					events = append(events, &r.Events[i])
 				}
 			}
 		},
@@ -75,7 +78,7 @@ func runTimeline(ctx context.Context, opts *timelineOptions) error {
 	if err != nil {
 		return err
 	}
-	sort.Slice(events, func(i, j int) bool { return event.Less(&events[i], &events[j]) })
+	slices.SortFunc(events, event.Compare)
 	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
 		return report.WriteEvents(o, opts.format, events, opts.Out.options())
 	}); err != nil {
