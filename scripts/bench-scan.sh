@@ -88,12 +88,14 @@ if [ "${SYNTH:-0}" = 1 ]; then
     "$shared/corpus/evtx/DeepBlueCLI/metasploit-psexec-powershell-target-security.evtx" \
     "$shared/corpus/evtx/EVTX-ATTACK-SAMPLES/Execution/sysmon_exec_from_vss_persistence.evtx"
   for size in "$small" "$large"; do
+    # An EVTX file holds at most 65535 chunks: 4 GiB less 60 KiB.
+    [ "$size" -ge 4096 ] && size=4095
     f="$out/synth-${size}MiB.evtx"
     [ -f "$f" ] || "$out/evtxhunt" synth -o "$f" --size "${size}MiB" --seed 1 "$story" >&2
     read -r w r < <(measure "$f")
     synth_rows+=("$(printf '  %-28s %8s s %9s MiB peak RSS' "${size} MiB synthetic log" "$w" "$(mib "$r")")")
     synth_rss+=("$r")
-    if [ "$size" = "$large" ] && [ "${KEEP:-0}" != 1 ]; then rm -f "$f"; fi
+    if [ "$size" != "$small" ] && [ "${KEEP:-0}" != 1 ]; then rm -f "$f"; fi
   done
 fi
 echo "scan -q -f jsonl -o /dev/null, best of $repeat runs (highest peak RSS):"

@@ -172,3 +172,35 @@ func TestContextCSVKeys(t *testing.T) {
 		}
 	}
 }
+
+// FuzzFindingsWriters: attacker-controlled text in any field never makes a
+// writer fail or panic, never reaches the table raw, and never widens a
+// table line past the width.
+func FuzzFindingsWriters(f *testing.F) {
+	s := sampleFindings()
+	f.Add(s[0].Event.CommandLine, s[1].Event.Image, s[0].Event.User, s[0].Title)
+	f.Add("\x1b]0;title\x07\u202e\u2066", "C:\\\xff\xfe.exe", "", "<script>alert(1)</script>")
+	f.Fuzz(func(t *testing.T, cmd, image, user, title string) {
+		fs := sampleFindings()
+		for i := range fs {
+			fs[i].Event.CommandLine, fs[i].Event.Image, fs[i].Event.User, fs[i].Title = cmd, image, user, title
+			fs[i].Context.Before = append(fs[i].Context.Before, findings.ContextEvent{Image: image, CommandLine: cmd, User: user})
+		}
+		for _, format := range []Format{Table, CSV, JSON, JSONL, HTML} {
+			var buf bytes.Buffer
+			if err := WriteFindings(&buf, format, fs, Options{Width: 80}); err != nil {
+				t.Fatalf("%s: %v", format, err)
+			}
+			if format == Table {
+				for _, line := range strings.Split(buf.String(), "\n") {
+					if strings.ContainsAny(line, "\x1b\u202e\u2066") || len([]rune(line)) > 80 {
+						t.Fatalf("table line unsafe or too wide: %q", line)
+					}
+				}
+			}
+			if format == HTML && strings.Contains(buf.String(), "<script>alert") {
+				t.Fatal("HTML output holds the text unescaped")
+			}
+		}
+	})
+}
