@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -16,6 +17,8 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
 	"github.com/evtxhunt/evtxhunt/detections"
+	"github.com/evtxhunt/evtxhunt/detections/allowlist"
+	"github.com/evtxhunt/evtxhunt/detections/cmdline"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -29,6 +32,7 @@ type scanOptions struct {
 
 	Sort      string
 	FailLevel string
+	Allowlist string
 
 	Context       int
 	ContextWindow time.Duration
@@ -47,6 +51,7 @@ type ruleFlags struct {
 	NoBuiltin    bool
 	MinLevel     string
 	Placeholders string
+	LongCmdline  int
 }
 
 func (f *ruleFlags) register(cmd *cobra.Command) {
@@ -54,6 +59,7 @@ func (f *ruleFlags) register(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&f.NoBuiltin, "no-builtin", false, "leave the built-in rules out")
 	cmd.Flags().StringVar(&f.MinLevel, "min-level", "informational", "load only rules of this `LEVEL` or above: informational, low, medium, high, critical")
 	cmd.Flags().StringVar(&f.Placeholders, "placeholders", "", "YAML `FILE` giving the values of %placeholders% used by rules with the expand modifier")
+	cmd.Flags().IntVar(&f.LongCmdline, "long-cmdline", cmdline.DefaultLongThreshold, "the command-line check \"Very Long Command Line\" fires above `N` characters")
 }
 
 // config checks the flags and returns the detection configuration.
@@ -65,7 +71,11 @@ func (f *ruleFlags) config() (detections.Config, error) {
 	if f.NoBuiltin && len(f.Paths) == 0 {
 		return detections.Config{}, usageErrorf("--no-builtin needs rules from -r/--rules")
 	}
-	return detections.Config{NoBuiltin: f.NoBuiltin, RulePaths: f.Paths, Placeholders: f.Placeholders, MinLevel: lvl}, nil
+	if f.LongCmdline < 1 {
+		return detections.Config{}, usageErrorf("--long-cmdline must be at least 1, not %d", f.LongCmdline)
+	}
+	return detections.Config{NoBuiltin: f.NoBuiltin, RulePaths: f.Paths, Placeholders: f.Placeholders,
+		MinLevel: lvl, LongCommandLine: f.LongCmdline}, nil
 }
 
 // load loads the rules, printing notes; rule defects are a usage error.
@@ -152,6 +162,7 @@ scanned; 1 takes precedence when there are findings), 130 interrupted.`,
 	f.IntVar(&opts.Context, "context", findings.DefaultContext, "show `N` process events of the same user session before and after each finding (0: none)")
 	f.DurationVar(&opts.ContextWindow, "context-window", findings.DefaultWindow, "how far in time from the finding context events may be: a `DURATION` such as 90s, 15m or 2h")
 	f.StringVar(&opts.ContextCSV, "context-csv", "", "also write the context rows (before, after, ancestors, children) as CSV to `FILE`, keyed by finding id")
+	f.StringVar(&opts.Allowlist, "allowlist", "", "suppress the findings covered by the entries of this YAML `FILE` (rule ids and/or field conditions, each with a reason); suppressed findings are counted per entry on stderr")
 	f.BoolVar(&opts.NoProgress, "no-progress", false, "do not show the progress bar")
 	f.BoolVarP(&opts.Quiet, "quiet", "q", false, "no progress bar and no summary on stderr (problems are still printed)")
 	return cmd
@@ -199,8 +210,12 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	if err != nil {
 		return err
 	}
+	allow, err := opts.loadAllowlist(set)
+	if err != nil {
+		return err
+	}
 	scanner, err := findings.NewScanner(set, findings.Options{
-		Context: opts.Context, Window: opts.ContextWindow,
+		Context: opts.Context, Window: opts.ContextWindow, Allowlist: allow,
 		Order: findings.Order{Key: opts.Sort, Group: opts.format == report.Table},
 	})
 	if err != nil {
@@ -241,6 +256,7 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	}
 	if !opts.Quiet {
 		writeSummary(opts.IO.ErrOut, res.summary, results.Stats, res.unusable, readTime, time.Since(start))
+		writeAllowlistCounts(opts.IO.ErrOut, allow)
 	}
 	if failReached(results.Stats, opts.failLevel) {
 		return errFindings
@@ -249,6 +265,41 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		return errInputProblems
 	}
 	return nil
+}
+
+// loadAllowlist loads --allowlist (with the rules' placeholders), noting
+// entries that name rules the set does not hold.
+func (o *scanOptions) loadAllowlist(set *detections.Set) (*allowlist.List, error) {
+	if o.Allowlist == "" {
+		return nil, nil
+	}
+	var sopts sigma.Options
+	if o.Rules.Placeholders != "" {
+		ph, err := sigma.LoadPlaceholders(o.Rules.Placeholders)
+		if err != nil {
+			return nil, usageErrorf("--placeholders: %v", err)
+		}
+		sopts.Placeholders = ph
+	}
+	list, err := allowlist.Load(o.Allowlist, sopts)
+	if err != nil {
+		return nil, usageErrorf("--allowlist: %v", err)
+	}
+	for _, msg := range list.UnknownRules(set.Rules()) {
+		fmt.Fprintf(o.IO.ErrOut, "evtxhunt: note: %s\n", msg)
+	}
+	return list, nil
+}
+
+// writeAllowlistCounts reports how many findings each allowlist entry
+// suppressed, so nothing is dropped silently.
+func writeAllowlistCounts(w io.Writer, list *allowlist.List) {
+	if list == nil {
+		return
+	}
+	for _, e := range list.Entries {
+		fmt.Fprintf(w, "  allowlist %s (%s): %d suppressed\n", e.Location(), e.Reason, e.Hits())
+	}
 }
 
 // writeReports writes the report, and the context CSV when asked for.
