@@ -167,12 +167,15 @@ func (s FieldSet) Contains(f Field) bool { return fields[f].always || s&(1<<f) !
 // as Windows renders process ids and logon ids.
 func ParseNumber(s string) (uint64, bool) {
 	s = strings.TrimSpace(s)
+	base := 10
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
-		n, err := strconv.ParseUint(s[2:], 16, 64)
-		return n, err == nil
+		s, base = s[2:], 16
 	}
-	n, err := strconv.ParseUint(s, 10, 64)
-	return n, err == nil
+	n, err := strconv.ParseUint(s, base, 64)
+	if err != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 // FormatHex renders n in Windows' short hex form, "0x3e7".
