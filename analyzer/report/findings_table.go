@@ -186,7 +186,11 @@ func (t *tableWriter) finding(f *findings.Finding) {
 	if f.Decoded != "" {
 		t.field("Decoded", SafeText(f.Decoded))
 	}
-	t.field("Record", SafeText(p.Channel)+" "+strconv.FormatUint(p.EventRecordID, 10)+"  finding id "+f.ID)
+	record := SafeText(p.Channel) + " " + strconv.FormatUint(p.EventRecordID, 10)
+	if p.Recovered {
+		record += " (recovered from slack by --carve)"
+	}
+	t.field("Record", record+"  finding id "+f.ID)
 	t.field("Files", SafeText(strings.Join(f.Sources, ", ")))
 	for _, row := range f.Context.Rows() {
 		t.contextRow(f, row)

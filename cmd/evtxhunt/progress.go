@@ -125,8 +125,16 @@ func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusabl
 	if secs > 0 {
 		rate = float64(sum.Bytes) / (1 << 20) / secs
 	}
-	fmt.Fprintf(w, "evtxhunt: scanned %d files (%s), %d records, %d process events\n",
-		len(sum.Files), humanBytes(sum.Bytes), sum.Records, sum.Events)
+	recovered := ""
+	if sum.Recovered > 0 {
+		recovered = fmt.Sprintf(" (and %d recovered by --carve)", sum.Recovered)
+	}
+	fallbacks := ""
+	if sum.Fallbacks > 0 {
+		fallbacks = fmt.Sprintf("; %d chunks decoded by the velocidex fallback", sum.Fallbacks)
+	}
+	fmt.Fprintf(w, "evtxhunt: scanned %d files (%s), %d records%s, %d process events%s\n",
+		len(sum.Files), humanBytes(sum.Bytes), sum.Records, recovered, sum.Events, fallbacks)
 	levels := st.Levels.List()
 	parts := make([]string, 0, len(levels))
 	for _, l := range levels {
