@@ -188,7 +188,7 @@ func (t *tableWriter) finding(f *findings.Finding) {
 	}
 	record := SafeText(p.Channel) + " " + strconv.FormatUint(p.EventRecordID, 10)
 	if p.Recovered {
-		record += " (recovered from slack by --carve)"
+		record += " (recovered by --carve)"
 	}
 	t.field("Record", record+"  finding id "+f.ID)
 	t.field("Files", SafeText(strings.Join(f.Sources, ", ")))
