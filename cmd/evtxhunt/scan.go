@@ -56,7 +56,7 @@ type ruleFlags struct {
 
 func (f *ruleFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVarP(&f.Paths, "rules", "r", nil, "add Sigma rules from a YAML `PATH` (a file or a folder of *.yml/*.yaml; repeatable)")
-	cmd.Flags().BoolVar(&f.NoBuiltin, "no-builtin", false, "leave the built-in rules out")
+	cmd.Flags().BoolVar(&f.NoBuiltin, "no-builtin", false, "leave the built-in rules and command-line checks out")
 	cmd.Flags().StringVar(&f.MinLevel, "min-level", "informational", "load only rules of this `LEVEL` or above: informational, low, medium, high, critical")
 	cmd.Flags().StringVar(&f.Placeholders, "placeholders", "", "YAML `FILE` giving the values of %placeholders% used by rules with the expand modifier")
 	cmd.Flags().IntVar(&f.LongCmdline, "long-cmdline", cmdline.DefaultLongThreshold, "the command-line check \"Very Long Command Line\" fires above `N` characters")
