@@ -2,6 +2,7 @@ package findings
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 )
@@ -63,7 +64,7 @@ func TestAncestry(t *testing.T) {
 				t.Fatalf("%d findings, want %d", len(fs), len(tt.want))
 			}
 			for _, f := range fs {
-				if got, want := cmds(f.Context.Ancestry), tt.want[f.Event.CommandLine]; !sameStrings(got, want) {
+				if got, want := cmds(f.Context.Ancestry), tt.want[f.Event.CommandLine]; !slices.Equal(got, want) {
 					t.Errorf("%s: ancestry %q, want %q", f.Event.CommandLine, got, want)
 				}
 			}
@@ -91,7 +92,7 @@ func TestChildren(t *testing.T) {
 		{at: 6 * m, pid: 340, ppid: 300, cmd: "child of the reused id"},
 	}
 	fs, _ := scan(t, DefaultOptions(), events...)
-	if got, want := cmds(fs[0].Context.Children), []string{"child 1", "child 2"}; !sameStrings(got, want) {
+	if got, want := cmds(fs[0].Context.Children), []string{"child 1", "child 2"}; !slices.Equal(got, want) {
 		t.Errorf("children %q, want %q", got, want)
 	}
 

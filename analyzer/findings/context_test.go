@@ -2,6 +2,7 @@ package findings
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 )
@@ -57,10 +58,10 @@ func TestTimelineContext(t *testing.T) {
 			if f.Event.CommandLine != "FLAG" {
 				t.Fatalf("first finding is %q", f.Event.CommandLine)
 			}
-			if got := cmds(f.Context.Before); !sameStrings(got, nonNil(tt.before)) {
+			if got := cmds(f.Context.Before); !slices.Equal(got, nonNil(tt.before)) {
 				t.Errorf("before = %q, want %q", got, tt.before)
 			}
-			if got := cmds(f.Context.After); !sameStrings(got, nonNil(tt.after)) {
+			if got := cmds(f.Context.After); !slices.Equal(got, nonNil(tt.after)) {
 				t.Errorf("after = %q, want %q", got, tt.after)
 			}
 		})
@@ -107,16 +108,16 @@ func TestCrossFileContext(t *testing.T) {
 	}
 	inOrder, _ := scan(t, opts, all...)
 	f := securityFirst[0]
-	if got, want := cmds(f.Context.Before), []string{"sys-a", "sec-a", "sys-b"}; !sameStrings(got, want) {
+	if got, want := cmds(f.Context.Before), []string{"sys-a", "sec-a", "sys-b"}; !slices.Equal(got, want) {
 		t.Errorf("before = %q, want %q", got, want)
 	}
-	if got, want := cmds(f.Context.After), []string{"sys-c", "sec-b", "sys-d"}; !sameStrings(got, want) {
+	if got, want := cmds(f.Context.After), []string{"sys-c", "sec-b", "sys-d"}; !slices.Equal(got, want) {
 		t.Errorf("after = %q, want %q", got, want)
 	}
-	if got, want := cmds(f.Context.Children), []string{"sys-c", "sec-b"}; !sameStrings(got, want) {
+	if got, want := cmds(f.Context.Children), []string{"sys-c", "sec-b"}; !slices.Equal(got, want) {
 		t.Errorf("children = %q, want %q", got, want)
 	}
-	if got, want := cmds(f.Context.Ancestry), []string{"explorer", "?4"}; !sameStrings(got, want) {
+	if got, want := cmds(f.Context.Ancestry), []string{"explorer", "?4"}; !slices.Equal(got, want) {
 		t.Errorf("ancestry = %q, want %q", got, want)
 	}
 	if !reflect.DeepEqual(securityFirst, sysmonFirst) || !reflect.DeepEqual(securityFirst, inOrder) {
@@ -149,10 +150,10 @@ func TestObservedEventsAreContext(t *testing.T) {
 	if len(fs) != 1 || res.Observed != 1 || res.Events != 1 {
 		t.Fatalf("%d findings, stats %+v", len(fs), res.Stats)
 	}
-	if got := cmds(fs[0].Context.Before); !sameStrings(got, []string{"observed FLAG"}) {
+	if got := cmds(fs[0].Context.Before); !slices.Equal(got, []string{"observed FLAG"}) {
 		t.Errorf("before %q", got)
 	}
-	if got := cmds(fs[0].Context.Ancestry); !sameStrings(got, []string{"observed FLAG", "?0"}) {
+	if got := cmds(fs[0].Context.Ancestry); !slices.Equal(got, []string{"observed FLAG", "?0"}) {
 		t.Errorf("ancestry %q", got)
 	}
 }

@@ -48,23 +48,6 @@ func (f *Finding) Message() string {
 	return b.String()
 }
 
-// CountByLevel counts findings per level, most critical first.
-func CountByLevel(fs []Finding) []LevelCount {
-	var n [sigma.Critical + 1]int
-	for i := range fs {
-		if fs[i].Level >= 0 && fs[i].Level <= sigma.Critical {
-			n[fs[i].Level]++
-		}
-	}
-	var out []LevelCount
-	for l := sigma.Critical; l >= sigma.Informational; l-- {
-		if n[l] > 0 {
-			out = append(out, LevelCount{l, n[l]})
-		}
-	}
-	return out
-}
-
 // LevelCount is a number of findings of one level.
 type LevelCount struct {
 	Level sigma.Level

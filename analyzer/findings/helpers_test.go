@@ -146,15 +146,3 @@ func cmds(list []ContextEvent) []string {
 	}
 	return out
 }
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,18 +43,18 @@ func TestDedupeCopies(t *testing.T) {
 			want := []string{"Security.evtx", "backup/Security.evtx", "copy of Security.evtx"}
 			for _, f := range fs {
 				if f.Event.CommandLine == impostor.cmd {
-					if !sameStrings(f.Sources, []string{"Security.evtx"}) {
+					if !slices.Equal(f.Sources, []string{"Security.evtx"}) {
 						t.Errorf("impostor sources %q", f.Sources)
 					}
 					continue
 				}
-				if !sameStrings(f.Sources, want) {
+				if !slices.Equal(f.Sources, want) {
 					t.Errorf("%s: sources %q, want %q", f.Title, f.Sources, want)
 				}
-				if got := cmds(f.Context.Before); !sameStrings(got, []string{"before"}) {
+				if got := cmds(f.Context.Before); !slices.Equal(got, []string{"before"}) {
 					t.Errorf("%s: before %q", f.Title, got)
 				}
-				if got := cmds(f.Context.Children); !sameStrings(got, []string{"after"}) {
+				if got := cmds(f.Context.Children); !slices.Equal(got, []string{"after"}) {
 					t.Errorf("%s: children %q", f.Title, got)
 				}
 			}

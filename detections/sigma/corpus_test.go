@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"testing"
@@ -78,7 +79,7 @@ func TestRuleSetMatchesEveryRule(t *testing.T) {
 			}
 		}
 		total += len(want)
-		if !sameRules(got, want) {
+		if !slices.Equal(got, want) {
 			t.Errorf("%s record %d: RuleSet.Match gives %v, the rules themselves %v", p.SourceFile, p.EventRecordID, ruleIDs(got), ruleIDs(want))
 		}
 	}
@@ -86,18 +87,6 @@ func TestRuleSetMatchesEveryRule(t *testing.T) {
 		t.Error("no public rule matches any corpus event; the corpus holds attack simulations")
 	}
 	t.Logf("%d matches", total)
-}
-
-func sameRules(a, b []*Rule) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func ruleIDs(rs []*Rule) []string {
