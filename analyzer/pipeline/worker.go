@@ -73,10 +73,16 @@ func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	}
 }
 
-// merge adds src's findings to dst.
+// merge adds src's findings to dst. When dst has no events yet, src's
+// event slice is handed over rather than copied (src then starts afresh),
+// so the decoder's events reach the caller without a copy.
 func merge(dst, src *decode.Result) {
 	dst.Records += src.Records
-	dst.Events = append(dst.Events, src.Events...)
+	if len(dst.Events) == 0 {
+		dst.Events, src.Events = src.Events, nil
+	} else {
+		dst.Events = append(dst.Events, src.Events...)
+	}
 	if !src.First.IsZero() && (dst.First.IsZero() || src.First.Before(dst.First)) {
 		dst.First = src.First
 	}

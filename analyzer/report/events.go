@@ -39,7 +39,7 @@ func EventRow(p *event.Process) []string {
 func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) error {
 	switch f {
 	case JSON, JSONL:
-		return writeEventsJSON(w, f, events)
+		return writeEventsJSON(w, f, events, opts.Workers)
 	case CSV:
 		cw := csv.NewWriter(w)
 		if err := cw.Write(EventColumns()); err != nil {
@@ -67,13 +67,16 @@ func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) e
 const jsonSegment = 2048
 
 // writeEventsJSON renders segments of events in parallel and writes them
-// in order; at most 2 segments per CPU are held in memory.
-func writeEventsJSON(w io.Writer, f Format, events []*event.Process) error {
+// in order, with up to workers goroutines (0: one per CPU); at most 2
+// segments per worker are held in memory.
+func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if f == JSON {
 		bw.WriteString("[")
 	}
-	workers := runtime.GOMAXPROCS(0)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	var firstErr error
 	for start := 0; start < len(events) && firstErr == nil; start += workers * 2 * jsonSegment {
 		end := min(start+workers*2*jsonSegment, len(events))

@@ -37,6 +37,9 @@ type Options struct {
 	Width int
 	// RawCSV writes CSV cells verbatim, without formula neutralization.
 	RawCSV bool
+	// Workers bounds the goroutines that render JSON in parallel (0: one
+	// per CPU).
+	Workers int
 	// Color colours finding levels in tables with ANSI escapes (for a
 	// terminal only).
 	Color bool

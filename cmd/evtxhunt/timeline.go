@@ -78,9 +78,11 @@ func runTimeline(ctx context.Context, opts *timelineOptions) error {
 	if err != nil {
 		return err
 	}
-	slices.SortFunc(events, event.Compare)
+	events = sortEvents(events, opts.Read.Workers)
 	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
-		return report.WriteEvents(o, opts.format, events, opts.Out.options())
+		ropts := opts.Out.options()
+		ropts.Workers = opts.Read.Workers
+		return report.WriteEvents(o, opts.format, events, ropts)
 	}); err != nil {
 		return err
 	}
@@ -102,4 +104,32 @@ func writeReport(path string, ios *ioStreams, fn func(o *report.Output) error) e
 		return err
 	}
 	return out.Commit()
+}
+
+// sortEvents sorts events by event.Compare; with two workers or more, a
+// large timeline's halves are sorted in parallel, then merged.
+func sortEvents(events []*event.Process, workers int) []*event.Process {
+	const parallelFrom = 1 << 15
+	if len(events) < parallelFrom || workers < 2 {
+		slices.SortFunc(events, event.Compare)
+		return events
+	}
+	half := len(events) / 2
+	a, b := events[:half], events[half:]
+	done := make(chan struct{})
+	go func() {
+		slices.SortFunc(a, event.Compare)
+		close(done)
+	}()
+	slices.SortFunc(b, event.Compare)
+	<-done
+	out := make([]*event.Process, 0, len(events))
+	for len(a) > 0 && len(b) > 0 {
+		if event.Compare(b[0], a[0]) < 0 {
+			out, b = append(out, b[0]), b[1:]
+		} else {
+			out, a = append(out, a[0]), a[1:]
+		}
+	}
+	return append(append(out, a...), b...)
 }
