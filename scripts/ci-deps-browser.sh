@@ -20,25 +20,6 @@ have_chromium() {
 if have_chromium; then
 	exit 0
 fi
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ci-deps-browser: apt-get not found; install chromium by hand to run the HTML browser test"
-	exit 0
-fi
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-	if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
-		SUDO="sudo -n"
-	else
-		echo "ci-deps-browser: not root and no password-less sudo; cannot install chromium"
-		exit 0
-	fi
-fi
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -qq; then
-	echo "ci-deps-browser: apt-get update failed; trying the install with the existing package lists"
-fi
-if ! $SUDO apt-get install -y -qq --no-install-recommends chromium; then
-	echo "ci-deps-browser: could not install chromium; the HTML browser test will skip"
-fi
+sh "$(dirname "$0")/apt-install.sh" ci-deps-browser chromium
 have_chromium || true
 exit 0

@@ -25,33 +25,7 @@ if have_evtxexport && have_python_evtx; then
 	exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-	echo "ci-deps: apt-get not found; install libevtx-utils and python3-evtx by hand to run the cross-parser test"
-	exit 0
-fi
-
-SUDO=""
-if [ "$(id -u)" != "0" ]; then
-	if command -v sudo >/dev/null 2>&1 && sudo -n true >/dev/null 2>&1; then
-		SUDO="sudo -n"
-	else
-		echo "ci-deps: not root and no password-less sudo; cannot install libevtx-utils and python3-evtx"
-		exit 0
-	fi
-fi
-
-export DEBIAN_FRONTEND=noninteractive
-if ! $SUDO apt-get update -qq; then
-	echo "ci-deps: apt-get update failed; trying the install with the existing package lists"
-fi
-for pkg in libevtx-utils python3-evtx; do
-	if dpkg -s "$pkg" >/dev/null 2>&1; then
-		continue
-	fi
-	if ! $SUDO apt-get install -y -qq --no-install-recommends "$pkg"; then
-		echo "ci-deps: could not install $pkg; the cross-parser test will skip what needs it"
-	fi
-done
+sh "$(dirname "$0")/apt-install.sh" ci-deps libevtx-utils python3-evtx
 
 have_evtxexport && echo "ci-deps: evtxexport: $(command -v evtxexport)"
 have_python_evtx && echo "ci-deps: python3-evtx: importable"
