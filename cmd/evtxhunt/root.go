@@ -25,10 +25,10 @@ process-creation record (Security 4688 and Sysmon EventID 1) into one
 normalized event, and runs detection rules over them.
 
 Exit codes:
-  0  success, no findings
-  1  findings at or above --fail-level (scan)
-  2  usage error: bad flag, argument, rule or configuration file
-  3  some input could not be read or was damaged; the rest was processed
+  0    success, no findings
+  1    findings at or above --fail-level (scan)
+  2    usage error: bad flag, argument, rule or configuration file
+  3    some input could not be read or was damaged; the rest was processed
   130  interrupted (Ctrl-C): what was read is printed, no report is written`
 
 func newCmdRoot(ios *ioStreams) *cobra.Command {
