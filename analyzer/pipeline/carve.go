@@ -3,7 +3,6 @@ package pipeline
 import (
 	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
@@ -131,12 +130,7 @@ func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stal
 // countRecovered adds a resolved chunk's recovered records to f.
 func (f *FileStats) countRecovered(r *decode.Result) {
 	f.Recovered += r.Records
-	for i := range r.Events {
-		switch r.Events[i].EventID {
-		case event.SecurityProcessCreate:
-			f.Recovered4688++
-		case event.SysmonProcessCreate:
-			f.RecoveredSysmon1++
-		}
-	}
+	n4688, nSysmon1 := countBySource(r.Events)
+	f.Recovered4688 += n4688
+	f.RecoveredSysmon1 += nSysmon1
 }

@@ -46,14 +46,9 @@ func (f *FileStats) add(r *decode.Result, empty bool) {
 	f.Records += r.Records
 	f.Problems += len(r.Problems)
 	f.Fallbacks += r.Fallbacks
-	for i := range r.Events {
-		switch r.Events[i].EventID {
-		case event.SecurityProcessCreate:
-			f.N4688++
-		case event.SysmonProcessCreate:
-			f.NSysmon1++
-		}
-	}
+	n4688, nSysmon1 := countBySource(r.Events)
+	f.N4688 += n4688
+	f.NSysmon1 += nSysmon1
 	if !r.First.IsZero() && (f.First.IsZero() || r.First.Before(f.First)) {
 		f.First = r.First
 	}
@@ -81,4 +76,17 @@ type Summary struct {
 	Recovered int // records recovered by carving
 	Fallbacks int
 	Elapsed   time.Duration
+}
+
+// countBySource counts the Security 4688 and the Sysmon 1 events.
+func countBySource(events []event.Process) (n4688, nSysmon1 int) {
+	for i := range events {
+		switch events[i].EventID {
+		case event.SecurityProcessCreate:
+			n4688++
+		case event.SysmonProcessCreate:
+			nSysmon1++
+		}
+	}
+	return n4688, nSysmon1
 }

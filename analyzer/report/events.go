@@ -169,7 +169,7 @@ func writeEventsTable(w io.Writer, events []*event.Process, opts Options) error 
 	if !opts.Full {
 		fitColumns(rows, header, width, caps)
 	}
-	return writeTable(w, header, rows)
+	return WriteTable(w, header, rows)
 }
 
 // fitColumns shortens cells so the table fits width: column i is cut to

@@ -94,7 +94,7 @@ func WriteStats(w io.Writer, f Format, files []*pipeline.FileStats, opts Options
 			}
 			rows = append(rows, r[:len(header)])
 		}
-		return writeTable(w, header, rows)
+		return WriteTable(w, header, rows)
 	}
 	return fmt.Errorf("stats cannot be written as %q", f)
 }

@@ -8,9 +8,9 @@ import (
 	"github.com/olekukonko/tablewriter/tw"
 )
 
-// writeTable renders rows under a header as a plain bordered text table.
+// WriteTable renders rows under a header as a plain bordered text table.
 // Cells are made terminal-safe here, so callers pass raw values.
-func writeTable(w io.Writer, header []string, rows [][]string) error {
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	t := tablewriter.NewTable(w,
 		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
 		tablewriter.WithHeaderAutoFormat(tw.Off),

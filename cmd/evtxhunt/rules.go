@@ -7,9 +7,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
 	"github.com/spf13/cobra"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
@@ -141,27 +138,15 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.
 		cw.Flush()
 		return cw.Error()
 	}
-	t := tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAlignment(tw.AlignLeft),
-	)
-	t.Header(ruleListHeader[0], ruleListHeader[1], ruleListHeader[2], ruleListHeader[3], ruleListHeader[4])
+	rows := make([][]string, 0, len(rules))
 	for _, r := range rules {
 		row := ruleListRow(r)
 		if !ro.Full {
 			row[2] = report.Shorten(row[2], ruleTitleWidth)
 		}
-		for i := range row {
-			row[i] = report.SafeText(row[i])
-		}
-		if err := t.Append(row); err != nil {
-			return err
-		}
+		rows = append(rows, row)
 	}
-	return t.Render()
+	return report.WriteTable(w, ruleListHeader, rows)
 }
 
 func nonNil(s []string) []string {
