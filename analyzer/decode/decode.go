@@ -17,6 +17,9 @@ type Chunk struct {
 	Data    []byte // the chunk's bytes (normally evtxfile.ChunkSize)
 	Header  evtxfile.ChunkHeader
 	Records []evtxfile.Record // the validated record chain
+	// Want selects the records, other than process creations, that the
+	// decoder decodes in full into Result.Selected (nil: none).
+	Want *event.Selection
 }
 
 // Problem is a defect of the input, located as precisely as known.
@@ -51,10 +54,14 @@ func (c *Chunk) Problemf(rel int64, format string, args ...any) Problem {
 
 // Result is what a decoder reports for one chunk.
 type Result struct {
-	Records     int             // records decoded (allocated ones)
-	Events      []event.Process // process-creation events, in record order
-	First, Last time.Time       // time span of all decoded records (zero when none)
-	Hosts       []string        // distinct Computer names seen in the chunk
+	Records int             // records decoded (allocated ones)
+	Events  []event.Process // process-creation events, in record order
+	// Selected holds the other records Chunk.Want selects, in record
+	// order, as general events. Process creations are never in it: they
+	// are in Events, whatever Want says.
+	Selected    []event.Event
+	First, Last time.Time // time span of all decoded records (zero when none)
+	Hosts       []string  // distinct Computer names seen in the chunk
 	Problems    []Problem
 	Fallbacks   int // records or chunks handed to a fallback decoder
 }
@@ -63,6 +70,7 @@ type Result struct {
 func (r *Result) Reset() {
 	r.Records = 0
 	r.Events = r.Events[:0]
+	r.Selected = r.Selected[:0]
 	r.First, r.Last = time.Time{}, time.Time{}
 	r.Hosts = r.Hosts[:0]
 	r.Problems = r.Problems[:0]

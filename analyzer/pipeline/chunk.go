@@ -19,7 +19,7 @@ import (
 func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty bool) {
 	buf, cv := w.buf, w.cv
 	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
-	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off}
+	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off, Want: w.want}
 	cv.begin()
 	n, err := src.ReadAt(buf[:evtxfile.ChunkSize], off)
 	if n == 0 {

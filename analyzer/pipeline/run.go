@@ -9,6 +9,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 )
@@ -31,6 +32,9 @@ type Options struct {
 	// OnProgress, if set, is called from the collecting goroutine with the
 	// bytes done so far.
 	OnProgress func(bytesDone int64)
+	// Want selects the records, beyond process creations, that decoders
+	// decode in full into Result.Selected (nil: none).
+	Want *event.Selection
 	// Carve also recovers records from chunk slack, from the part of a
 	// damaged chunk its record chain does not reach and from chunk slots
 	// without a chunk header (see package carve). Recovered records that

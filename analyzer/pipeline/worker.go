@@ -5,6 +5,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
@@ -22,6 +23,7 @@ type worker struct {
 	timeout    time.Duration  // <= 0: no watchdog
 	cv         *carving
 	resyncer   *carve.Carver // made on the first broken chain
+	want       *event.Selection
 }
 
 func newWorker(opts *Options) *worker {
@@ -36,6 +38,7 @@ func newWorker(opts *Options) *worker {
 		newDecoder: opts.NewDecoder,
 		timeout:    timeout,
 		cv:         newCarving(opts.Carve),
+		want:       opts.Want,
 	}
 }
 
@@ -82,6 +85,11 @@ func merge(dst, src *decode.Result) {
 		dst.Events, src.Events = src.Events, nil
 	} else {
 		dst.Events = append(dst.Events, src.Events...)
+	}
+	if len(dst.Selected) == 0 {
+		dst.Selected, src.Selected = src.Selected, nil
+	} else {
+		dst.Selected = append(dst.Selected, src.Selected...)
 	}
 	if !src.First.IsZero() && (dst.First.IsZero() || src.First.Before(dst.First)) {
 		dst.First = src.First
