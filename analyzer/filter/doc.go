@@ -1,3 +1,5 @@
-// Package filter selects process events by time range, host and user, as
-// the --since, --until, --host and --user flags ask.
+// Package filter selects events (process creations and any other record)
+// by time range, host, user, event id and channel, as the --since,
+// --until, --host, --user, --event-id and --channel flags ask, and tells
+// the decoders which records the event id and channel lists need decoded.
 package filter

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -15,6 +16,10 @@ import (
 type Filter struct {
 	Since, Until time.Time
 	Hosts, Users []string
+	// EventIDs and Channels keep the records of these event ids and of
+	// these channels (case-insensitive); empty lists keep all.
+	EventIDs []uint32
+	Channels []string
 }
 
 // Match reports whether p passes the filter.
@@ -31,12 +36,64 @@ func (f *Filter) Match(p *event.Process) bool {
 	if len(f.Users) > 0 && !anyFold(f.Users, p.User, userName(p.User)) {
 		return false
 	}
-	return true
+	return f.matchKind(p.Channel, p.EventID)
+}
+
+// MatchEvent reports whether a general event passes the filter; its user
+// is the account it names (see event.ActorOf).
+func (f *Filter) MatchEvent(e *event.Event) bool {
+	if !f.Since.IsZero() && e.Timestamp.Before(f.Since) {
+		return false
+	}
+	if !f.Until.IsZero() && e.Timestamp.After(f.Until) {
+		return false
+	}
+	if len(f.Hosts) > 0 && !anyFold(f.Hosts, e.Computer, shortHost(e.Computer)) {
+		return false
+	}
+	if len(f.Users) > 0 {
+		u := event.ActorOf(e).User
+		if !anyFold(f.Users, u, userName(u)) {
+			return false
+		}
+	}
+	return f.matchKind(e.Channel, e.EventID)
+}
+
+// matchKind applies the event id and channel lists.
+func (f *Filter) matchKind(channel string, id uint32) bool {
+	if len(f.EventIDs) > 0 && !slices.Contains(f.EventIDs, id) {
+		return false
+	}
+	return len(f.Channels) == 0 || anyFold(f.Channels, channel)
+}
+
+// Selection returns the records the event id and channel lists ask for,
+// beyond process creations: nil when neither list is given.
+func (f *Filter) Selection() *event.Selection {
+	if len(f.EventIDs) == 0 && len(f.Channels) == 0 {
+		return nil
+	}
+	s := &event.Selection{}
+	switch {
+	case len(f.Channels) == 0:
+		s.Add("", f.EventIDs...)
+	case len(f.EventIDs) == 0:
+		for _, c := range f.Channels {
+			s.AddChannel(c)
+		}
+	default:
+		for _, c := range f.Channels {
+			s.Add(c, f.EventIDs...)
+		}
+	}
+	return s
 }
 
 // Empty reports whether the filter keeps everything.
 func (f *Filter) Empty() bool {
-	return f.Since.IsZero() && f.Until.IsZero() && len(f.Hosts) == 0 && len(f.Users) == 0
+	return f.Since.IsZero() && f.Until.IsZero() && len(f.Hosts) == 0 && len(f.Users) == 0 &&
+		len(f.EventIDs) == 0 && len(f.Channels) == 0
 }
 
 func anyFold(list []string, values ...string) bool {

@@ -59,3 +59,36 @@ func TestParseTime(t *testing.T) {
 		}
 	}
 }
+
+func TestMatchEventAndKinds(t *testing.T) {
+	logon := &event.Event{System: event.System{Timestamp: time.Date(2024, 3, 1, 10, 0, 0, 0, time.UTC),
+		Computer: "WS01.corp.local", Channel: "Security", EventID: 4624},
+		Items: []event.Item{{Name: "SubjectUserName", Value: "-"}, {Name: "TargetUserName", Value: "alice"}, {Name: "TargetDomainName", Value: "CORP"}}}
+	proc := &event.Process{Timestamp: logon.Timestamp, Computer: "WS01", Channel: "Security", EventID: 4688}
+	tests := []struct {
+		name      string
+		f         Filter
+		logon     bool
+		process   bool
+		selection string
+	}{
+		{"empty", Filter{}, true, true, "none"},
+		{"event id", Filter{EventIDs: []uint32{4624}}, true, false, "*:4624"},
+		{"channel", Filter{Channels: []string{"security"}}, true, true, "security:*"},
+		{"channel and ids", Filter{Channels: []string{"System"}, EventIDs: []uint32{7045}}, false, false, "system:7045"},
+		{"target user of a logon", Filter{Users: []string{"alice"}}, true, false, "none"},
+		{"short host", Filter{Hosts: []string{"ws01"}}, true, true, "none"},
+		{"until", Filter{Until: logon.Timestamp.Add(-time.Second)}, false, false, "none"},
+	}
+	for _, tc := range tests {
+		if got := tc.f.MatchEvent(logon); got != tc.logon {
+			t.Errorf("%s: MatchEvent = %v, want %v", tc.name, got, tc.logon)
+		}
+		if got := tc.f.Match(proc); got != tc.process {
+			t.Errorf("%s: Match = %v, want %v", tc.name, got, tc.process)
+		}
+		if got := tc.f.Selection().String(); got != tc.selection {
+			t.Errorf("%s: Selection = %q, want %q", tc.name, got, tc.selection)
+		}
+	}
+}

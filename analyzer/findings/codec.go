@@ -30,6 +30,7 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = binary.LittleEndian.AppendUint64(b, f.key[1])
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
+	b = appendGeneral(b, f.General)
 	b = appendContextEvents(b, f.Context.Before)
 	b = appendContextEvents(b, f.Context.After)
 	b = appendContextEvents(b, f.Context.Ancestry)
@@ -197,6 +198,7 @@ func decodeFinding(b []byte) (Finding, error) {
 	}
 	f.Sources = d.strings()
 	d.event(&f.Event)
+	f.General = d.general()
 	f.Context.Before = d.contextEvents()
 	f.Context.After = d.contextEvents()
 	f.Context.Ancestry = d.contextEvents()

@@ -1,6 +1,7 @@
 package findings
 
 import (
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"reflect"
 	"testing"
 	"time"
@@ -66,4 +67,30 @@ func FuzzDecodeFinding(f *testing.F) {
 			t.Errorf("re-encoding a decoded item changed it (%v)", err)
 		}
 	})
+}
+
+func TestCodecRoundTripGeneral(t *testing.T) {
+	f := sampleFinding(t)
+	f.General = &event.Event{
+		System: event.System{Timestamp: time.Date(2024, 3, 1, 9, 0, 0, 100, time.UTC), Computer: "WS01", Channel: "Security",
+			Provider: "Microsoft-Windows-Security-Auditing", ProviderGUID: "{54849625-5478-4994-A5BA-3E3B0328C30D}",
+			EventID: 4624, Version: 2, Level: 0, Task: 12544, Opcode: 0, Keywords: 0x8020000000000000, EventRecordID: 99,
+			ProcessID: 636, ThreadID: 4000, Has: event.SystemSet(0).With(event.SysProviderGUID).With(event.SysTask).With(event.SysKeywords).With(event.SysProcessID).With(event.SysThreadID)},
+		Kind:       event.EventData,
+		Items:      []event.Item{{Name: "TargetUserName", Value: "alice"}, {Name: "LogonType", Value: "10"}, {Name: "Data_3", Value: ""}},
+		SourceFile: "logs/Security.evtx", ChunkIndex: 3, Recovered: true,
+	}
+	b := appendFinding(nil, &f)
+	got, err := decodeFinding(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, f) {
+		t.Errorf("round trip changed the finding:\n got %+v\nwant %+v", got.General, f.General)
+	}
+	for n := range len(b) {
+		if _, err := decodeFinding(b[:n]); err == nil {
+			t.Errorf("truncated to %d of %d bytes: no error", n, len(b))
+		}
+	}
 }

@@ -11,7 +11,12 @@ import (
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
-// Finding is one rule firing on one process event.
+// Finding is one rule firing on one event record. On a process creation,
+// Event is the record and General is nil. On any other record, General is
+// the record and Event holds its identity only (Timestamp, Computer,
+// Channel, Provider, EventID, Version, EventRecordID, SourceFile, and the
+// acting User and LogonId when the record names them), so sorting,
+// grouping and ids treat every finding alike.
 type Finding struct {
 	ID          string // stable across runs: derived from the rule and the record
 	RuleID      string
@@ -23,7 +28,8 @@ type Finding struct {
 	Reason      string // for checks that explain themselves; empty for Sigma rules
 	Decoded     string // decoded payload (e.g. an encoded PowerShell command)
 	Event       event.Process
-	Sources     []string // every file the record was read from, in the order they were read
+	General     *event.Event // the record of a finding on any other event; nil for process creations
+	Sources     []string     // every file the record was read from, in the order they were read
 	Context     Context
 
 	key recordKey // the record's identity and content, for deduplication
@@ -40,6 +46,10 @@ func newID(ruleID string, p *event.Process) string {
 // Message is the one-line description of a finding used by timeline tools.
 func (f *Finding) Message() string {
 	var b strings.Builder
+	if f.General != nil {
+		fmt.Fprintf(&b, "[%s] %s: %s %d: %s", f.Level, f.Title, f.General.Channel, f.General.EventID, event.Summary(f.General))
+		return b.String()
+	}
 	fmt.Fprintf(&b, "[%s] %s: %s", f.Level, f.Title, f.Event.Image)
 	if f.Event.CommandLine != "" {
 		b.WriteString(" | ")

@@ -39,12 +39,13 @@ func (c *LevelCounts) add(l sigma.Level) {
 
 // Stats counts what a scan saw and found.
 type Stats struct {
-	Events     int         // process events the detections ran on
-	Observed   int         // process events kept for context only (filtered out)
-	Findings   int         // findings reported, duplicates merged
-	Duplicates int         // findings merged into one already reported from another file
-	Suppressed int         // findings an allowlist suppressed
-	Levels     LevelCounts // findings per level
+	Events      int         // process events the detections ran on
+	OtherEvents int         // other records the detections ran on
+	Observed    int         // process events kept for context only (filtered out)
+	Findings    int         // findings reported, duplicates merged
+	Duplicates  int         // findings merged into one already reported from another file
+	Suppressed  int         // findings an allowlist suppressed
+	Levels      LevelCounts // findings per level
 }
 
 // Group is the summary of the findings of one user on one host.

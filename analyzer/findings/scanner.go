@@ -80,7 +80,9 @@ type eventView struct {
 
 // pendingRecord is a flagged record waiting for its context.
 type pendingRecord struct {
-	event   event.Process
+	event   event.Process // the process event, or the identity of general
+	general *event.Event  // a record that is not a process creation
+	actor   event.Actor   // who and what general names
 	key     recordKey
 	host    *hostHistory
 	sources []string
@@ -150,6 +152,13 @@ func (s *Scanner) Scan(p *event.Process) {
 		s.Findings++
 		s.Levels.add(hit.Rule.Level)
 	}
+	s.addPending(pr)
+}
+
+// addPending keeps a flagged record until its context can be computed;
+// one whose findings were all suppressed is only remembered as seen.
+func (s *Scanner) addPending(pr *pendingRecord) {
+	key := pr.key
 	if len(pr.hits) == 0 {
 		s.seen[key] = nil // copies of it are duplicates, not new suppressions
 		return
@@ -225,12 +234,16 @@ func (s *Scanner) finishOldestPending() {
 // finish computes a pending record's context and spools its findings.
 func (s *Scanner) finish(pr *pendingRecord) {
 	s.seen[pr.key] = nil
-	var view procView
-	makeView(&view, &pr.event)
 	var ctx Context
-	if ref := pr.host.find(&view); ref >= 0 {
-		ctx = pr.host.contextOf(s.hist, ref, s.opts.Context, s.opts.Window)
-		s.fillParentLate(pr, ref)
+	if pr.general != nil {
+		ctx = pr.host.contextAt(s.hist, &pr.actor, pr.event.Timestamp, s.opts.Context, s.opts.Window)
+	} else {
+		var view procView
+		makeView(&view, &pr.event)
+		if ref := pr.host.find(&view); ref >= 0 {
+			ctx = pr.host.contextOf(s.hist, ref, s.opts.Context, s.opts.Window)
+			s.fillParentLate(pr, ref)
+		}
 	}
 	for _, hit := range pr.hits {
 		r := hit.Rule
@@ -245,6 +258,7 @@ func (s *Scanner) finish(pr *pendingRecord) {
 			Reason:      hit.Reason,
 			Decoded:     hit.Decoded,
 			Event:       pr.event,
+			General:     pr.general,
 			Sources:     pr.sources,
 			Context:     ctx,
 			key:         pr.key,

@@ -35,8 +35,13 @@ func EventRow(p *event.Process) []string {
 	return append(row, p.SourceFile, strconv.FormatBool(p.Recovered))
 }
 
-// WriteEvents writes a timeline of events (already in order) in format f.
-func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) error {
+// WriteEvents writes a timeline of records (already in order) in format
+// f: with opts.AllEvents in the layout of every kind of record, otherwise
+// in the process layout (every record must then be a process creation).
+func WriteEvents(w io.Writer, f Format, events []event.Record, opts Options) error {
+	if opts.AllEvents && (f == CSV || f == Table) {
+		return writeRecords(w, f, events, opts)
+	}
 	switch f {
 	case JSON, JSONL:
 		return writeEventsJSON(w, f, events, opts.Workers)
@@ -45,8 +50,8 @@ func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) e
 		if err := cw.Write(EventColumns()); err != nil {
 			return err
 		}
-		for _, p := range events {
-			row := EventRow(p)
+		for _, r := range events {
+			row := EventRow(r.Process)
 			for j := range row {
 				row[j] = CSVCell(row[j], opts.RawCSV)
 			}
@@ -69,7 +74,7 @@ const jsonSegment = 2048
 // writeEventsJSON renders segments of events in parallel and writes them
 // in order, with up to workers goroutines (0: one per CPU); at most 2
 // segments per worker are held in memory.
-func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int) error {
+func writeEventsJSON(w io.Writer, f Format, events []event.Record, workers int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if f == JSON {
 		bw.WriteString("[")
@@ -113,7 +118,7 @@ func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int
 
 // appendEventsJSON renders events[lo:hi] as they appear in a JSON array
 // (comma-separated, one per line) or as JSONL lines.
-func appendEventsJSON(b []byte, f Format, events []*event.Process, lo, hi int) []byte {
+func appendEventsJSON(b []byte, f Format, events []event.Record, lo, hi int) []byte {
 	for i := lo; i < hi; i++ {
 		if f == JSON {
 			if i > 0 {
@@ -133,7 +138,7 @@ func appendEventsJSON(b []byte, f Format, events []*event.Process, lo, hi int) [
 // (all times are UTC, which the header says).
 const timeShort = "2006-01-02 15:04:05.000"
 
-func writeEventsTable(w io.Writer, events []*event.Process, opts Options) error {
+func writeEventsTable(w io.Writer, records []event.Record, opts Options) error {
 	width := opts.Width
 	if width <= 0 {
 		width = 120
@@ -141,11 +146,12 @@ func writeEventsTable(w io.Writer, events []*event.Process, opts Options) error 
 	// Carved events are marked in a column of their own, present only
 	// when there are any.
 	recovered := false
-	for i := range events {
-		recovered = recovered || events[i].Recovered
+	for i := range records {
+		recovered = recovered || records[i].Process.Recovered
 	}
-	rows := make([][]string, 0, len(events))
-	for _, p := range events {
+	rows := make([][]string, 0, len(records))
+	for _, r := range records {
+		p := r.Process
 		pid := ""
 		if n, ok := p.Number(event.FieldProcessId); ok {
 			pid = strconv.FormatUint(n, 10)

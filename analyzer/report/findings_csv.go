@@ -12,15 +12,23 @@ import (
 
 // FindingColumns are the stable CSV columns of a findings report, one row
 // per finding. SourceFile lists every file the record was read from,
-// separated by ";".
+// separated by ";". Channel and EventID name the record; Summary is the
+// one-line summary of a record that is not a process creation (whose
+// Image is then the acting process, when the record names one).
 var FindingColumns = []string{"Id", "Time", "Level", "RuleId", "Rule", "Host", "User", "Image", "CommandLine",
-	"ParentImage", "ParentCommandLine", "SourceFile", "EventRecordID", "AttackTags", "Decoded"}
+	"ParentImage", "ParentCommandLine", "SourceFile", "EventRecordID", "AttackTags", "Decoded",
+	"Channel", "EventID", "Summary"}
 
 func findingRow(f *findings.Finding) []string {
 	p := &f.Event
+	image, summary := p.Image, ""
+	if f.General != nil {
+		image, summary = event.ActorOf(f.General).Image, event.Summary(f.General)
+	}
 	return []string{f.ID, event.FormatTime(p.Timestamp), f.Level.String(), f.RuleID, f.Title, p.Computer, p.User,
-		p.Image, p.CommandLine, p.ParentImage, p.ParentCommandLine, strings.Join(f.Sources, ";"),
-		strconv.FormatUint(p.EventRecordID, 10), strings.Join(f.Tags, ";"), f.Decoded}
+		image, p.CommandLine, p.ParentImage, p.ParentCommandLine, strings.Join(f.Sources, ";"),
+		strconv.FormatUint(p.EventRecordID, 10), strings.Join(f.Tags, ";"), f.Decoded,
+		p.Channel, strconv.FormatUint(uint64(p.EventID), 10), summary}
 }
 
 // CSVFindingsWriter writes one CSV row per finding. Cells a spreadsheet

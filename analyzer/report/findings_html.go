@@ -111,6 +111,11 @@ type htmlFinding struct {
 	Record, LogonID, PID, ParentPID             string
 	Sources                                     []string
 	Ancestry, Timeline, Children                []htmlContext
+	// A finding on a record that is not a process creation: its event
+	// name and payload (the table shows the summary as its command line).
+	General   bool
+	EventName string
+	Payload   []event.Item
 	MoreChildren                                int
 }
 
@@ -135,6 +140,18 @@ func findingView(n int, f *findings.Finding) htmlFinding {
 		v.ParentPID = strconv.FormatUint(ppid, 10)
 	}
 	v.Parent = strings.TrimSpace(SafeText(p.ParentImage) + "  " + SafeText(p.ParentCommandLine))
+	if g := f.General; g != nil {
+		img := event.ActorOf(g).Image
+		v.General = true
+		v.EventName = SafeText(g.Provider) + " " + strconv.FormatUint(uint64(g.EventID), 10)
+		v.Image, v.ImagePath, v.CommandLine = SafeText(baseName(img)), SafeText(img), SafeText(event.Summary(g))
+		if v.Image == "" {
+			v.Image = SafeText(g.Channel) + " " + strconv.FormatUint(uint64(g.EventID), 10)
+		}
+		for _, it := range g.Items {
+			v.Payload = append(v.Payload, event.Item{Name: SafeText(it.Name), Value: SafeText(it.Value)})
+		}
+	}
 	c := &f.Context
 	for i := len(c.Ancestry) - 1; i >= 0; i-- {
 		v.Ancestry = append(v.Ancestry, contextView("ancestor "+strconv.Itoa(i+1), &c.Ancestry[i]))

@@ -57,7 +57,9 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	b = event.AppendJSONString(b, f.Message())
 	b = append(b, `,"datetime":`...)
 	b = event.AppendJSONString(b, event.FormatTime(f.Event.Timestamp))
-	b = append(b, `,"timestamp_desc":"Process Creation","id":`...)
+	b = append(b, `,"timestamp_desc":`...)
+	b = event.AppendJSONString(b, timestampDesc(f))
+	b = append(b, `,"id":`...)
 	b = event.AppendJSONString(b, f.ID)
 	b = append(b, `,"level":`...)
 	b = event.AppendJSONString(b, f.Level.String())
@@ -85,10 +87,23 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	b = append(b, `,"sources":`...)
 	b = appendJSONStrings(b, f.Sources)
 	b = append(b, `,"event":`...)
-	b = f.Event.AppendJSON(b)
+	if f.General != nil {
+		b = f.General.AppendJSON(b)
+	} else {
+		b = f.Event.AppendJSON(b)
+	}
 	b = append(b, `,"context":`...)
 	b = appendContextJSON(b, &f.Context)
 	return append(b, '}')
+}
+
+// timestampDesc says what the finding's time is, for Timesketch: "Process
+// Creation", or the record's channel and event id ("Security 4624").
+func timestampDesc(f *findings.Finding) string {
+	if f.General == nil {
+		return "Process Creation"
+	}
+	return f.General.Channel + " " + strconv.FormatUint(uint64(f.General.EventID), 10)
 }
 
 func appendJSONStrings(b []byte, list []string) []byte {

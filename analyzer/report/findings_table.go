@@ -164,21 +164,10 @@ func (t *tableWriter) finding(f *findings.Finding) {
 		title = Shorten(title, max(20, t.width-len(timeShort)-2-13))
 	}
 	t.line(p.Timestamp.UTC().Format(timeShort) + "  " + t.level(f.Level) + title)
-	image := SafeText(p.Image)
-	if pid, ok := p.Number(event.FieldProcessId); ok {
-		image += " (pid " + strconv.FormatUint(pid, 10) + ")"
-	}
-	t.field("Image", image)
-	t.field("Command", SafeText(p.CommandLine))
-	if p.ParentImage != "" || p.ParentCommandLine != "" {
-		parent := SafeText(p.ParentImage)
-		if p.ParentCommandLine != "" {
-			if parent != "" {
-				parent += ": "
-			}
-			parent += SafeText(p.ParentCommandLine)
-		}
-		t.field("Parent", parent)
+	if f.General != nil {
+		t.generalFields(f.General)
+	} else {
+		t.processFields(p)
 	}
 	if f.Reason != "" {
 		t.field("Reason", SafeText(f.Reason))
@@ -197,6 +186,34 @@ func (t *tableWriter) finding(f *findings.Finding) {
 	}
 	if f.Context.MoreChildren > 0 {
 		t.line(fmt.Sprintf("    %-12s… and %d more", findings.RelChild, f.Context.MoreChildren))
+	}
+}
+
+// generalFields writes the event id and summary of a finding on a record
+// that is not a process creation.
+func (t *tableWriter) generalFields(e *event.Event) {
+	t.field("Event", SafeText(e.Provider)+" "+strconv.FormatUint(uint64(e.EventID), 10))
+	t.field("Summary", SafeText(event.Summary(e)))
+}
+
+// processFields writes the image, command line and parent of a process
+// finding.
+func (t *tableWriter) processFields(p *event.Process) {
+	image := SafeText(p.Image)
+	if pid, ok := p.Number(event.FieldProcessId); ok {
+		image += " (pid " + strconv.FormatUint(pid, 10) + ")"
+	}
+	t.field("Image", image)
+	t.field("Command", SafeText(p.CommandLine))
+	if p.ParentImage != "" || p.ParentCommandLine != "" {
+		parent := SafeText(p.ParentImage)
+		if p.ParentCommandLine != "" {
+			if parent != "" {
+				parent += ": "
+			}
+			parent += SafeText(p.ParentCommandLine)
+		}
+		t.field("Parent", parent)
 	}
 }
 

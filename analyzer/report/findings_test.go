@@ -51,7 +51,27 @@ func sampleFindings() []findings.Finding {
 		Reason: "the image name holds U+202E", Event: evs[1], Sources: []string{"logs/Sysmon.evtx"},
 		Context: findings.Context{Ancestry: []findings.ContextEvent{{Unknown: true, ProcessId: 4000}}},
 	}
-	return []findings.Finding{a, b, c}
+	// A finding on a record that is not a process creation: a service
+	// installed by alice, with hostile text in its payload.
+	g := &event.Event{
+		System: event.System{Timestamp: t0.Add(30 * time.Second), Computer: "WS01.corp.local", Channel: "System",
+			Provider: "Service Control Manager", EventID: 7045, EventRecordID: 5150, Level: 4, ProcessID: 636,
+			UserID: "S-1-5-21-1-2-3-1104", Has: event.SystemSet(0).With(event.SysLevel).With(event.SysProcessID).With(event.SysUserID)},
+		Kind: event.EventData,
+		Items: []event.Item{{Name: "ServiceName", Value: "updater\x1b[2J"}, {Name: "ImagePath", Value: `cmd.exe /c echo x > \\.\pipe\updater`},
+			{Name: "ServiceType", Value: "user mode service"}, {Name: "StartType", Value: "demand start"}, {Name: "AccountName", Value: "LocalSystem"}},
+		SourceFile: "logs/System.evtx",
+	}
+	d := findings.Finding{
+		ID: "4d5e6f708192a3b4", RuleID: "5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293", Title: "Service runs cmd into a named pipe",
+		Level: sigma.High, Tags: []string{"attack.privilege_escalation", "attack.t1543.003"}, RuleSource: "builtin:services/pipe.yml:1",
+		Event: event.Process{Timestamp: g.Timestamp, Computer: g.Computer, Channel: g.Channel, Provider: g.Provider,
+			EventID: g.EventID, EventRecordID: g.EventRecordID, SourceFile: g.SourceFile, User: `CORP\alice`,
+			Has: event.FieldSet(0).With(event.FieldUser)},
+		General: g, Sources: []string{"logs/System.evtx"},
+		Context: findings.Context{Before: []findings.ContextEvent{ctx(20*time.Second, 400, `C:\Windows\System32\sc.exe`, "sc create updater")}},
+	}
+	return []findings.Finding{a, b, d, c}
 }
 
 func TestWriteFindingsGolden(t *testing.T) {
@@ -118,7 +138,7 @@ func TestFindingsJSONShape(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	if len(lines) != 3 {
+	if len(lines) != 4 {
 		t.Fatalf("%d lines", len(lines))
 	}
 	for i, line := range lines {
@@ -126,7 +146,7 @@ func TestFindingsJSONShape(t *testing.T) {
 			Message, Datetime string
 			TimestampDesc     string `json:"timestamp_desc"`
 			Context           map[string]json.RawMessage
-			Event             event.Process
+			Event             json.RawMessage
 		}
 		if err := json.Unmarshal([]byte(line), &obj); err != nil {
 			t.Fatalf("line %d: %v", i+1, err)
@@ -141,6 +161,25 @@ func TestFindingsJSONShape(t *testing.T) {
 			if _, ok := obj.Context[part]; !ok {
 				t.Errorf("line %d: context has no %q", i+1, part)
 			}
+		}
+		// A process event has the normalized process shape; any other
+		// record its System values and EventData.
+		var general struct {
+			EventID   uint32
+			EventData map[string]string
+		}
+		if err := json.Unmarshal(obj.Event, &general); err != nil {
+			t.Fatalf("line %d: event: %v", i+1, err)
+		}
+		if general.EventData != nil {
+			if general.EventID != 7045 || general.EventData["ServiceName"] == "" || obj.TimestampDesc != "System 7045" {
+				t.Errorf("line %d: general event %+v, timestamp_desc %q", i+1, general, obj.TimestampDesc)
+			}
+			continue
+		}
+		var p event.Process
+		if err := json.Unmarshal(obj.Event, &p); err != nil {
+			t.Errorf("line %d: process event: %v", i+1, err)
 		}
 	}
 }

@@ -43,6 +43,10 @@ type Options struct {
 	// Color colours finding levels in tables with ANSI escapes (for a
 	// terminal only).
 	Color bool
+	// AllEvents writes timelines in the layout of every kind of record
+	// (timeline --events all): CSV with the System columns, a summary and
+	// the payload as JSON; a table with the event and its summary.
+	AllEvents bool
 }
 
 // SafeText makes attacker-controlled text safe to print on a terminal:

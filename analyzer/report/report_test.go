@@ -57,10 +57,10 @@ func sampleEvents() []event.Process {
 	return []event.Process{a, b}
 }
 
-func pointers(events []event.Process) []*event.Process {
-	out := make([]*event.Process, len(events))
+func pointers(events []event.Process) []event.Record {
+	out := make([]event.Record, len(events))
 	for i := range events {
-		out[i] = &events[i]
+		out[i] = event.Record{Process: &events[i]}
 	}
 	return out
 }

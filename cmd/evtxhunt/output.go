@@ -47,6 +47,8 @@ func (f *outputFlags) options() report.Options {
 type filterFlags struct {
 	Since, Until string
 	Hosts, Users []string
+	EventIDs     []uint
+	Channels     []string
 }
 
 func (f *filterFlags) register(cmd *cobra.Command) {
@@ -54,10 +56,18 @@ func (f *filterFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Until, "until", "", "keep events at or before `TIME` (RFC 3339, or a date: up to the end of that day)")
 	cmd.Flags().StringArrayVar(&f.Hosts, "host", nil, "keep events of this `HOST` (full or short name, case-insensitive; repeatable)")
 	cmd.Flags().StringArrayVar(&f.Users, "user", nil, "keep events of this `USER` (DOMAIN\\name or name, case-insensitive; repeatable)")
+	cmd.Flags().UintSliceVar(&f.EventIDs, "event-id", nil, "keep records of this event `ID` (repeatable or comma-separated)")
+	cmd.Flags().StringArrayVar(&f.Channels, "channel", nil, "keep records of this `CHANNEL`, e.g. Security or Microsoft-Windows-Sysmon/Operational (case-insensitive; repeatable)")
 }
 
 func (f *filterFlags) build() (filter.Filter, error) {
-	out := filter.Filter{Hosts: f.Hosts, Users: f.Users}
+	out := filter.Filter{Hosts: f.Hosts, Users: f.Users, Channels: f.Channels}
+	for _, id := range f.EventIDs {
+		if id > 0xffff {
+			return out, usageErrorf("--event-id %d: event ids are 16-bit numbers (0 to 65535)", id)
+		}
+		out.EventIDs = append(out.EventIDs, uint32(id))
+	}
 	var err error
 	if f.Since != "" {
 		if out.Since, err = filter.ParseTime(f.Since, false); err != nil {

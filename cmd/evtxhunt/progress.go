@@ -133,8 +133,8 @@ func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusabl
 	if sum.Fallbacks > 0 {
 		fallbacks = fmt.Sprintf("; %d chunks decoded by the velocidex fallback", sum.Fallbacks)
 	}
-	fmt.Fprintf(w, "evtxhunt: scanned %d files (%s), %d records%s, %d process events%s\n",
-		len(sum.Files), humanBytes(sum.Bytes), sum.Records, recovered, sum.Events, fallbacks)
+	fmt.Fprintf(w, "evtxhunt: scanned %d files (%s), %d records%s, %d process events, %d other records matched against the rules%s\n",
+		len(sum.Files), humanBytes(sum.Bytes), sum.Records, recovered, sum.Events, st.OtherEvents, fallbacks)
 	levels := st.Levels.List()
 	parts := make([]string, 0, len(levels))
 	for _, l := range levels {

@@ -228,12 +228,18 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		stderr = prog
 	}
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, stderr, pipeline.Options{
+		Want: set.Selection(),
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
 				if opts.filter.Match(&r.Events[i]) {
 					scanner.Scan(&r.Events[i])
 				} else {
 					scanner.Observe(&r.Events[i])
+				}
+			}
+			for i := range r.Selected {
+				if opts.filter.MatchEvent(&r.Selected[i]) {
+					scanner.ScanEvent(&r.Selected[i])
 				}
 			}
 		},

@@ -15,16 +15,22 @@ func TestSortEvents(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{0, 1, 100, 1 << 15, 1<<16 + 3} {
-		events := make([]*event.Process, n)
+		events := make([]event.Record, n)
 		for i := range events {
-			events[i] = &event.Process{Timestamp: t0.Add(time.Duration(r.IntN(5000)) * time.Millisecond),
-				Computer: []string{"WS01", "WS02"}[r.IntN(2)], EventRecordID: uint64(r.IntN(100))}
+			ts := t0.Add(time.Duration(r.IntN(5000)) * time.Millisecond)
+			host := []string{"WS01", "WS02"}[r.IntN(2)]
+			id := uint64(r.IntN(100))
+			if r.IntN(2) == 0 {
+				events[i].Process = &event.Process{Timestamp: ts, Computer: host, EventRecordID: id}
+			} else {
+				events[i].Event = &event.Event{System: event.System{Timestamp: ts, Computer: host, EventRecordID: id}}
+			}
 		}
 		want := slices.Clone(events)
-		slices.SortStableFunc(want, event.Compare)
+		slices.SortStableFunc(want, event.CompareRecords)
 		got := sortEvents(slices.Clone(events), 2)
 		for i := range want {
-			if event.Compare(got[i], want[i]) != 0 {
+			if event.CompareRecords(got[i], want[i]) != 0 {
 				t.Fatalf("n=%d: position %d differs", n, i)
 			}
 		}

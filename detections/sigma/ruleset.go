@@ -204,3 +204,10 @@ func allSet(set []uint64, ids []int32) bool {
 	}
 	return true
 }
+
+// MatchEvent appends the rules that match a general event to dst.
+// (Placeholder until general log sources are supported: none do.)
+func (s *RuleSet) MatchEvent(_ *event.Event, dst []*Rule) []*Rule { return dst }
+
+// Selection returns the records the rules need decoded (placeholder: none).
+func (s *RuleSet) Selection() *event.Selection { return &event.Selection{} }
