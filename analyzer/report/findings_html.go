@@ -113,10 +113,10 @@ type htmlFinding struct {
 	Ancestry, Timeline, Children                []htmlContext
 	// A finding on a record that is not a process creation: its event
 	// name and payload (the table shows the summary as its command line).
-	General   bool
-	EventName string
-	Payload   []event.Item
-	MoreChildren                                int
+	General      bool
+	EventName    string
+	Payload      []event.Item
+	MoreChildren int
 }
 
 func findingView(n int, f *findings.Finding) htmlFinding {

@@ -30,8 +30,8 @@ func sampleRecords() []event.Record {
 	cleared := &event.Event{
 		System: event.System{Timestamp: t0.Add(2 * time.Second), Computer: "WS01.corp.local", Channel: "Security",
 			Provider: "Microsoft-Windows-Eventlog", EventID: 1102, Version: 1, EventRecordID: 1002},
-		Kind:  event.UserData,
-		Items: []event.Item{{Name: "SubjectUserName", Value: "bob"}, {Name: "SubjectDomainName", Value: "CORP"}},
+		Kind:       event.UserData,
+		Items:      []event.Item{{Name: "SubjectUserName", Value: "bob"}, {Name: "SubjectDomainName", Value: "CORP"}},
 		SourceFile: "logs/Security.evtx", Recovered: true,
 	}
 	app := &event.Event{
