@@ -31,6 +31,12 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
 	b = appendGeneral(b, f.General)
+	b = binary.AppendUvarint(b, uint64(len(f.Records)))
+	for _, r := range f.Records {
+		b = appendString(b, r.Channel)
+		b = binary.AppendUvarint(b, r.EventRecordID)
+		b = appendString(b, r.SourceFile)
+	}
 	b = appendContextEvents(b, f.Context.Before)
 	b = appendContextEvents(b, f.Context.After)
 	b = appendContextEvents(b, f.Context.Ancestry)
@@ -199,6 +205,13 @@ func decodeFinding(b []byte) (Finding, error) {
 	f.Sources = d.strings()
 	d.event(&f.Event)
 	f.General = d.general()
+	if n := d.uvarint(); n > uint64(len(d.b)) {
+		d.err = errCorrupt
+	} else {
+		for range n {
+			f.Records = append(f.Records, RecordRef{Channel: d.string(), EventRecordID: d.uvarint(), SourceFile: d.string()})
+		}
+	}
 	f.Context.Before = d.contextEvents()
 	f.Context.After = d.contextEvents()
 	f.Context.Ancestry = d.contextEvents()

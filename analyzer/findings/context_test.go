@@ -3,6 +3,7 @@ package findings
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -55,7 +56,7 @@ func TestTimelineContext(t *testing.T) {
 				t.Fatal("no finding")
 			}
 			f := fs[0]
-			if f.Event.CommandLine != "FLAG" {
+			if !strings.HasPrefix(f.Event.CommandLine, "FLAG") {
 				t.Fatalf("first finding is %q", f.Event.CommandLine)
 			}
 			if got := cmds(f.Context.Before); !slices.Equal(got, nonNil(tt.before)) {

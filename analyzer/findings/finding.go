@@ -30,7 +30,11 @@ type Finding struct {
 	Event       event.Process
 	General     *event.Event // the record of a finding on any other event; nil for process creations
 	Sources     []string     // every file the record was read from, in the order they were read
-	Context     Context
+	// Records are the records the finding stands for: its event's, then,
+	// for a process creation logged by both Security and Sysmon, the
+	// 4688 record merged into it.
+	Records []RecordRef
+	Context Context
 
 	key recordKey // the record's identity and content, for deduplication
 }

@@ -36,9 +36,8 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 			continue
 		}
 		pr.hits = append(pr.hits, hit)
-		s.Findings++
-		s.Levels.add(hit.Rule.Level)
 	}
+	s.count(pr.hits)
 	s.addPending(pr)
 }
 

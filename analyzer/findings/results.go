@@ -41,6 +41,7 @@ func (c *LevelCounts) add(l sigma.Level) {
 type Stats struct {
 	Events      int         // process events the detections ran on
 	OtherEvents int         // other records the detections ran on
+	MergedPairs int         // 4688 and Sysmon 1 records of one process creation reported as one
 	Observed    int         // process events kept for context only (filtered out)
 	Findings    int         // findings reported, duplicates merged
 	Duplicates  int         // findings merged into one already reported from another file

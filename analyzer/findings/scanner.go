@@ -64,6 +64,7 @@ type Scanner struct {
 
 	pending []*pendingRecord
 	seen    map[recordKey]*pendingRecord // nil once the record is spooled
+	twins   map[twinKey][]*pendingRecord // pending process records, for pairing
 	extra   map[recordKey][]string       // sources found after spooling
 	spool   *spool
 	tally   *tally
@@ -80,13 +81,16 @@ type eventView struct {
 
 // pendingRecord is a flagged record waiting for its context.
 type pendingRecord struct {
-	event   event.Process // the process event, or the identity of general
-	general *event.Event  // a record that is not a process creation
-	actor   event.Actor   // who and what general names
-	key     recordKey
-	host    *hostHistory
-	sources []string
-	hits    []detections.Hit
+	event   event.Process  // the process event, or the identity of general
+	general *event.Event   // a record that is not a process creation
+	twin    *event.Process // the 4688 twin of a Sysmon process event, when merged
+	// twinSources are the files the twin was read from.
+	twinSources []string
+	actor       event.Actor // who and what general names
+	key         recordKey
+	host        *hostHistory
+	sources     []string
+	hits        []detections.Hit
 }
 
 // NewScanner returns a scanner over the detection set. It checks the
@@ -103,6 +107,7 @@ func NewScanner(set *detections.Set, opts Options) (*Scanner, error) {
 		opts:  opts,
 		hist:  newHistory(),
 		seen:  map[recordKey]*pendingRecord{},
+		twins: map[twinKey][]*pendingRecord{},
 		extra: map[recordKey][]string{},
 		spool: newSpool(opts.Order, opts.TempDir, opts.SpoolMemory),
 		tally: newTally(),
@@ -149,10 +154,24 @@ func (s *Scanner) Scan(p *event.Process) {
 			continue
 		}
 		pr.hits = append(pr.hits, hit)
+	}
+	if tk, ok := twinKeyOf(p); ok && len(pr.hits) > 0 {
+		if o := s.pendingTwin(tk, p); o != nil {
+			s.count(s.mergeTwin(o, pr))
+			return
+		}
+		s.twins[tk] = append(s.twins[tk], pr)
+	}
+	s.count(pr.hits)
+	s.addPending(pr)
+}
+
+// count counts new findings.
+func (s *Scanner) count(hits []detections.Hit) {
+	for _, hit := range hits {
 		s.Findings++
 		s.Levels.add(hit.Rule.Level)
 	}
-	s.addPending(pr)
 }
 
 // addPending keeps a flagged record until its context can be computed;
@@ -234,6 +253,7 @@ func (s *Scanner) finishOldestPending() {
 // finish computes a pending record's context and spools its findings.
 func (s *Scanner) finish(pr *pendingRecord) {
 	s.seen[pr.key] = nil
+	s.forgetTwin(pr)
 	var ctx Context
 	if pr.general != nil {
 		ctx = pr.host.contextAt(s.hist, &pr.actor, pr.event.Timestamp, s.opts.Context, s.opts.Window)
@@ -245,10 +265,15 @@ func (s *Scanner) finish(pr *pendingRecord) {
 			s.fillParentLate(pr, ref)
 		}
 	}
+	ev := pr.event
+	if pr.twin != nil {
+		ev = completeSysmon(&pr.event, pr.twin)
+	}
+	records := recordsOf(pr)
 	for _, hit := range pr.hits {
 		r := hit.Rule
 		f := Finding{
-			ID:          newID(r.ID, &pr.event),
+			ID:          newID(r.ID, &ev),
 			RuleID:      r.ID,
 			Title:       r.Title,
 			Level:       r.Level,
@@ -257,8 +282,9 @@ func (s *Scanner) finish(pr *pendingRecord) {
 			RuleSource:  r.Location(),
 			Reason:      hit.Reason,
 			Decoded:     hit.Decoded,
-			Event:       pr.event,
+			Event:       ev,
 			General:     pr.general,
+			Records:     records,
 			Sources:     pr.sources,
 			Context:     ctx,
 			key:         pr.key,

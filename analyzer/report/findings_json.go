@@ -86,6 +86,22 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	}
 	b = append(b, `,"sources":`...)
 	b = appendJSONStrings(b, f.Sources)
+	if len(f.Records) > 0 {
+		b = append(b, `,"records":[`...)
+		for i, r := range f.Records {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"Channel":`...)
+			b = event.AppendJSONString(b, r.Channel)
+			b = append(b, `,"EventRecordID":`...)
+			b = strconv.AppendUint(b, r.EventRecordID, 10)
+			b = append(b, `,"SourceFile":`...)
+			b = event.AppendJSONString(b, r.SourceFile)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
 	b = append(b, `,"event":`...)
 	if f.General != nil {
 		b = f.General.AppendJSON(b)

@@ -179,6 +179,9 @@ func (t *tableWriter) finding(f *findings.Finding) {
 	if p.Recovered {
 		record += " (recovered by --carve)"
 	}
+	for _, r := range f.Records[min(1, len(f.Records)):] {
+		record += " + " + SafeText(r.Channel) + " " + strconv.FormatUint(r.EventRecordID, 10)
+	}
 	t.field("Record", record+"  finding id "+f.ID)
 	t.field("Files", SafeText(strings.Join(f.Sources, ", ")))
 	for _, row := range f.Context.Rows() {

@@ -38,6 +38,8 @@ func sampleFindings() []findings.Finding {
 			MoreChildren: 2,
 		},
 	}
+	a.Records = []findings.RecordRef{{Channel: "Security", EventRecordID: 1001, SourceFile: "logs/Security.evtx"},
+		{Channel: "Microsoft-Windows-Sysmon/Operational", EventRecordID: 5001, SourceFile: "logs/Sysmon.evtx"}}
 	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
 	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
 	b := a

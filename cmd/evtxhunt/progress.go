@@ -144,7 +144,8 @@ func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusabl
 	if len(parts) > 0 {
 		line += " (" + strings.Join(parts, ", ") + ")"
 	}
-	fmt.Fprintf(w, "%s; %d suppressed by the allowlist; %d copies of reported records merged\n", line, st.Suppressed, st.Duplicates)
+	fmt.Fprintf(w, "%s; %d suppressed by the allowlist; %d copies of reported records merged; %d process creations logged by both Security and Sysmon reported once\n",
+		line, st.Suppressed, st.Duplicates, st.MergedPairs)
 	fmt.Fprintf(w, "evtxhunt: %d problems in %d files, %d inputs unreadable\n", len(sum.Problems), filesWithProblems(sum), unusable)
 	fmt.Fprintf(w, "evtxhunt: took %s (reading and detection %s, report %s), %.1f MiB/s\n",
 		roundDuration(total), roundDuration(readTime), roundDuration(total-readTime), rate)
