@@ -26,6 +26,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 export PATH="$PATH:/usr/local/go/bin"
+# Only this run's cluster is ever talked to: a SLURM_CONF of the caller's
+# (a real cluster) is dropped until ours is written.
+unset SLURM_CONF
 
 say() { echo "slurm-e2e: $*"; }
 fail() {
@@ -54,7 +57,7 @@ work=$(mktemp -d /tmp/slurm-e2e.XXXXXX)
 chmod 700 "$work"
 pids=()
 cleanup() {
-	if [ -n "${SLURM_CONF:-}" ]; then
+	if [ "${SLURM_CONF:-}" = "$work/slurm.conf" ]; then
 		scancel --quiet --user=root 2>/dev/null || true
 		sleep 1
 	fi
