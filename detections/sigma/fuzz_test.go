@@ -79,9 +79,9 @@ func FuzzCondition(f *testing.F) {
 			return
 		}
 		for _, p := range fuzzEvents {
-			n.eval(sels, p)
+			n.eval(sels, record{p: p})
 		}
-		n.requirement(sels)
+		n.requirement(sels, processKey)
 	})
 }
 

@@ -3,21 +3,19 @@ package sigma
 import (
 	"net/netip"
 	"unicode/utf8"
-
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // matcher tests one value of a selection item against the field value of
 // an event.
 type matcher interface {
-	match(v value, p *event.Process) bool
+	match(v value, rec record) bool
 }
 
 // patternMatcher: a wildcard value (plain values and the contains,
 // startswith, endswith, windash and encoding modifiers end up here).
 type patternMatcher struct{ pat *pattern }
 
-func (m patternMatcher) match(v value, _ *event.Process) bool {
+func (m patternMatcher) match(v value, _ record) bool {
 	return v.present && m.pat.match(v.text())
 }
 
@@ -28,7 +26,7 @@ type numberMatcher struct {
 	pat *pattern
 }
 
-func (m numberMatcher) match(v value, _ *event.Process) bool {
+func (m numberMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
@@ -41,12 +39,12 @@ func (m numberMatcher) match(v value, _ *event.Process) bool {
 // nullMatcher: the null value, true when the event lacks the field.
 type nullMatcher struct{}
 
-func (nullMatcher) match(v value, _ *event.Process) bool { return !v.present }
+func (nullMatcher) match(v value, _ record) bool { return !v.present }
 
 // existsMatcher: the exists modifier.
 type existsMatcher struct{ want bool }
 
-func (m existsMatcher) match(v value, _ *event.Process) bool { return v.present == m.want }
+func (m existsMatcher) match(v value, _ record) bool { return v.present == m.want }
 
 // compareMatcher: the lt, lte, gt and gte modifiers.
 type compareMatcher struct {
@@ -54,7 +52,7 @@ type compareMatcher struct {
 	n  float64
 }
 
-func (m compareMatcher) match(v value, _ *event.Process) bool {
+func (m compareMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
@@ -77,7 +75,7 @@ func (m compareMatcher) match(v value, _ *event.Process) bool {
 // cidrMatcher: the cidr modifier.
 type cidrMatcher struct{ prefix netip.Prefix }
 
-func (m cidrMatcher) match(v value, _ *event.Process) bool {
+func (m cidrMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
@@ -93,8 +91,8 @@ type fieldrefMatcher struct {
 	cased  bool
 }
 
-func (m fieldrefMatcher) match(v value, p *event.Process) bool {
-	o := m.other.get(p)
+func (m fieldrefMatcher) match(v value, rec record) bool {
+	o := m.other.get(rec)
 	if !v.present || !o.present {
 		return false
 	}
