@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"net/netip"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -33,7 +34,10 @@ func (m numberMatcher) match(v value, _ record) bool {
 	if n, ok := v.number(); ok && n == m.n {
 		return true
 	}
-	return m.pat.match(v.text())
+	if v.isNum {
+		return false // another number: its decimal text is not the value's either
+	}
+	return m.pat.match(v.str)
 }
 
 // nullMatcher: the null value, true when the event lacks the field.
@@ -79,7 +83,11 @@ func (m cidrMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
-	a, err := netip.ParseAddr(v.text())
+	s := v.text()
+	if !strings.ContainsAny(s, ".:") {
+		return false // not an address ("-", say); ParseAddr would allocate its error
+	}
+	a, err := netip.ParseAddr(s)
 	return err == nil && m.prefix.Contains(a.Unmap())
 }
 

@@ -98,20 +98,27 @@ func (r *fieldRef) getEvent(e *event.Event, eq *equivalent) value {
 // Defender names its items "Threat Name", "Process Name", ...; Sigma rules
 // say ThreatName, ProcessName).
 func lookupItem(items []event.Item, name string) (string, bool) {
+	fold, spaced := -1, -1
 	for i := range items {
-		if items[i].Name == name {
+		n := items[i].Name
+		switch {
+		case n == name:
 			return items[i].Value, true
+		case len(n) == len(name):
+			if fold < 0 && strings.EqualFold(n, name) {
+				fold = i
+			}
+		case len(n) > len(name):
+			if spaced < 0 && strings.IndexByte(n, ' ') >= 0 && equalFoldNoSpace(n, name) {
+				spaced = i
+			}
 		}
 	}
-	for i := range items {
-		if n := items[i].Name; len(n) == len(name) && strings.EqualFold(n, name) {
-			return items[i].Value, true
-		}
+	if fold >= 0 {
+		return items[fold].Value, true
 	}
-	for i := range items {
-		if n := items[i].Name; len(n) > len(name) && equalFoldNoSpace(n, name) {
-			return items[i].Value, true
-		}
+	if spaced >= 0 {
+		return items[spaced].Value, true
 	}
 	return "", false
 }
