@@ -55,9 +55,9 @@ func truthRecords(tb testing.TB) []event.Event {
 func truthRecord(line []byte) (event.Event, error) {
 	var r struct {
 		File, SystemTime, Computer, Channel, Provider, Version, DataKind string
-		EventRecordID                                                   uint64
-		EventID                                                         uint32
-		Data                                                            json.RawMessage
+		EventRecordID                                                    uint64
+		EventID                                                          uint32
+		Data                                                             json.RawMessage
 	}
 	if err := json.Unmarshal(line, &r); err != nil {
 		return event.Event{}, err
