@@ -1,10 +1,13 @@
 package sigma
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/internal/testshared"
 )
 
 // logsourceRule builds a rule from its logsource lines ("category:
@@ -230,5 +233,31 @@ func TestRuleLogSource(t *testing.T) {
 	}
 	if got := (&Rule{}).LogSource().String(); got != "windows/process_creation/" {
 		t.Errorf("a rule made in code has log source %q", got)
+	}
+}
+
+// TestREADMEListsEveryLogSource: the README's log-source tables name
+// every service and category the table maps, with every channel.
+func TestREADMEListsEveryLogSource(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(testshared.Root(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	for _, s := range Services() {
+		if !strings.Contains(readme, "`"+s+"`") {
+			t.Errorf("README does not list service %s", s)
+		}
+		for _, ch := range serviceChannels[s] {
+			short := ch[strings.LastIndexByte(ch, '/')+1:]
+			if !strings.Contains(readme, "`"+ch+"`") && !strings.Contains(readme, "`.../"+short+"`") {
+				t.Errorf("README does not list channel %s of service %s", ch, s)
+			}
+		}
+	}
+	for _, c := range Categories() {
+		if !strings.Contains(readme, "`"+c+"`") {
+			t.Errorf("README does not list category %s", c)
+		}
 	}
 }
