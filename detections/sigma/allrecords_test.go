@@ -270,3 +270,36 @@ func walkFiles(root, ext string, fn func(path string) error) error {
 	}
 	return nil
 }
+
+// TestMatchEventConcurrent runs one RuleSet's MatchEvent from several
+// goroutines over the corpus records and checks every goroutine sees the
+// answers of a single-threaded run (with -race: no data race in the
+// buckets, prefilters and pooled scratch).
+func TestMatchEventConcurrent(t *testing.T) {
+	rules, _ := loadPublicRules(t)
+	set := NewRuleSet(rules)
+	events := truthRecords(t)
+	want := make([]int, len(events))
+	for i := range events {
+		want[i] = len(set.MatchEvent(&events[i], nil))
+	}
+	done := make(chan string, 4)
+	for w := 0; w < 4; w++ {
+		go func(w int) {
+			var dst []*Rule
+			for k := range events {
+				i := (k + w*len(events)/4) % len(events)
+				if dst = set.MatchEvent(&events[i], dst[:0]); len(dst) != want[i] {
+					done <- fmt.Sprintf("worker %d, record %d: %d matches, want %d", w, i, len(dst), want[i])
+					return
+				}
+			}
+			done <- ""
+		}(w)
+	}
+	for w := 0; w < 4; w++ {
+		if msg := <-done; msg != "" {
+			t.Error(msg)
+		}
+	}
+}
