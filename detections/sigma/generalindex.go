@@ -26,11 +26,10 @@ type generalIndex struct {
 	anyWide  *bucket
 	maxWords int // largest prefilter bitset
 
-	// Field names of the rules' needles, interned: lower-cased names, and
-	// the spellings rules use (the usual spelling of records too).
-	keys      map[string]fieldKey
-	exactKeys map[string]fieldKey
-	dataKey   fieldKey // "data", for the unnamed Data_N items (-1: none)
+	// Field names of the rules' needles, interned: lower-cased and
+	// without spaces, as lookupItem compares them.
+	keys  map[string]fieldKey
+	names []string // by key
 }
 
 // bucket is the rules (indexes into the rule set) of one channel and id,
@@ -39,11 +38,11 @@ type bucket struct {
 	rules  []int32
 	equivs []*equivalent
 	pf     *prefilter // nil: evaluate every rule
+	names  []string   // by index of pf.keys: the field name of the key
 }
 
 func newGeneralIndex(rules []*Rule) *generalIndex {
-	g := &generalIndex{channels: map[string]int{}, anyByID: map[uint32]*bucket{},
-		keys: map[string]fieldKey{}, exactKeys: map[string]fieldKey{}, dataKey: -1}
+	g := &generalIndex{channels: map[string]int{}, anyByID: map[uint32]*bucket{}, keys: map[string]fieldKey{}}
 	chanIDs := map[int]map[uint32]bool{} // the ids each channel has a bucket for
 	anyIDs := map[uint32]bool{}
 	var members []int32 // the rules with bindings
@@ -138,6 +137,9 @@ func (g *generalIndex) newBucket(rules []*Rule, members []int32, channel string,
 			rs[i] = req
 		}
 		b.pf = newPrefilter(rs)
+		for _, k := range b.pf.keys {
+			b.names = append(b.names, g.names[k])
+		}
 		g.maxWords = max(g.maxWords, b.pf.words)
 	}
 	return b
@@ -174,44 +176,25 @@ func (g *generalIndex) intern(name string) fieldKey {
 	norm := strings.ToLower(strings.ReplaceAll(name, " ", ""))
 	k, ok := g.keys[norm]
 	if !ok {
-		k = fieldKey(len(g.keys))
+		k = fieldKey(len(g.names))
 		g.keys[norm] = k
-		if norm == "data" {
-			g.dataKey = k
-		}
+		g.names = append(g.names, norm)
 	}
-	g.exactKeys[name] = k
 	return k
 }
 
-// keyOf returns the key of a payload item name, or -1: by its spelling in
-// rules, else ignoring case and spaces; an unnamed Data_N item has the
-// key of Data.
-func (g *generalIndex) keyOf(name string) fieldKey {
-	if k, ok := g.exactKeys[name]; ok {
-		return k
+// itemIs reports whether a payload item name can be what lookupItem
+// finds for the field name norm (lower case, without spaces): the same
+// name ignoring case, or ignoring case and spaces; for Data, also an
+// unnamed Data_N item.
+func itemIs(item, norm string) bool {
+	switch {
+	case len(item) == len(norm):
+		return strings.EqualFold(item, norm)
+	case len(item) > len(norm) && len(norm) > 0 && lowerASCII(item[0]) == norm[0] && strings.IndexByte(item, ' ') >= 0:
+		return equalFoldNoSpace(item, norm)
 	}
-	var buf [64]byte
-	var k fieldKey
-	var ok bool
-	if len(name) <= len(buf) {
-		norm := buf[:0]
-		for i := 0; i < len(name); i++ {
-			if name[i] != ' ' {
-				norm = append(norm, lowerASCII(name[i]))
-			}
-		}
-		k, ok = g.keys[string(norm)]
-	} else {
-		k, ok = g.keys[strings.ToLower(strings.ReplaceAll(name, " ", ""))]
-	}
-	if ok {
-		return k
-	}
-	if isUnnamedData(name) {
-		return g.dataKey
-	}
-	return -1
+	return norm == "data" && isUnnamedData(item)
 }
 
 // bucket returns the bucket of a record of this channel and event id, or
@@ -242,15 +225,20 @@ func (g *generalIndex) bucket(channel string, id uint32) *bucket {
 	return g.wide[c]
 }
 
-// scan marks the clauses whose needles occur in e's payload.
-func (g *generalIndex) scan(e *event.Event, pf *prefilter, sat []uint64) {
+// scan marks the clauses whose needles occur in e's payload: each item's
+// value is scanned for the needles of the fields it may be, and for
+// keywords.
+func (b *bucket) scan(e *event.Event, sat []uint64) {
+	pf := b.pf
 	for i := range e.Items {
 		it := &e.Items[i]
 		if it.Value == "" {
 			continue
 		}
-		if sc := pf.scanner(g.keyOf(it.Name)); sc != nil {
-			sc.scan(it.Value, sat)
+		for j, name := range b.names {
+			if itemIs(it.Name, name) {
+				pf.scanners[pf.keys[j]].scan(it.Value, sat)
+			}
 		}
 		if pf.keywords != nil {
 			pf.keywords.scan(it.Value, sat)

@@ -65,14 +65,6 @@ func newPrefilter(reqs []requirement) *prefilter {
 // start initializes a clause bitset of at least pf.words words.
 func (pf *prefilter) start(sat []uint64) { copy(sat, pf.always) }
 
-// scanner returns the automaton of a field key, or nil.
-func (pf *prefilter) scanner(k fieldKey) *fieldScanner {
-	if k < 0 || int(k) >= len(pf.scanners) {
-		return nil
-	}
-	return pf.scanners[k]
-}
-
 // candidates appends to dst the rules whose clauses are all satisfied in
 // sat, in order.
 func (pf *prefilter) candidates(sat []uint64, dst []int32) []int32 {

@@ -108,8 +108,8 @@ func lookupItem(items []event.Item, name string) (string, bool) {
 			if fold < 0 && strings.EqualFold(n, name) {
 				fold = i
 			}
-		case len(n) > len(name):
-			if spaced < 0 && strings.IndexByte(n, ' ') >= 0 && equalFoldNoSpace(n, name) {
+		case len(n) > len(name) && len(name) > 0:
+			if spaced < 0 && lowerASCII(n[0]) == lowerASCII(name[0]) && strings.IndexByte(n, ' ') >= 0 && equalFoldNoSpace(n, name) {
 				spaced = i
 			}
 		}

@@ -160,7 +160,7 @@ func (s *RuleSet) MatchEvent(e *event.Event, dst []*Rule) []*Rule {
 	sc := s.scratch.Get().(*matchScratch)
 	sat := sc.sat[:b.pf.words]
 	b.pf.start(sat)
-	s.general.scan(e, b.pf, sat)
+	b.scan(e, sat)
 	sc.cands = b.pf.candidates(sat, sc.cands[:0])
 	for _, c := range sc.cands {
 		if r := s.rules[b.rules[c]]; r.matchBound(e, b.equivs[c]) {
