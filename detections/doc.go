@@ -1,7 +1,9 @@
 // Package detections assembles what evtxhunt detects with: the built-in
 // Sigma rules (package builtin) and the user's (-r), compiled by package
 // sigma into one indexed rule set, filtered by a minimum level. Set.Detect
-// runs one process event through all of it and returns the hits.
+// runs one process event through all of it and returns the hits;
+// Set.DetectEvent does the same for any other record, and Set.Selection
+// says which records the rules need decoded.
 //
 // Sub-packages: sigma (the rule engine), builtin (the embedded rules and
 // their tests), cmdline (command-line checks Sigma cannot express),

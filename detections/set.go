@@ -108,8 +108,29 @@ func CheckRule(ck *cmdline.Check) *sigma.Rule {
 // stand-ins of the command-line checks.
 func (s *Set) Rules() []*sigma.Rule { return s.all }
 
-// Detect appends the hits of p to dst: matching rules in rule order, then
-// the command-line checks that fire. scratch is a buffer reused between
+// DetectEvent appends the hits of the general event e (any record other
+// than a process creation) to dst: the rules whose log source includes
+// e's channel and event id and that match it, in rule order. scratch is a
+// buffer reused between calls; it is returned for the next call. The
+// command-line checks only run on process events (Detect).
+func (s *Set) DetectEvent(e *event.Event, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	scratch = s.rules.MatchEvent(e, scratch[:0])
+	for _, r := range scratch {
+		dst = append(dst, Hit{Rule: r})
+	}
+	return dst, scratch
+}
+
+// Selection returns the records, beyond process creations, that the
+// set's rules need decoded in full (see sigma.RuleSet.Selection); give it
+// to the reading pipeline as pipeline.Options.Want. It is shared: do not
+// change it.
+func (s *Set) Selection() *event.Selection { return s.rules.Selection() }
+
+// Detect appends the hits of the process event p to dst: matching rules
+// in rule order (process_creation rules, and rules of other log sources
+// that include p's channel and event id), then the command-line checks
+// that fire. scratch is a buffer reused between
 // calls; it is returned for the next call. Nothing is allocated for an
 // event without hits once the buffers have grown.
 func (s *Set) Detect(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {

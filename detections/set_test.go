@@ -2,6 +2,8 @@ package detections
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -83,5 +85,66 @@ func BenchmarkDetectBuiltin(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		hits, scratch = set.Detect(p, hits[:0], scratch)
+	}
+}
+
+// TestDetectEventAndSelection loads a registry rule from a file (-r) with
+// the built-in rules and checks DetectEvent finds it on a Sysmon 13
+// record, not on the process events' rules, and that the set's Selection
+// asks for Sysmon 13 and the Security 4657 equivalent.
+func TestDetectEventAndSelection(t *testing.T) {
+	dir := t.TempDir()
+	rule := `title: Run key written by a script host
+id: 3f0c7d2e-9a61-4c55-8f0e-2b7d4e6a1c01
+level: high
+logsource:
+    product: windows
+    category: registry_set
+detection:
+    sel:
+        TargetObject|contains: '\CurrentVersion\Run\'
+        Image|endswith: '\wscript.exe'
+    condition: sel
+`
+	path := filepath.Join(dir, "run.yml")
+	if err := os.WriteFile(path, []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, errs := Load(Config{RulePaths: []string{path}})
+	if len(errs) > 0 {
+		t.Fatalf("load: %v", errs)
+	}
+	e := &event.Event{System: event.System{Channel: "Microsoft-Windows-Sysmon/Operational", EventID: 13}, Kind: event.EventData,
+		Items: []event.Item{{Name: "EventType", Value: "SetValue"}, {Name: "Image", Value: `C:\Windows\System32\wscript.exe`},
+			{Name: "TargetObject", Value: `HKU\S-1-5-21-1\Software\Microsoft\Windows\CurrentVersion\Run\x`}, {Name: "Details", Value: `C:\x.vbs`}}}
+	hits, scratch := set.DetectEvent(e, nil, nil)
+	if len(hits) != 1 || hits[0].Rule.ID != "3f0c7d2e-9a61-4c55-8f0e-2b7d4e6a1c01" {
+		t.Errorf("DetectEvent = %v, want the registry rule", hits)
+	}
+	e.EventID = 12
+	if hits, _ = set.DetectEvent(e, hits[:0], scratch); len(hits) != 0 {
+		t.Errorf("DetectEvent on Sysmon 12 = %v, want nothing", hits)
+	}
+	sel := set.Selection()
+	for _, tc := range []struct {
+		channel string
+		id      uint32
+		want    bool
+	}{{"Microsoft-Windows-Sysmon/Operational", 13, true}, {"Security", 4657, true}, {"Security", 4624, false}} {
+		if got := sel.Wants(tc.channel, tc.id); got != tc.want {
+			t.Errorf("Selection %s: Wants(%s, %d) = %v, want %v", sel, tc.channel, tc.id, got, tc.want)
+		}
+	}
+}
+
+func BenchmarkDetectEvent(b *testing.B) {
+	set, _ := Load(Config{})
+	e := &event.Event{System: event.System{Channel: "Security", EventID: 4624}, Kind: event.EventData,
+		Items: []event.Item{{Name: "TargetUserName", Value: "alice"}, {Name: "LogonType", Value: "3"}}}
+	var hits []Hit
+	var scratch []*sigma.Rule
+	b.ReportAllocs()
+	for b.Loop() {
+		hits, scratch = set.DetectEvent(e, hits[:0], scratch)
 	}
 }

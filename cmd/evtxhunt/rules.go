@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -18,8 +17,11 @@ func newCmdRules(ios *ioStreams) *cobra.Command {
 		Use:   "rules",
 		Short: "List the detection rules, or check rule files",
 		Long: `Work with the Sigma rules scan uses: the built-in rules and those added
-with -r. Rules must have logsource category process_creation (product
-windows); other Sigma rules are skipped with a note.`,
+with -r. Rules of every Windows log source load (process_creation,
+registry, file, network, image load, PowerShell, Security, System,
+Defender, ...: see README, "Log sources"); rules for other products
+(linux, macos, cloud, proxies, ...), correlation rules and aggregations
+are skipped with a note.`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCmdRulesList(ios))
@@ -28,9 +30,10 @@ windows); other Sigma rules are skipped with a note.`,
 }
 
 type rulesListOptions struct {
-	IO    *ioStreams
-	Rules ruleFlags
-	Out   outputFlags
+	IO      *ioStreams
+	Rules   ruleFlags
+	Out     outputFlags
+	Skipped bool
 
 	format report.Format
 }
@@ -39,15 +42,24 @@ func newCmdRulesList(ios *ioStreams) *cobra.Command {
 	opts := &rulesListOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "list [flags]",
-		Short: "List every loaded rule: id, level, title, ATT&CK tags, source",
+		Short: "List every loaded rule: id, level, title, log source, ATT&CK tags, source",
 		Long: `List every rule scan would load with the same flags: the built-in rules
 (unless --no-builtin) and those of -r, at or above --min-level. Each rule
-shows its id, level, title (shortened in the table unless --full), MITRE
-ATT&CK tags (without the "attack." prefix in table and CSV) and source
-("builtin:<path>" or the file) with the line it starts on. A rule that does not load is reported on stderr
-and the exit code is 2.`,
+shows its id, level, title (shortened in the table unless --full), log
+source (product/category/service, e.g. windows/registry_set/ or
+windows//security), MITRE ATT&CK tags (without the "attack." prefix in
+table and CSV) and source ("builtin:<path>" or the file) with the line it
+starts on.
+
+--skipped lists instead the rules skipped on purpose, one by one: id,
+why (other product, correlation rule, aggregation, unmapped Windows log
+source, filter document), the reason in full, and where the rule is. Scan
+and rules list print only their count, in one note on stderr.
+
+A rule that does not load is reported on stderr and the exit code is 2.`,
 		Example: `  evtxhunt rules list
-  evtxhunt rules list -r my-rules/ --no-builtin -f csv -o rules.csv`,
+  evtxhunt rules list -r my-rules/ --no-builtin -f csv -o rules.csv
+  evtxhunt rules list -r sigma/rules --skipped`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
@@ -62,20 +74,24 @@ and the exit code is 2.`,
 	}
 	opts.Rules.register(cmd)
 	opts.Out.register(cmd, "table, csv, json, jsonl")
+	cmd.Flags().BoolVar(&opts.Skipped, "skipped", false, "list the rules skipped on purpose (other products, correlations, aggregations, ...) and why, instead of the loaded ones")
 	return cmd
 }
 
 func runRulesList(opts *rulesListOptions) error {
-	set, err := opts.Rules.load(opts.IO.ErrOut)
+	set, skipped, err := opts.Rules.loadSkipping(opts.IO.ErrOut, opts.Skipped)
 	if err != nil {
 		return err
 	}
 	return writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
+		if opts.Skipped {
+			return writeSkippedList(o, opts.format, skipped, opts.Out.options())
+		}
 		return writeRuleList(o, opts.format, set.Rules(), opts.Out.options())
 	})
 }
 
-var ruleListHeader = []string{"ID", "LEVEL", "TITLE", "ATT&CK", "SOURCE"}
+var ruleListHeader = []string{"ID", "LEVEL", "TITLE", "LOGSOURCE", "ATT&CK", "SOURCE"}
 
 func ruleListRow(r *sigma.Rule) []string {
 	attack := r.AttackTags()
@@ -83,7 +99,7 @@ func ruleListRow(r *sigma.Rule) []string {
 	for _, t := range attack {
 		tags = append(tags, t[len("attack."):])
 	}
-	return []string{r.ID, r.Level.String(), r.Title, strings.Join(tags, ","), r.Location()}
+	return []string{r.ID, r.Level.String(), r.Title, r.LogSource().String(), strings.Join(tags, ","), r.Location()}
 }
 
 // ruleJSON is one rule in rules list's JSON output.
@@ -92,6 +108,7 @@ type ruleJSON struct {
 	Title      string   `json:"title"`
 	Level      string   `json:"level"`
 	Status     string   `json:"status,omitempty"`
+	LogSource  string   `json:"logsource"`
 	AttackTags []string `json:"attack_tags"`
 	Tags       []string `json:"tags"`
 	Source     string   `json:"source"`
@@ -106,21 +123,10 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.
 	case report.JSON, report.JSONL:
 		list := make([]ruleJSON, len(rules))
 		for i, r := range rules {
-			list[i] = ruleJSON{ID: r.ID, Title: r.Title, Level: r.Level.String(), Status: r.Status,
+			list[i] = ruleJSON{ID: r.ID, Title: r.Title, Level: r.Level.String(), Status: r.Status, LogSource: r.LogSource().String(),
 				AttackTags: nonNil(r.AttackTags()), Tags: nonNil(r.Tags), Source: r.Source, Line: r.Line}
 		}
-		enc := json.NewEncoder(w)
-		enc.SetEscapeHTML(false)
-		if f == report.JSON {
-			enc.SetIndent("", "  ")
-			return enc.Encode(list)
-		}
-		for i := range list {
-			if err := enc.Encode(&list[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+		return writeJSONList(w, f, list)
 	case report.CSV:
 		cw := csv.NewWriter(w)
 		if err := cw.Write(ruleListHeader); err != nil {

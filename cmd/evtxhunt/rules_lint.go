@@ -27,9 +27,12 @@ func newCmdRulesLint(ios *ioStreams) *cobra.Command {
 		Short: "Check Sigma rule files and say exactly what is wrong in each",
 		Long: `Check Sigma rule files (files, or folders searched for *.yml and *.yaml)
 the way scan loads them, and print one line per file: "ok" with its rule
-count, or every problem as FILE:LINE: rule ID: reason. Rules that are not
-process_creation rules are noted, not errors. A rule id used twice (in
-the files checked, or by a built-in rule) is an error.
+count, or every problem as FILE:LINE: rule ID: reason. Rules skipped on
+purpose are noted, one by one, not errors: rules for other products
+(linux, macos, cloud, proxies, ...), correlation rules, aggregations and
+timeframes, Sigma filter documents. A Windows log source evtxhunt does not
+map to event log channels is an error, and so is a rule id used twice (in
+the files checked, or by a built-in rule).
 
 Exit code 0 when every file is usable (notes allowed), 2 when any has an
 error.`,
@@ -107,7 +110,7 @@ func lintFiles(files []*lintFile, opts sigma.Options) {
 }
 
 // print writes the file's verdict, in line order, and reports whether it
-// has errors (notes are not).
+// has errors (notes are not; an unmapped Windows log source is).
 func (lf *lintFile) print(w io.Writer) bool {
 	if len(lf.problems) == 0 {
 		fmt.Fprintf(w, "%s: ok (%s)\n", lf.path, plural(lf.rules, "rule"))
@@ -116,15 +119,19 @@ func (lf *lintFile) print(w io.Writer) bool {
 	sort.SliceStable(lf.problems, func(i, j int) bool { return lf.problems[i].Line < lf.problems[j].Line })
 	errors := false
 	for _, p := range lf.problems {
-		errors = errors || !p.Note
+		errors = errors || !isLintNote(p)
 		fmt.Fprintln(w, lintLine(p))
 	}
 	return errors
 }
 
+// isLintNote reports whether lint reports a problem as a note: a rule
+// skipped on purpose, unless its Windows log source is not mapped.
+func isLintNote(p *sigma.LoadError) bool { return p.Note && p.Skip != sigma.SkipUnmapped }
+
 // lintLine renders one problem: FILE:LINE: [note: ]rule ID: reason.
 func lintLine(p *sigma.LoadError) string {
-	if !p.Note {
+	if !isLintNote(p) {
 		return p.Error()
 	}
 	q := *p

@@ -10,6 +10,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/detections"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
+	"github.com/evtxhunt/evtxhunt/internal/testshared"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -31,15 +32,19 @@ func TestRulesLintGolden(t *testing.T) {
 	if out != string(want) {
 		t.Errorf("rules lint output differs from %s (go test -run TestRulesLintGolden -update rewrites it)\ngot:\n%s\nwant:\n%s", golden, out, want)
 	}
-	if code != exitUsage || !strings.Contains(errOut, "rules lint: 7 files of 9 have errors") {
+	if code != exitUsage || !strings.Contains(errOut, "rules lint: 8 files of 12 have errors") {
 		t.Errorf("exit %d, stderr %q; want %d and the error count", code, errOut, exitUsage)
 	}
 }
 
 func TestRulesLintClean(t *testing.T) {
-	out, errOut, code := runCLI(t, "rules", "lint", filepath.Join("testdata", "lint", "good.yml"), filepath.Join("testdata", "lint", "sub", "file_event.yml"))
+	sub := filepath.Join("testdata", "lint", "sub")
+	out, errOut, code := runCLI(t, "rules", "lint", filepath.Join("testdata", "lint", "good.yml"), filepath.Join(sub, "file_event.yml"),
+		filepath.Join(sub, "linux.yml"), filepath.Join(sub, "correlation.yml"))
 	want := filepath.Join("testdata", "lint", "good.yml") + ": ok (1 rule)\n" +
-		filepath.Join("testdata", "lint", "sub", "file_event.yml") + ":4: note: rule 9a1f0000-0000-4000-8000-000000000008: not a process_creation rule (logsource has category file_event); skipped\n"
+		filepath.Join(sub, "file_event.yml") + ": ok (1 rule)\n" +
+		filepath.Join(sub, "linux.yml") + ":4: note: rule 9a1f0000-0000-4000-8000-00000000000a: not a Windows rule (logsource product linux); skipped\n" +
+		filepath.Join(sub, "correlation.yml") + ":1: note: rule 9a1f0000-0000-4000-8000-00000000000c: correlation rule: evtxhunt matches single events, not correlations over time; skipped\n"
 	if out != want || code != exitOK || errOut != "" {
 		t.Errorf("got exit %d\nstdout:\n%s\nstderr: %s\nwant stdout:\n%s", code, out, errOut, want)
 	}
@@ -93,12 +98,12 @@ func TestRulesListBuiltin(t *testing.T) {
 func TestRulesListUserRules(t *testing.T) {
 	good := filepath.Join("testdata", "lint", "good.yml")
 	out, errOut, code := runCLI(t, "rules", "list", "--no-builtin", "-r", good, "-f", "csv")
-	want := "ID,LEVEL,TITLE,ATT&CK,SOURCE\n9a1f0000-0000-4000-8000-000000000001,medium,Good rule,\"execution,t1059.001\"," + good + ":1\n"
+	want := "ID,LEVEL,TITLE,LOGSOURCE,ATT&CK,SOURCE\n9a1f0000-0000-4000-8000-000000000001,medium,Good rule,windows/process_creation/,\"execution,t1059.001\"," + good + ":1\n"
 	if code != exitOK || out != want {
 		t.Errorf("exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 	out, _, _ = runCLI(t, "rules", "list", "--no-builtin", "-r", good)
-	for _, s := range []string{"ID", "LEVEL", "ATT&CK", "Good rule", "execution,t1059.001", good + ":1"} {
+	for _, s := range []string{"ID", "LEVEL", "LOGSOURCE", "ATT&CK", "Good rule", "windows/process_creation/", "execution,t1059.001", good + ":1"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("table lacks %q:\n%s", s, out)
 		}
@@ -126,5 +131,69 @@ func TestRulesUsage(t *testing.T) {
 		if _, _, code := runCLI(t, args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
 		}
+	}
+}
+
+// TestRulesListSkipped: rules list counts the rules skipped on purpose in
+// one note on stderr, lists every loaded rule with its log source, and
+// --skipped names the skipped ones one by one.
+func TestRulesListSkipped(t *testing.T) {
+	sub := filepath.Join("testdata", "lint", "sub")
+	args := []string{"rules", "list", "--no-builtin", "-r", filepath.Join("testdata", "lint", "good.yml"), "-r", filepath.Join(sub, "file_event.yml"),
+		"-r", filepath.Join(sub, "linux.yml"), "-r", filepath.Join(sub, "correlation.yml")}
+	out, errOut, code := runCLI(t, append(args, "-f", "csv")...)
+	wantNote := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 correlation rule (evtxhunt rules list --skipped names them)\n"
+	if code != exitOK || errOut != wantNote {
+		t.Errorf("exit %d, stderr %q, want %q", code, errOut, wantNote)
+	}
+	if !strings.Contains(out, ",A file_event rule,windows/file_event/,,") || strings.Count(out, "\n") != 3 {
+		t.Errorf("rules list:\n%s", out)
+	}
+	out, errOut, code = runCLI(t, append(args, "--skipped", "-f", "csv")...)
+	want := "ID,SKIPPED,REASON,SOURCE\n" +
+		"9a1f0000-0000-4000-8000-00000000000a,other product,not a Windows rule (logsource product linux); skipped," + filepath.Join(sub, "linux.yml") + ":4\n" +
+		"9a1f0000-0000-4000-8000-00000000000c,correlation rule,\"correlation rule: evtxhunt matches single events, not correlations over time; skipped\"," + filepath.Join(sub, "correlation.yml") + ":1\n"
+	if code != exitOK || out != want || errOut != "" {
+		t.Errorf("--skipped: exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
+	}
+	out, _, _ = runCLI(t, append(args, "--skipped", "-f", "json")...)
+	var list []skippedJSON
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 2 || list[0].Skipped != "other product" || list[1].Line != 1 {
+		t.Errorf("--skipped -f json: %v %+v", err, list)
+	}
+	// An unmapped Windows log source is counted, not an error, when loading.
+	_, errOut, code = runCLI(t, "rules", "list", "--no-builtin", "-r", filepath.Join(sub, "unmapped.yml"))
+	if code != exitOK || !strings.Contains(errOut, "skipped 1 rule: 1 with a Windows log source evtxhunt does not map") {
+		t.Errorf("unmapped: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestSkippedNote(t *testing.T) {
+	var notes []*sigma.LoadError
+	if skippedNote(notes) != "" {
+		t.Error("a note for no skipped rule")
+	}
+	for _, r := range []sigma.SkipReason{sigma.SkipProduct, sigma.SkipProduct, sigma.SkipAggregation, sigma.SkipUnmapped, sigma.SkipUnmapped, sigma.SkipFilter} {
+		notes = append(notes, &sigma.LoadError{Note: true, Skip: r})
+	}
+	want := "skipped 6 rules: 2 for other products, 2 with Windows log sources evtxhunt does not map, 1 with an aggregation or timeframe, 1 Sigma filter document (evtxhunt rules list --skipped names them)"
+	if got := skippedNote(notes); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestScanSkippedNote: scan prints one note counting the rules it skips,
+// whatever their number, not one line per rule.
+func TestScanSkippedNote(t *testing.T) {
+	sub := filepath.Join("testdata", "lint", "sub")
+	evtx := filepath.Join(testshared.Root(t), "samples", "demo", "WS01-Sysmon.evtx")
+	_, errOut, code := runCLI(t, "scan", "-q", "-f", "csv", "-o", filepath.Join(t.TempDir(), "f.csv"), "-r", filepath.Join(sub, "linux.yml"),
+		"-r", filepath.Join(sub, "correlation.yml"), "-r", filepath.Join(sub, "file_event.yml"), evtx)
+	if code != exitOK && code != exitFindings {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 correlation rule (evtxhunt rules list --skipped names them)\n"
+	if strings.Count(errOut, "note:") != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("stderr %q, want the one note %q", errOut, want)
 	}
 }

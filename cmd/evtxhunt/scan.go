@@ -78,26 +78,12 @@ func (f *ruleFlags) config() (detections.Config, error) {
 		MinLevel: lvl, LongCommandLine: f.LongCmdline}, nil
 }
 
-// load loads the rules, printing notes; rule defects are a usage error.
-func (f *ruleFlags) load(stderr interface{ Write([]byte) (int, error) }) (*detections.Set, error) {
-	cfg, err := f.config()
-	if err != nil {
-		return nil, err
-	}
-	set, errs := detections.Load(cfg)
-	bad := 0
-	for _, e := range errs {
-		if e.Note {
-			fmt.Fprintf(stderr, "evtxhunt: note: %v\n", e)
-			continue
-		}
-		bad++
-		fmt.Fprintf(stderr, "evtxhunt: rule error: %v\n", e)
-	}
-	if bad > 0 {
-		return nil, usageErrorf("%d rule errors (see above); fix or remove the rules (evtxhunt rules lint checks them)", bad)
-	}
-	return set, nil
+// load loads the rules, printing rule defects and one note counting the
+// rules skipped on purpose (see loadSkipping); rule defects are a usage
+// error.
+func (f *ruleFlags) load(stderr io.Writer) (*detections.Set, error) {
+	set, _, err := f.loadSkipping(stderr, false)
+	return set, err
 }
 
 func newCmdScan(ios *ioStreams) *cobra.Command {

@@ -31,6 +31,17 @@ func (e *Entry) Location() string { return fmt.Sprintf("%s:%d", e.File, e.Line) 
 
 // matches reports whether the entry covers a finding of rule r on p.
 func (e *Entry) matches(r *sigma.Rule, p *event.Process) bool {
+	return e.coversRule(r) && (e.where == nil || e.where.Match(p))
+}
+
+// matchesEvent reports whether the entry covers a finding of rule r on
+// the general event ev.
+func (e *Entry) matchesEvent(r *sigma.Rule, ev *event.Event) bool {
+	return e.coversRule(r) && (e.where == nil || e.where.MatchEvent(ev))
+}
+
+// coversRule reports whether the entry's rule ids (if any) include r.
+func (e *Entry) coversRule(r *sigma.Rule) bool {
 	if len(e.Rules) > 0 {
 		found := false
 		for _, id := range e.Rules {
@@ -43,7 +54,7 @@ func (e *Entry) matches(r *sigma.Rule, p *event.Process) bool {
 			return false
 		}
 	}
-	return e.where == nil || e.where.Match(p)
+	return true
 }
 
 // List is a loaded allowlist. It is safe for concurrent use.
@@ -60,6 +71,23 @@ func (l *List) Suppressed(r *sigma.Rule, p *event.Process) *Entry {
 	}
 	for _, e := range l.Entries {
 		if e.matches(r, p) {
+			e.hits.Add(1)
+			return e
+		}
+	}
+	return nil
+}
+
+// SuppressedEvent is Suppressed for a finding on a general event (any
+// record other than a process creation): where conditions name the
+// record's fields as rules do (payload item, then System value such as
+// EventID, Channel or Computer).
+func (l *List) SuppressedEvent(r *sigma.Rule, ev *event.Event) *Entry {
+	if l == nil {
+		return nil
+	}
+	for _, e := range l.Entries {
+		if e.matchesEvent(r, ev) {
 			e.hits.Add(1)
 			return e
 		}

@@ -199,3 +199,48 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestSuppressedEvent: where conditions on records other than process
+// creations name the record's own fields and System values.
+func TestSuppressedEvent(t *testing.T) {
+	l, err := Parse([]byte(`
+- rule: r-logon
+  where:
+    EventID: 4624
+    TargetUserName|startswith: 'svc_'
+    Computer|endswith: '.corp.example'
+  reason: service accounts log on everywhere
+- where:
+    Channel: Microsoft-Windows-Sysmon/Operational
+    TargetObject|contains: '\Software\Backup\'
+  reason: backup agent settings
+`), "allow.yml", sigma.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logon := &event.Event{System: event.System{Channel: "Security", EventID: 4624, Computer: "WS01.corp.example"}, Kind: event.EventData,
+		Items: []event.Item{{Name: "TargetUserName", Value: "svc_backup"}, {Name: "LogonType", Value: "3"}}}
+	reg := &event.Event{System: event.System{Channel: "Microsoft-Windows-Sysmon/Operational", EventID: 13}, Kind: event.EventData,
+		Items: []event.Item{{Name: "TargetObject", Value: `HKLM\Software\Backup\Path`}}}
+	other := &event.Event{System: event.System{Channel: "Security", EventID: 4625, Computer: "WS01.corp.example"}, Kind: event.EventData,
+		Items: []event.Item{{Name: "TargetUserName", Value: "svc_backup"}}}
+	if got := l.SuppressedEvent(rule("r-logon"), logon); got != l.Entries[0] {
+		t.Errorf("logon suppressed by %v, want entry 1", got)
+	}
+	if got := l.SuppressedEvent(rule("r-other"), logon); got != nil {
+		t.Errorf("logon of another rule suppressed by %v", got.Location())
+	}
+	if got := l.SuppressedEvent(rule("r-other"), reg); got != l.Entries[1] {
+		t.Errorf("registry event suppressed by %v, want entry 2", got)
+	}
+	if got := l.SuppressedEvent(rule("r-logon"), other); got != nil {
+		t.Errorf("4625 suppressed by %v, want nothing (the entry says EventID 4624)", got.Location())
+	}
+	if l.Total() != 2 {
+		t.Errorf("total %d, want 2", l.Total())
+	}
+	var none *List
+	if none.SuppressedEvent(rule("r"), reg) != nil {
+		t.Error("nil list suppressed an event")
+	}
+}

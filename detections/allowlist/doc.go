@@ -18,6 +18,11 @@
 //	    Image|startswith: 'C:\Program Files\Backup\'
 //	  reason: backup agent, reviewed 2024-05
 //
+// Conditions work on any event: on process creations with the process
+// fields (and the 4688 names), on other records (List.SuppressedEvent) by
+// the record's own field names, payload item first, then System value
+// (EventID, Channel, Computer, Provider_Name, Level, ...).
+//
 // Loading is strict: unknown keys, a missing reason, an entry with
 // neither rule nor where, and every Sigma error in the conditions are
 // errors naming the file and line. Suppression is never silent: every

@@ -20,9 +20,9 @@ var topLevelKeys = []string{
 
 var statuses = []string{"stable", "test", "experimental", "deprecated", "unsupported"}
 
-// buildRule reads a rule's attributes, checks its log source and compiles
-// its detection. It returns the rule, or every problem found in it (a
-// rule for another log source gives only a note).
+// buildRule reads a rule's attributes, resolves its log source and
+// compiles its detection. It returns the rule, or every problem found in
+// it (a rule skipped on purpose gives only a note, see SkipReason).
 func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, []*LoadError) {
 	r := &Rule{Source: source, Line: root.Line}
 	var errs []*LoadError
@@ -31,6 +31,10 @@ func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, []*LoadErr
 	}
 	if v := mapValue(root, "id"); v != nil && v.Kind == yaml.ScalarNode {
 		r.ID = v.Value
+	}
+	if skip := skippedDocument(root); skip != nil {
+		skip.File, skip.RuleID = source, r.ID
+		return nil, []*LoadError{skip}
 	}
 	logsource, det := readAttributes(r, root, fail)
 	for _, a := range []struct{ key, value, why string }{
@@ -44,22 +48,35 @@ func buildRule(root *yaml.Node, source string, opts *Options) (*Rule, []*LoadErr
 			fail(v.Line, "%s is empty%s", a.key, a.why)
 		}
 	}
+	var srcs []eventSource
 	if logsource == nil {
 		fail(root.Line, "missing logsource")
-	} else if lerr := checkLogsource(logsource); lerr != nil {
-		if lerr.note {
-			return nil, []*LoadError{{File: source, Line: lerr.line, RuleID: r.ID, Reason: lerr.msg, Note: true}}
-		}
+	} else if ls, lerr := readLogsource(logsource); lerr != nil {
 		fail(lerr.line, "%s", lerr.msg)
+	} else {
+		var skip SkipReason
+		var msg string
+		if srcs, skip, msg = resolveLogSource(ls); skip != NotSkipped {
+			return nil, []*LoadError{{File: source, Line: logsource.Line, RuleID: r.ID, Reason: msg, Note: true, Skip: skip}}
+		}
+		r.ls, r.procCreation = ls, strings.EqualFold(ls.Category, "process_creation")
 	}
 	if det == nil {
 		fail(root.Line, "missing detection")
+	} else if line, ok := aggregation(det); ok {
+		return nil, []*LoadError{{File: source, Line: line, RuleID: r.ID, Note: true, Skip: SkipAggregation,
+			Reason: "aggregation or timeframe: evtxhunt matches single events, not counts or correlations over time; skipped"}}
 	} else {
-		d, derrs := compileDetection(det, opts)
+		d, derrs := compileDetection(det, &compileCtx{opts: opts, general: logsource != nil && !r.procCreation})
 		for _, e := range derrs {
 			fail(e.line, "%s", e.msg)
 		}
 		r.det = d
+	}
+	if r.det != nil && srcs != nil && !r.procCreation {
+		if r.binds = bindSources(srcs, r.det.eventIDs()); len(r.binds) == 0 {
+			fail(logsource.Line, "the condition's EventID values are never logged by log source %s", r.ls)
+		}
 	}
 	if len(errs) > 0 {
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
@@ -126,41 +143,68 @@ func readAttributes(r *Rule, root *yaml.Node, fail func(int, string, ...any)) (l
 	return logsource, det
 }
 
-type logsourceError struct {
-	nodeError
-	note bool
-}
-
-// checkLogsource accepts category process_creation for product windows
-// (or no product); any other log source is a note, not an error.
-func checkLogsource(n *yaml.Node) *logsourceError {
+// readLogsource reads the logsource map; keys other than product,
+// category and service (definition, ...) are documentation.
+func readLogsource(n *yaml.Node) (LogSource, *nodeError) {
+	var ls LogSource
 	if n.Kind != yaml.MappingNode {
-		return &logsourceError{nodeError: *errAt(n, "logsource must be a map")}
+		return ls, errAt(n, "logsource must be a map")
 	}
-	var category, product string
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if v.Kind != yaml.ScalarNode {
-			return &logsourceError{nodeError: *errAt(v, "logsource %s must be a string", k.Value)}
+			return ls, errAt(v, "logsource %s must be a string", k.Value)
 		}
 		switch k.Value {
 		case "category":
-			category = v.Value
+			ls.Category = v.Value
 		case "product":
-			product = v.Value
+			ls.Product = v.Value
+		case "service":
+			ls.Service = v.Value
 		}
 	}
-	if category != "process_creation" {
-		what := "no category"
-		if category != "" {
-			what = "category " + category
-		}
-		return &logsourceError{nodeError: *errAt(n, "not a process_creation rule (logsource has %s); skipped", what), note: true}
+	return ls, nil
+}
+
+// skippedDocument returns the note for a document that is not a
+// detection rule evtxhunt can run: a correlation rule, a Sigma filter.
+func skippedDocument(root *yaml.Node) *LoadError {
+	if v := mapValue(root, "correlation"); v != nil {
+		return &LoadError{Line: root.Line, Note: true, Skip: SkipCorrelation,
+			Reason: "correlation rule: evtxhunt matches single events, not correlations over time; skipped"}
 	}
-	if product != "" && product != "windows" {
-		return &logsourceError{nodeError: *errAt(n, "not a Windows rule (logsource product %s); skipped", product), note: true}
+	if v := mapValue(root, "filter"); v != nil && mapValue(root, "detection") == nil {
+		return &LoadError{Line: root.Line, Note: true, Skip: SkipFilter,
+			Reason: "Sigma filter document (filter:), not a rule; evtxhunt has its own allowlist; skipped"}
 	}
 	return nil
+}
+
+// aggregation finds what makes a detection count or correlate events: a
+// timeframe, or a condition with a pipe (| count() ...), and its line.
+func aggregation(det *yaml.Node) (int, bool) {
+	if det.Kind != yaml.MappingNode {
+		return 0, false
+	}
+	for i := 0; i+1 < len(det.Content); i += 2 {
+		k, v := det.Content[i], det.Content[i+1]
+		switch k.Value {
+		case "timeframe":
+			return k.Line, true
+		case "condition":
+			conds := []*yaml.Node{v}
+			if v.Kind == yaml.SequenceNode {
+				conds = v.Content
+			}
+			for _, c := range conds {
+				if c.Kind == yaml.ScalarNode && strings.Contains(c.Value, "|") {
+					return c.Line, true
+				}
+			}
+		}
+	}
+	return 0, false
 }
 
 func scalar(n *yaml.Node, key string) (string, *nodeError) {

@@ -7,9 +7,19 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// compileCtx is what compiling a rule's values depends on besides the
+// values themselves.
+type compileCtx struct {
+	opts *Options
+	// general: the rule is for a log source other than process_creation,
+	// whose records carry fields of any name (so no name is a typo), and
+	// whose plain numeric values compare as numbers in any field.
+	general bool
+}
+
 // compileDetection compiles the detection mapping of a rule and returns
 // every problem found in it, in document order.
-func compileDetection(node *yaml.Node, opts *Options) (*detection, []*nodeError) {
+func compileDetection(node *yaml.Node, cc *compileCtx) (*detection, []*nodeError) {
 	if node.Kind != yaml.MappingNode {
 		return nil, []*nodeError{errAt(node, "detection must be a mapping of search identifiers and a condition")}
 	}
@@ -18,15 +28,11 @@ func compileDetection(node *yaml.Node, opts *Options) (*detection, []*nodeError)
 	var condNode *yaml.Node
 	for i := 0; i+1 < len(node.Content); i += 2 {
 		k, v := node.Content[i], node.Content[i+1]
-		switch k.Value {
-		case "condition":
+		if k.Value == "condition" {
 			condNode = v
 			continue
-		case "timeframe":
-			errs = append(errs, errAt(k, "timeframe is not supported: evtxhunt matches single events, not correlations"))
-			continue
 		}
-		sel, serrs := compileSelection(k.Value, v, opts)
+		sel, serrs := compileSelection(k.Value, v, cc)
 		errs = append(errs, serrs...)
 		if sel == nil {
 			sel = &selection{} // keeps the name known to the condition
@@ -110,12 +116,12 @@ func (d *detection) checkUsed() *nodeError {
 
 // compileSelection compiles one search identifier, returning every
 // problem of its items.
-func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*nodeError) {
+func compileSelection(name string, n *yaml.Node, cc *compileCtx) (*selection, []*nodeError) {
 	s := &selection{name: name}
 	one := func(err *nodeError) (*selection, []*nodeError) { return nil, []*nodeError{err} }
 	switch n.Kind {
 	case yaml.MappingNode:
-		alt, errs := compileMap(n, opts)
+		alt, errs := compileMap(n, cc)
 		if len(errs) > 0 {
 			return nil, errs
 		}
@@ -131,7 +137,7 @@ func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*
 					errs = append(errs, errAt(m, "search identifier %q mixes maps and plain values in one list", name))
 					continue
 				}
-				alt, merrs := compileMap(m, opts)
+				alt, merrs := compileMap(m, cc)
 				errs = append(errs, merrs...)
 				s.alts = append(s.alts, alt)
 			}
@@ -140,7 +146,7 @@ func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*
 			}
 			return s, nil
 		}
-		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
+		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, cc)
 		if err != nil {
 			return one(err)
 		}
@@ -149,7 +155,7 @@ func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*
 		if n.Tag == "!!null" {
 			return one(errAt(n, "search identifier %q is empty", name))
 		}
-		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, opts)
+		it, err := compileItem(&yaml.Node{Kind: yaml.ScalarNode, Value: "", Line: n.Line}, n, cc)
 		if err != nil {
 			return one(err)
 		}
@@ -162,14 +168,14 @@ func compileSelection(name string, n *yaml.Node, opts *Options) (*selection, []*
 
 // compileMap compiles one map of field keys (AND), returning every
 // problem of its items.
-func compileMap(n *yaml.Node, opts *Options) ([]*item, []*nodeError) {
+func compileMap(n *yaml.Node, cc *compileCtx) ([]*item, []*nodeError) {
 	if len(n.Content) == 0 {
 		return nil, []*nodeError{errAt(n, "empty map in detection")}
 	}
 	var items []*item
 	var errs []*nodeError
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		it, err := compileItem(n.Content[i], n.Content[i+1], opts)
+		it, err := compileItem(n.Content[i], n.Content[i+1], cc)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -181,7 +187,7 @@ func compileMap(n *yaml.Node, opts *Options) ([]*item, []*nodeError) {
 
 // compileItem compiles one "Field|modifiers: values" pair; an empty field
 // name (a keyword list, or a "|all" key) searches every string field.
-func compileItem(key, vals *yaml.Node, opts *Options) (*item, *nodeError) {
+func compileItem(key, vals *yaml.Node, cc *compileCtx) (*item, *nodeError) {
 	if key.Kind != yaml.ScalarNode {
 		return nil, errAt(key, "field name must be a string")
 	}
@@ -199,7 +205,7 @@ func compileItem(key, vals *yaml.Node, opts *Options) (*item, *nodeError) {
 		}
 	} else {
 		it.ref = resolveField(name)
-		if !it.ref.known {
+		if !it.ref.known && !cc.general {
 			if hint := suggest(name, knownFieldNames()); hint != "" {
 				return nil, errAt(key, "unknown field %q%s", name, hint)
 			}
@@ -218,7 +224,7 @@ func compileItem(key, vals *yaml.Node, opts *Options) (*item, *nodeError) {
 		return nil, errAt(vals, "field %q: value must be a string, a number, null or a list of them", key.Value)
 	}
 	for _, v := range nodes {
-		m, err := compileValue(it.ref, &mods, v, opts)
+		m, err := compileValue(it.ref, &mods, v, cc)
 		if err != nil {
 			return nil, &nodeError{line: err.line, msg: fmt.Sprintf("field %q: %s", key.Value, err.msg)}
 		}

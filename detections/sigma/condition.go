@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // condOp is the operation of one node of a compiled condition.
@@ -28,26 +26,26 @@ type condNode struct {
 	need int         // opOf: how many must match; 0 means all
 }
 
-func (n *condNode) eval(sels []*selection, p *event.Process) bool {
+func (n *condNode) eval(sels []*selection, rec record) bool {
 	switch n.op {
 	case opSel:
-		return sels[n.sel].match(p)
+		return sels[n.sel].match(rec)
 	case opAnd:
 		for _, k := range n.kids {
-			if !k.eval(sels, p) {
+			if !k.eval(sels, rec) {
 				return false
 			}
 		}
 		return true
 	case opOr:
 		for _, k := range n.kids {
-			if k.eval(sels, p) {
+			if k.eval(sels, rec) {
 				return true
 			}
 		}
 		return false
 	case opNot:
-		return !n.kids[0].eval(sels, p)
+		return !n.kids[0].eval(sels, rec)
 	}
 	need := n.need
 	if need == 0 {
@@ -55,7 +53,7 @@ func (n *condNode) eval(sels []*selection, p *event.Process) bool {
 	}
 	got := 0
 	for i, s := range n.sels {
-		if sels[s].match(p) {
+		if sels[s].match(rec) {
 			if got++; got >= need {
 				return true
 			}

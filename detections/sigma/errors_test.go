@@ -71,7 +71,8 @@ func TestLoadErrors(t *testing.T) {
 		{"unresolved placeholder", head + "detection:\n    sel:\n        User|expand: '%Admins%'\n    condition: sel\n", 8, "placeholder %Admins% has no value", false},
 		{"null with modifier", head + "detection:\n    sel:\n        Image|contains: null\n    condition: sel\n", 8, "null takes no modifiers", false},
 		{"empty value list", head + "detection:\n    sel:\n        Image: []\n    condition: sel\n", 8, "empty list", false},
-		{"timeframe", head + "detection:\n    sel:\n        Image: x\n    timeframe: 5m\n    condition: sel\n", 9, "timeframe is not supported", false},
+		{"timeframe is a note", head + "detection:\n    sel:\n        Image: x\n    timeframe: 5m\n    condition: sel\n", 9, "aggregation or timeframe", true},
+		{"aggregation is a note", head + "detection:\n    sel:\n        Image: x\n    condition: sel | count() by Image > 5\n", 9, "aggregation or timeframe", true},
 		{"duplicate key", head + "detection:\n    sel:\n        Image: x\n        Image: y\n    condition: sel\n", 9, `duplicate key "Image" (first at line 8)`, false},
 		{"alias", head + "detection:\n    sel: &a\n        Image: x\n    sel2: *a\n    condition: sel\n", 9, "aliases", false},
 		{"bad level", head + "level: severe\ndetection:\n    sel:\n        Image: x\n    condition: sel\n", 6, `unknown level "severe"`, false},
@@ -81,7 +82,12 @@ func TestLoadErrors(t *testing.T) {
 		{"missing title", "id: x\nlogsource:\n    category: process_creation\ndetection:\n    sel:\n        Image: x\n    condition: sel\n", 1, "missing title", false},
 		{"tags not a list", head + "tags: attack.t1\ndetection:\n    sel:\n        Image: x\n    condition: sel\n", 6, "tags must be a list", false},
 		{"yaml syntax", head + "detection:\n    sel:\n      - a\n     b: c\n", 6, "invalid YAML", false},
-		{"other category is a note", "title: t\nid: r1\nlogsource:\n    category: file_event\n    product: windows\ndetection:\n    sel:\n        TargetFilename: x\n    condition: sel\n", 4, "not a process_creation rule", true},
+		{"unmapped category is a note", "title: t\nid: r1\nlogsource:\n    category: file_frobnicate\n    product: windows\ndetection:\n    sel:\n        TargetFilename: x\n    condition: sel\n", 4, "category file_frobnicate has no event log mapping", true},
+		{"unmapped service is a note", "title: t\nid: r1\nlogsource:\n    service: frobnicator\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\n", 4, "service frobnicator has no event log mapping", true},
+		{"category outside service", "title: t\nid: r1\nlogsource:\n    category: ps_script\n    service: system\n    product: windows\ndetection:\n    sel:\n        ScriptBlockText: x\n    condition: sel\n", 4, "category ps_script is not logged by service system", true},
+		{"generic category without product", "title: t\nid: r1\nlogsource:\n    category: proxy\ndetection:\n    sel:\n        c-uri: x\n    condition: sel\n", 4, "not a Windows rule (logsource category proxy without a product)", true},
+		{"correlation", "title: t\nid: r1\ncorrelation:\n    type: event_count\n    rules: [a]\n", 1, "correlation rule", true},
+		{"EventID never logged", "title: t\nid: r1\nlogsource:\n    category: registry_set\n    product: windows\ndetection:\n    sel:\n        EventID: 4688\n    condition: sel\n", 4, "EventID values are never logged by log source windows/registry_set/", false},
 		{"other product is a note", "title: t\nid: r1\nlogsource:\n    category: process_creation\n    product: linux\ndetection:\n    sel:\n        Image: x\n    condition: sel\n", 4, "not a Windows rule", true},
 	}
 	for _, tc := range cases {

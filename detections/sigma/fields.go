@@ -18,13 +18,18 @@ const (
 	accountName
 )
 
-// fieldRef is a field name of a rule resolved against event.Process.
+// fieldRef is a field name of a rule, resolved against event.Process
+// (field, known, part) and prepared for lookups in general events (lower,
+// sys, data).
 type fieldRef struct {
 	name  string // as written in the rule
+	lower string // name in lower case
 	field event.Field
-	known bool // false: the event never carries it
+	known bool // false: a process event never carries it
 	part  accountPart
-	any   bool // keyword search: every string field of the event
+	any   bool     // keyword search: every string field of the event
+	sys   sysValue // the System value of this name, if any
+	data  bool     // "Data": also the unnamed Data_N items of a general event
 }
 
 // aliases4688 maps the EventData names of Security 4688 (and the System
@@ -50,14 +55,16 @@ var aliases4688 = map[string]fieldRef{
 // first, then the 4688 aliases, case-insensitively. An unknown name
 // resolves to a reference the event never carries.
 func resolveField(name string) fieldRef {
+	lower := strings.ToLower(name)
+	ref := fieldRef{name: name}
 	if f, ok := event.Lookup(name); ok {
-		return fieldRef{name: name, field: f, known: true}
-	}
-	if ref, ok := aliases4688[strings.ToLower(name)]; ok {
+		ref.field, ref.known = f, true
+	} else if alias, ok := aliases4688[lower]; ok {
+		ref = alias
 		ref.name, ref.known = name, true
-		return ref
 	}
-	return fieldRef{name: name}
+	ref.lower, ref.sys, ref.data = lower, systemValueOf(lower), lower == "data"
+	return ref
 }
 
 // knownFieldNames lists every name resolveField knows, for suggestions.
@@ -98,8 +105,16 @@ func (v value) number() (uint64, bool) {
 	return event.ParseNumber(v.str)
 }
 
-// get reads the field from p.
-func (r *fieldRef) get(p *event.Process) value {
+// get reads the field from the record.
+func (r *fieldRef) get(rec record) value {
+	if rec.p == nil {
+		return r.getEvent(rec.e, rec.eq)
+	}
+	return r.getProcess(rec.p)
+}
+
+// getProcess reads the field from p.
+func (r *fieldRef) getProcess(p *event.Process) value {
 	if !r.known || !p.Has.Contains(r.field) {
 		return value{}
 	}

@@ -20,10 +20,24 @@ var fuzzEvents = []*event.Process{
 	{},
 }
 
+// fuzzGeneralEvents are the general records every compiled rule is
+// matched against, from several log sources.
+var fuzzGeneralEvents = []*event.Event{
+	newEvent(chSysmon, 13, "EventType", "SetValue", "TargetObject", `HKLM\Software\Run\x`, "Details", "DWORD (0x00000001)", "Image", `C:\x.exe`),
+	newEvent(chSecurity, 4657, "ObjectName", `\REGISTRY\MACHINE\Software`, "ObjectValueName", "x", "OperationType", "%%1905", "NewValue", "1"),
+	newEvent(chSecurity, 4624, "TargetUserName", "alice", "LogonType", "3", "IpAddress", "::1"),
+	newEvent(chPowerShellV2, 400, "Data_1", "Available", "Data_2", "HostApplication=powershell -enc ÄÖ"),
+	newEvent("Microsoft-Windows-Windows Defender/Operational", 1116, "Threat Name", "x", "Process Name", "y"),
+	{},
+}
+
 // FuzzParseRules feeds rule files to the loader: it must never panic, and
-// what it compiles must match without panicking and agree with RuleSet.
+// what it compiles must match without panicking and agree with RuleSet,
+// on process events and general records.
 func FuzzParseRules(f *testing.F) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", "rules", "*", "*.y*ml"))
+	general, _ := filepath.Glob(filepath.Join("testdata", "selection", "*.yml"))
+	seeds = append(seeds, general...)
 	more, _ := filepath.Glob(filepath.Join("testdata", "rules", "*.yml"))
 	lint, _ := filepath.Glob(filepath.Join("testdata", "lint", "*.yml"))
 	for _, path := range append(append(seeds, more...), lint...) {
@@ -49,6 +63,21 @@ func FuzzParseRules(f *testing.F) {
 			if n != len(got) {
 				t.Fatalf("RuleSet.Match found %d rules, the rules themselves %d", len(got), n)
 			}
+		}
+		for _, e := range fuzzGeneralEvents {
+			got := set.MatchEvent(e, nil)
+			n := 0
+			for _, r := range rules {
+				if r.MatchEvent(e) {
+					n++
+				}
+			}
+			if n != len(got) {
+				t.Fatalf("RuleSet.MatchEvent found %d rules, the rules themselves %d", len(got), n)
+			}
+		}
+		if set.Selection() == nil {
+			t.Fatal("RuleSet without a Selection")
 		}
 	})
 }
@@ -79,9 +108,9 @@ func FuzzCondition(f *testing.F) {
 			return
 		}
 		for _, p := range fuzzEvents {
-			n.eval(sels, p)
+			n.eval(sels, record{p: p})
 		}
-		n.requirement(sels)
+		n.requirement(sels, processKey)
 	})
 }
 

@@ -12,8 +12,8 @@ func TestLoadPathsFolder(t *testing.T) {
 	if len(Errors(errs)) != 0 {
 		t.Fatalf("errors: %v", Errors(errs))
 	}
-	if len(errs) != 1 || !errs[0].Note || !strings.HasSuffix(errs[0].File, "file_event.yml") {
-		t.Errorf("want one note for file_event.yml, got %v", errs)
+	if len(errs) != 1 || !errs[0].Note || errs[0].Skip != SkipProduct || !strings.HasSuffix(errs[0].File, "linux.yml") {
+		t.Errorf("want one note for linux.yml, got %v", errs)
 	}
 	var got []string
 	for _, r := range rules {
@@ -22,6 +22,7 @@ func TestLoadPathsFolder(t *testing.T) {
 	want := []string{
 		"7c2b7a7e-0b1e-4d0c-9d4a-000000000002 Encoded PowerShell medium",
 		"7c2b7a7e-0b1e-4d0c-9d4a-000000000003 Encoded PowerShell, long form high",
+		"7c2b7a7e-0b1e-4d0c-9d4a-000000000004 Shortcut file written low",
 		"7c2b7a7e-0b1e-4d0c-9d4a-000000000001 Whoami Execution low",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -34,7 +35,10 @@ func TestLoadPathsFolder(t *testing.T) {
 	if rules[1].Status != "experimental" || rules[1].Line != 19 {
 		t.Errorf("repeated rule: status %q line %d, want experimental and 19", rules[1].Status, rules[1].Line)
 	}
-	if tags := rules[2].AttackTags(); strings.Join(tags, ",") != "attack.discovery,attack.t1033" {
+	if got := rules[2].LogSource().String(); got != "windows/file_event/" {
+		t.Errorf("file_event rule's LogSource = %q", got)
+	}
+	if tags := rules[3].AttackTags(); strings.Join(tags, ",") != "attack.discovery,attack.t1033" {
 		t.Errorf("AttackTags = %v", tags)
 	}
 }

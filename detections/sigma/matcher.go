@@ -2,22 +2,21 @@ package sigma
 
 import (
 	"net/netip"
+	"strings"
 	"unicode/utf8"
-
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // matcher tests one value of a selection item against the field value of
 // an event.
 type matcher interface {
-	match(v value, p *event.Process) bool
+	match(v value, rec record) bool
 }
 
 // patternMatcher: a wildcard value (plain values and the contains,
 // startswith, endswith, windash and encoding modifiers end up here).
 type patternMatcher struct{ pat *pattern }
 
-func (m patternMatcher) match(v value, _ *event.Process) bool {
+func (m patternMatcher) match(v value, _ record) bool {
 	return v.present && m.pat.match(v.text())
 }
 
@@ -28,25 +27,28 @@ type numberMatcher struct {
 	pat *pattern
 }
 
-func (m numberMatcher) match(v value, _ *event.Process) bool {
+func (m numberMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
 	if n, ok := v.number(); ok && n == m.n {
 		return true
 	}
-	return m.pat.match(v.text())
+	if v.isNum {
+		return false // another number: its decimal text is not the value's either
+	}
+	return m.pat.match(v.str)
 }
 
 // nullMatcher: the null value, true when the event lacks the field.
 type nullMatcher struct{}
 
-func (nullMatcher) match(v value, _ *event.Process) bool { return !v.present }
+func (nullMatcher) match(v value, _ record) bool { return !v.present }
 
 // existsMatcher: the exists modifier.
 type existsMatcher struct{ want bool }
 
-func (m existsMatcher) match(v value, _ *event.Process) bool { return v.present == m.want }
+func (m existsMatcher) match(v value, _ record) bool { return v.present == m.want }
 
 // compareMatcher: the lt, lte, gt and gte modifiers.
 type compareMatcher struct {
@@ -54,7 +56,7 @@ type compareMatcher struct {
 	n  float64
 }
 
-func (m compareMatcher) match(v value, _ *event.Process) bool {
+func (m compareMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
@@ -77,11 +79,15 @@ func (m compareMatcher) match(v value, _ *event.Process) bool {
 // cidrMatcher: the cidr modifier.
 type cidrMatcher struct{ prefix netip.Prefix }
 
-func (m cidrMatcher) match(v value, _ *event.Process) bool {
+func (m cidrMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}
-	a, err := netip.ParseAddr(v.text())
+	s := v.text()
+	if !strings.ContainsAny(s, ".:") {
+		return false // not an address ("-", say); ParseAddr would allocate its error
+	}
+	a, err := netip.ParseAddr(s)
 	return err == nil && m.prefix.Contains(a.Unmap())
 }
 
@@ -93,8 +99,8 @@ type fieldrefMatcher struct {
 	cased  bool
 }
 
-func (m fieldrefMatcher) match(v value, p *event.Process) bool {
-	o := m.other.get(p)
+func (m fieldrefMatcher) match(v value, rec record) bool {
+	o := m.other.get(rec)
 	if !v.present || !o.present {
 		return false
 	}

@@ -3,16 +3,32 @@ package sigma
 import (
 	"regexp/syntax"
 	"sort"
-
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // needle is a literal prerequisite: text (ASCII letters in lower case)
 // that must occur in a field, ASCII-case-insensitively, for some part of a
 // rule to match.
 type needle struct {
-	field event.Field
+	field fieldKey
 	text  string
+}
+
+// fieldKey identifies the field a needle must occur in: an event.Field
+// for process events, an interned field name for general events (see
+// keyFunc), or one of the special keys below.
+type fieldKey int32
+
+// keyFunc gives the key of the field a reference reads, or false when
+// its value cannot be scanned for needles (numbers, System values,
+// derived values, fields no event has).
+type keyFunc func(ref *fieldRef) (fieldKey, bool)
+
+// processKey is the keyFunc of process events: the event.Field.
+func processKey(ref *fieldRef) (fieldKey, bool) {
+	if !ref.known || ref.field.IsNumber() {
+		return 0, false
+	}
+	return fieldKey(ref.field), true
 }
 
 // clause is a disjunction of needles: one of them must occur.
@@ -136,19 +152,19 @@ func anyOf(rs []requirement) requirement {
 	return acc
 }
 
-// requirement of a compiled detection.
-func (d *detection) requirement() requirement { return d.cond.requirement(d.sels) }
+// requirement of a compiled detection, with fields keyed by kf.
+func (d *detection) requirement(kf keyFunc) requirement { return d.cond.requirement(d.sels, kf) }
 
-func (n *condNode) requirement(sels []*selection) requirement {
+func (n *condNode) requirement(sels []*selection, kf keyFunc) requirement {
 	var rs []requirement
 	switch n.op {
 	case opSel:
-		return sels[n.sel].requirement()
+		return sels[n.sel].requirement(kf)
 	case opNot:
 		return nil
 	case opAnd, opOr:
 		for _, k := range n.kids {
-			rs = append(rs, k.requirement(sels))
+			rs = append(rs, k.requirement(sels, kf))
 		}
 		if n.op == opAnd {
 			return allOf(rs)
@@ -156,7 +172,7 @@ func (n *condNode) requirement(sels []*selection) requirement {
 		return anyOf(rs)
 	}
 	for _, s := range n.sels {
-		rs = append(rs, sels[s].requirement())
+		rs = append(rs, sels[s].requirement(kf))
 	}
 	if n.need == 0 {
 		return allOf(rs)
@@ -164,26 +180,30 @@ func (n *condNode) requirement(sels []*selection) requirement {
 	return anyOf(rs) // at least one of them must match
 }
 
-func (s *selection) requirement() requirement {
+func (s *selection) requirement(kf keyFunc) requirement {
 	alts := make([]requirement, 0, len(s.alts))
 	for _, alt := range s.alts {
 		var items []requirement
 		for _, it := range alt {
-			items = append(items, it.requirement())
+			items = append(items, it.requirement(kf))
 		}
 		alts = append(alts, allOf(items))
 	}
 	return anyOf(alts)
 }
 
-func (it *item) requirement() requirement {
-	if it.neq || !it.ref.any && (!it.ref.known || it.ref.field.IsNumber()) {
+func (it *item) requirement(kf keyFunc) requirement {
+	if it.neq {
 		return nil
 	}
-	fields := []event.Field{it.ref.field}
-	if it.ref.any {
-		fields = []event.Field{anyField}
+	key := anyField
+	if !it.ref.any {
+		var ok bool
+		if key, ok = kf(&it.ref); !ok {
+			return nil
+		}
 	}
+	fields := []fieldKey{key}
 	var rs []requirement
 	for _, m := range it.ms {
 		rs = append(rs, matcherRequirement(fields, m))
@@ -194,7 +214,7 @@ func (it *item) requirement() requirement {
 	return anyOf(rs)
 }
 
-func matcherRequirement(fields []event.Field, m matcher) requirement {
+func matcherRequirement(fields []fieldKey, m matcher) requirement {
 	switch m := m.(type) {
 	case patternMatcher:
 		return bind(m.pat.requirement(), fields)
@@ -212,11 +232,11 @@ func matcherRequirement(fields []event.Field, m matcher) requirement {
 
 // unbound is the field of needles of a value before it is known which
 // field (or, for keywords, fields) the value is matched against.
-const unbound = event.NumFields
+const unbound fieldKey = -1
 
 // anyField is the field of keyword needles: they may occur in any string
 // field of the event.
-const anyField = event.NumFields + 1
+const anyField fieldKey = -2
 
 // maxNeedleLen bounds the bytes of a needle: a longer literal is
 // searched by its first maxNeedleLen bytes (any part of a text that must
@@ -245,7 +265,7 @@ func textClause(spellings []string) requirement {
 
 // bind puts the unbound needles of r on fields: a needle on several
 // fields may occur in any of them.
-func bind(r requirement, fields []event.Field) requirement {
+func bind(r requirement, fields []fieldKey) requirement {
 	cs := make([]clause, 0, len(r))
 	for _, c := range r {
 		var out clause

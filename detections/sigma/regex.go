@@ -7,8 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/dlclark/regexp2"
-
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
 // regexTimeout bounds one match of a backtracking regular expression.
@@ -25,7 +23,7 @@ type regexMatcher struct {
 	runs   []*runMatcher // runs of one class every match contains
 }
 
-func (m regexMatcher) match(v value, _ *event.Process) bool {
+func (m regexMatcher) match(v value, _ record) bool {
 	if !v.present {
 		return false
 	}

@@ -52,15 +52,67 @@ type Rule struct {
 	Source string
 	Line   int
 
-	det *detection
+	det          *detection
+	ls           LogSource
+	procCreation bool      // category process_creation (or made in code)
+	binds        []binding // where the other rules run
 }
 
-// Match reports whether the rule matches the event.
+// LogSource returns the rule's logsource; a rule made in code is a
+// process_creation rule.
+func (r *Rule) LogSource() LogSource {
+	if r.ls == (LogSource{}) {
+		return processCreation
+	}
+	return r.ls
+}
+
+// Match reports whether the rule matches the process-creation event p:
+// a process_creation rule always runs on it; a rule of another log source
+// only when p's channel and event id are the log source's (a rule for
+// service security with EventID 4688 or no EventID, say).
 func (r *Rule) Match(p *event.Process) bool {
 	if r == nil || r.det == nil {
 		return false
 	}
-	return r.det.match(p)
+	if !r.isProcessCreation() {
+		if b := r.appliesTo(processChannel(p), p.EventID); b == nil || b.equiv != nil {
+			return false
+		}
+	}
+	return r.det.match(record{p: p})
+}
+
+// MatchEvent reports whether the rule matches the general event e: the
+// rule's log source must include e's channel and event id (and, for a
+// Security-log equivalent of the rule's category, accept the record), and
+// its detection must match e's fields, read through the equivalent's
+// field mapping. process_creation rules never match here: process
+// creations are matched as event.Process (Match).
+func (r *Rule) MatchEvent(e *event.Event) bool {
+	if r == nil || r.det == nil || r.isProcessCreation() {
+		return false
+	}
+	b := r.appliesTo(e.Channel, e.EventID)
+	if b == nil || (b.equiv != nil && !b.equiv.accepts(e)) {
+		return false
+	}
+	return r.det.match(record{e: e, eq: b.equiv})
+}
+
+// isProcessCreation reports whether the rule is for process_creation (a
+// rule made in code has no log source and is one).
+func (r *Rule) isProcessCreation() bool { return r.procCreation || r.ls == (LogSource{}) }
+
+// appliesTo returns the rule's first binding that admits a record of this
+// channel and event id, or nil.
+func (r *Rule) appliesTo(channel string, id uint32) *binding {
+	for i := range r.binds {
+		if r.binds[i].admits(channel, id) {
+			return &r.binds[i]
+		}
+	}
+	return nil
 }
 
 // AttackTags returns the rule's tags in the MITRE ATT&CK namespace
@@ -86,14 +138,15 @@ func (r *Rule) Location() string {
 
 // LoadError is a problem found while loading rules: the rule (or the whole
 // file, when RuleID is empty) was not loaded. A LoadError with Note set is
-// not a defect: the rule was skipped on purpose (it is not a
-// process_creation rule), and callers report it as a note.
+// not a defect: the rule was skipped on purpose (Skip says why: another
+// product, a correlation, ...), and callers report it as a note.
 type LoadError struct {
 	File   string
 	Line   int // 0 when the line is unknown
 	RuleID string
 	Reason string
 	Note   bool
+	Skip   SkipReason // why a note's rule was skipped
 }
 
 func (e *LoadError) Error() string {

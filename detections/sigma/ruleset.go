@@ -1,130 +1,72 @@
 package sigma
 
 import (
-	"math/bits"
 	"runtime"
 	"sync"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
-// RuleSet is a set of compiled rules with the prefilter index that lets
-// most rules be skipped for most events. It is built once and is safe for
+// RuleSet is a set of compiled rules indexed so that each event is
+// checked against few of them. It is built once and is safe for
 // concurrent use.
 //
-// Each rule has a requirement: up to four clauses of needles (field, text)
-// such that the rule cannot match unless every clause has a needle in the
-// event (see needles.go). One Aho-Corasick automaton per field finds the
-// needles of an event in one pass and marks their clauses satisfied. A
-// rule is evaluated only when all its clauses are; rules without a
-// requirement are always evaluated.
+// Process events (Match) go through one prefilter over the rules that can
+// apply to a process creation: the process_creation rules and the rules
+// of other log sources that include Security 4688 or Sysmon 1. General
+// events (MatchEvent) go to the bucket of their channel and event id
+// (generalindex.go), which lists only the rules whose log source and
+// EventID values include that channel and id, and has a prefilter of its
+// own when it holds many rules.
 type RuleSet struct {
 	rules     []*Rule
-	words     int             // length of a clause bitset in uint64s
-	always    []uint64        // initial clause bits: the first clause of unindexed rules
-	extra     [][]int32       // by rule: its clauses after the first
-	fields    []event.Field   // fields with an automaton
-	automata  []*fieldScanner // by the same index
-	keywords  *fieldScanner   // keyword needles, run over every string field
-	scratch   sync.Pool       // *[]uint64 clause bitsets
-	unindexed int
+	procRules []int32 // indexes into rules of the process prefilter's rules
+	proc      *prefilter
+	general   *generalIndex
+	selection *event.Selection
+	scratch   sync.Pool // *matchScratch
 }
 
-// NewRuleSet indexes rules; their order is the order Match reports them in.
+// matchScratch is the per-call state of a match, pooled.
+type matchScratch struct {
+	sat   []uint64
+	cands []int32
+}
+
+// NewRuleSet indexes rules; their order is the order Match and MatchEvent
+// report them in.
 func NewRuleSet(rules []*Rule) *RuleSet {
 	s := &RuleSet{rules: append([]*Rule(nil), rules...)}
-	s.extra = make([][]int32, len(s.rules))
-	ix := newNeedleIndex()
-	// Clause ids: the first clause of rule i is i, so the first words of
-	// the bitset are the candidate rules; other clauses follow.
-	nextID := int32(len(s.rules))
-	reqs := make([]requirement, len(s.rules))
-	parallel(len(s.rules), func(i int) {
-		if d := s.rules[i].det; d != nil {
-			reqs[i] = d.requirement()
+	for i, r := range s.rules {
+		if r.det != nil && r.canMatchProcess() {
+			s.procRules = append(s.procRules, int32(i))
 		}
+	}
+	reqs := make([]requirement, len(s.procRules))
+	parallel(len(s.procRules), func(i int) {
+		reqs[i] = s.rules[s.procRules[i]].det.requirement(processKey)
 	})
-	for i := range s.rules {
-		for k, c := range reqs[i] {
-			id := int32(i)
-			if k > 0 {
-				id = nextID
-				nextID++
-				s.extra[i] = append(s.extra[i], id)
-			}
-			for _, n := range c {
-				ix.add(n, id)
-			}
-		}
-	}
-	s.words = (int(nextID) + 63) / 64
-	s.always = make([]uint64, s.words)
-	for i := range s.rules {
-		if len(reqs[i]) == 0 {
-			s.always[i>>6] |= 1 << (i & 63)
-			s.unindexed++
-		}
-	}
-	s.fields, s.automata = ix.build()
-	if fn := ix.byField[anyField]; fn != nil {
-		s.keywords = newFieldScanner(fn.texts, fn.clauses)
-	}
-	s.scratch.New = func() any {
-		b := make([]uint64, s.words)
-		return &b
-	}
+	s.proc = newPrefilter(reqs)
+	s.general = newGeneralIndex(s.rules)
+	s.selection = buildSelection(s.rules)
+	words := max(s.proc.words, s.general.maxWords)
+	s.scratch.New = func() any { return &matchScratch{sat: make([]uint64, words)} }
 	return s
 }
 
-// needleIndex collects the needles of every field with the clauses each
-// satisfies.
-type needleIndex struct {
-	byField map[event.Field]*fieldNeedles
-}
-
-type fieldNeedles struct {
-	index   map[string]int
-	texts   []string
-	clauses [][]int32
-}
-
-func newNeedleIndex() *needleIndex {
-	return &needleIndex{byField: map[event.Field]*fieldNeedles{}}
-}
-
-func (ix *needleIndex) add(n needle, clauseID int32) {
-	fn := ix.byField[n.field]
-	if fn == nil {
-		fn = &fieldNeedles{index: map[string]int{}}
-		ix.byField[n.field] = fn
+// canMatchProcess reports whether the rule can apply to a process
+// creation: a process_creation rule, or one with a binding (read without
+// a field mapping) that admits Security 4688 or Sysmon 1.
+func (r *Rule) canMatchProcess() bool {
+	if r.isProcessCreation() {
+		return true
 	}
-	k, ok := fn.index[n.text]
-	if !ok {
-		k = len(fn.texts)
-		fn.index[n.text] = k
-		fn.texts = append(fn.texts, n.text)
-		fn.clauses = append(fn.clauses, nil)
-	}
-	if cs := fn.clauses[k]; len(cs) == 0 || cs[len(cs)-1] != clauseID {
-		fn.clauses[k] = append(cs, clauseID)
-	}
-}
-
-// build compiles one automaton per field, in field order.
-func (ix *needleIndex) build() ([]event.Field, []*fieldScanner) {
-	var fields []event.Field
-	var automata []*fieldScanner
-	for f := event.Field(0); f < event.NumFields; f++ {
-		if ix.byField[f] != nil {
-			fields = append(fields, f)
+	for _, b := range r.binds {
+		if b.equiv == nil && (b.admits(chSecurity, event.SecurityProcessCreate) || b.admits(chSysmon, event.SysmonProcessCreate)) {
+			return true
 		}
 	}
-	automata = make([]*fieldScanner, len(fields))
-	parallel(len(fields), func(i int) {
-		fn := ix.byField[fields[i]]
-		automata[i] = newFieldScanner(fn.texts, fn.clauses)
-	})
-	return fields, automata
+	return false
 }
 
 // parallel calls fn(0) ... fn(n-1) on all processors and waits.
@@ -150,59 +92,92 @@ func parallel(n int, fn func(int)) {
 // Rules returns the rules of the set, in order.
 func (s *RuleSet) Rules() []*Rule { return s.rules }
 
-// Unindexed returns how many rules have no literal prerequisite and are
-// evaluated for every event.
-func (s *RuleSet) Unindexed() int { return s.unindexed }
+// Unindexed returns how many of the rules that apply to process events
+// have no literal prerequisite and are evaluated for every one.
+func (s *RuleSet) Unindexed() int { return s.proc.unindexed }
 
-// Match appends to dst every rule that matches p, in rule order, and
-// returns it. It does not allocate when dst has room.
+// Selection returns the records, beyond process creations, that the rules
+// need decoded in full: the channels and event ids of their log sources,
+// narrowed to the EventID values their conditions require; a whole
+// channel when a rule pins no id (a keyword rule, or service security
+// without an EventID); every record when a rule's log source is
+// product windows alone. The selection is shared: do not change it.
+func (s *RuleSet) Selection() *event.Selection { return s.selection }
+
+// Match appends to dst every rule that matches the process event p, in
+// rule order, and returns it: the process_creation rules, and the rules
+// of other log sources that include p's channel and event id. It does not
+// allocate when dst has room.
 func (s *RuleSet) Match(p *event.Process, dst []*Rule) []*Rule {
-	bp := s.scratch.Get().(*[]uint64)
-	sat := *bp
-	copy(sat, s.always)
-	s.scan(p, sat)
-	n := len(s.rules)
-	for w := 0; w<<6 < n; w++ {
-		word := sat[w]
-		if (w+1)<<6 > n {
-			word &= 1<<(n-w<<6) - 1
-		}
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			word &^= 1 << b
-			i := w<<6 | b
-			if allSet(sat, s.extra[i]) && s.rules[i].Match(p) {
-				dst = append(dst, s.rules[i])
-			}
+	sc := s.scratch.Get().(*matchScratch)
+	sat := sc.sat[:s.proc.words]
+	s.proc.start(sat)
+	s.scanProcess(p, sat)
+	sc.cands = s.proc.candidates(sat, sc.cands[:0])
+	for _, c := range sc.cands {
+		if r := s.rules[s.procRules[c]]; r.Match(p) {
+			dst = append(dst, r)
 		}
 	}
-	s.scratch.Put(bp)
+	s.scratch.Put(sc)
 	return dst
 }
 
-// scan marks the clauses whose needles occur in p.
-func (s *RuleSet) scan(p *event.Process, sat []uint64) {
-	for i, f := range s.fields {
-		if v, ok := p.Get(f); ok && v != "" {
-			s.automata[i].scan(v, sat)
+// scanProcess marks the clauses whose needles occur in p.
+func (s *RuleSet) scanProcess(p *event.Process, sat []uint64) {
+	pf := s.proc
+	for _, k := range pf.keys {
+		if v, ok := p.Get(event.Field(k)); ok && v != "" {
+			pf.scanners[k].scan(v, sat)
 		}
 	}
-	if s.keywords != nil {
+	if pf.keywords != nil {
 		for _, f := range stringFields {
 			if v, ok := p.Get(f); ok && v != "" {
-				s.keywords.scan(v, sat)
+				pf.keywords.scan(v, sat)
 			}
 		}
 	}
 }
 
-func allSet(set []uint64, ids []int32) bool {
-	for _, id := range ids {
-		if set[id>>6]&(1<<(id&63)) == 0 {
-			return false
+// MatchEvent appends to dst every rule that matches the general event e,
+// in rule order, and returns it. Only the rules whose log source includes
+// e's channel and event id are evaluated. Process creations are matched
+// with Match, as event.Process. It does not allocate when dst has room.
+func (s *RuleSet) MatchEvent(e *event.Event, dst []*Rule) []*Rule {
+	b := s.general.bucket(e.Channel, e.EventID)
+	if b == nil {
+		return dst
+	}
+	if b.pf == nil {
+		for i, ri := range b.rules {
+			if s.rules[ri].matchBound(e, b.equivs[i]) {
+				dst = append(dst, s.rules[ri])
+			}
+		}
+		return dst
+	}
+	sc := s.scratch.Get().(*matchScratch)
+	sat := sc.sat[:b.pf.words]
+	b.pf.start(sat)
+	b.scan(e, sat)
+	sc.cands = b.pf.candidates(sat, sc.cands[:0])
+	for _, c := range sc.cands {
+		if r := s.rules[b.rules[c]]; r.matchBound(e, b.equivs[c]) {
+			dst = append(dst, r)
 		}
 	}
-	return true
+	s.scratch.Put(sc)
+	return dst
+}
+
+// matchBound evaluates the rule on e, read through the equivalent of the
+// binding that admitted it.
+func (r *Rule) matchBound(e *event.Event, eq *equivalent) bool {
+	if eq != nil && !eq.accepts(e) {
+		return false
+	}
+	return r.det.match(record{e: e, eq: eq})
 }
 
 // MatchEvent appends the rules that match a general event to dst.

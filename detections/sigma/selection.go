@@ -12,7 +12,11 @@ import (
 type Selection struct{ sel *selection }
 
 // Match reports whether the event satisfies the selection.
-func (s *Selection) Match(p *event.Process) bool { return s.sel.match(p) }
+func (s *Selection) Match(p *event.Process) bool { return s.sel.match(record{p: p}) }
+
+// MatchEvent reports whether the general event e satisfies the selection:
+// fields resolve by name against e (payload item first, then System value).
+func (s *Selection) MatchEvent(e *event.Event) bool { return s.sel.match(record{e: e}) }
 
 // CompileSelection compiles a YAML map (or list of maps) of field
 // conditions, with the same fields, modifiers and checks as a rule's
@@ -28,7 +32,7 @@ func CompileSelection(n *yaml.Node, file string, opts Options) (*Selection, *Loa
 			}
 		}
 	}
-	sel, errs := compileSelection("where", n, &opts)
+	sel, errs := compileSelection("where", n, &compileCtx{opts: &opts})
 	if len(errs) > 0 {
 		return nil, &LoadError{File: file, Line: errs[0].line, Reason: errs[0].msg}
 	}

@@ -14,9 +14,9 @@ import (
 // several values, base64offset's three shifts); one must match.
 type anyMatcher []matcher
 
-func (m anyMatcher) match(v value, p *event.Process) bool {
+func (m anyMatcher) match(v value, rec record) bool {
 	for _, x := range m {
-		if x.match(v, p) {
+		if x.match(v, rec) {
 			return true
 		}
 	}
@@ -24,7 +24,7 @@ func (m anyMatcher) match(v value, p *event.Process) bool {
 }
 
 // compileValue compiles one value of a field with its modifiers.
-func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (matcher, *nodeError) {
+func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, cc *compileCtx) (matcher, *nodeError) {
 	if n.Kind != yaml.ScalarNode {
 		return nil, errAt(n, "value must be a string, a number or null, not a %s", kindName(n))
 	}
@@ -40,18 +40,18 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 	}
 	s := n.Value
 	if mods.exists || mods.compare != "" || mods.cidr || mods.fieldref || mods.re {
-		return compileTyped(mods, n)
+		return compileTyped(mods, n, cc)
 	}
 	raws := []string{s}
 	if mods.expand {
 		var err error
-		if raws, err = expandPlaceholders(s, opts.Placeholders); err != nil {
+		if raws, err = expandPlaceholders(s, cc.opts.Placeholders); err != nil {
 			return nil, errAt(n, "%v", err)
 		}
 	}
 	var out anyMatcher
 	for _, raw := range raws {
-		ms, err := compileString(ref, mods, raw, n)
+		ms, err := compileString(ref, mods, raw, n, cc)
 		if err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func compileValue(ref fieldRef, mods *modifiers, n *yaml.Node, opts *Options) (m
 
 // compileTyped compiles a value of the type modifiers: exists, lt/lte/
 // gt/gte, cidr, fieldref and re.
-func compileTyped(mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
+func compileTyped(mods *modifiers, n *yaml.Node, cc *compileCtx) (matcher, *nodeError) {
 	s := n.Value
 	switch {
 	case mods.exists:
@@ -88,7 +88,7 @@ func compileTyped(mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
 		return cidrMatcher{prefix: pfx.Masked()}, nil
 	case mods.fieldref:
 		other := resolveField(s)
-		if !other.known {
+		if !other.known && !cc.general {
 			if hint := suggest(s, knownFieldNames()); hint != "" {
 				return nil, errAt(n, "fieldref names unknown field %q%s", s, hint)
 			}
@@ -104,7 +104,7 @@ func compileTyped(mods *modifiers, n *yaml.Node) (matcher, *nodeError) {
 
 // compileString compiles one string value (after placeholder expansion)
 // into its matchers: wildcards, windash, encodings and anchoring.
-func compileString(ref fieldRef, mods *modifiers, raw string, n *yaml.Node) ([]matcher, *nodeError) {
+func compileString(ref fieldRef, mods *modifiers, raw string, n *yaml.Node, cc *compileCtx) ([]matcher, *nodeError) {
 	ss := parseSigmaString(raw)
 	if mods.windash {
 		ss = ss.windash()
@@ -124,7 +124,7 @@ func compileString(ref fieldRef, mods *modifiers, raw string, n *yaml.Node) ([]m
 	}
 	var out []matcher
 	for _, v := range variants {
-		if lit, ok := v.literalString(); ok && mods.anchor == "" && len(mods.encodings) == 0 && ref.numberLike() {
+		if lit, ok := v.literalString(); ok && mods.anchor == "" && len(mods.encodings) == 0 && (cc.general || ref.numberLike()) {
 			if num, isNum := event.ParseNumber(lit); isNum {
 				out = append(out, numberMatcher{n: num, pat: compilePattern(v, cased)})
 				continue
