@@ -148,17 +148,3 @@ func (s *Set) Detect(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit,
 	}
 	return dst, scratch
 }
-
-// DetectEvent appends the hits of a record that is not a process creation
-// to dst, matching rules in rule order.
-func (s *Set) DetectEvent(e *event.Event, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
-	scratch = s.rules.MatchEvent(e, scratch[:0])
-	for _, r := range scratch {
-		dst = append(dst, Hit{Rule: r})
-	}
-	return dst, scratch
-}
-
-// Selection returns the records, beyond process creations, that the set's
-// rules need decoded.
-func (s *Set) Selection() *event.Selection { return s.rules.Selection() }

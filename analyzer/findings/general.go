@@ -31,7 +31,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 	pr := &pendingRecord{event: identityOf(e, &actor), general: cloneEvent(e), actor: actor,
 		key: key, host: s.hist.host(e.Computer), sources: []string{e.SourceFile}}
 	for _, hit := range s.hits {
-		if s.opts.Allowlist.Suppressed(hit.Rule, &pr.event) != nil {
+		if s.opts.Allowlist.SuppressedEvent(hit.Rule, pr.general) != nil {
 			s.Suppressed++
 			continue
 		}

@@ -180,9 +180,3 @@ func (r *Rule) matchBound(e *event.Event, eq *equivalent) bool {
 	return r.det.match(record{e: e, eq: eq})
 }
 
-// MatchEvent appends the rules that match a general event to dst.
-// (Placeholder until general log sources are supported: none do.)
-func (s *RuleSet) MatchEvent(_ *event.Event, dst []*Rule) []*Rule { return dst }
-
-// Selection returns the records the rules need decoded (placeholder: none).
-func (s *RuleSet) Selection() *event.Selection { return &event.Selection{} }
