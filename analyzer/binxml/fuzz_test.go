@@ -6,16 +6,20 @@ import (
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
 )
 
 // FuzzDecoders feeds the same chunk bytes to the fast decoder and to the
 // Velocidex one. Seeds: the chunks of testdata/synthetic.evtx and every
-// chunk of TestConstructs, hostile ones included. Whatever the bytes:
-// the fast decoder must not panic, must account for every record of the
-// chain (decoded, or reported as a problem), and must stay within its
-// budgets. On an intact chunk (both checksums match) it must lose nothing
+// chunk of TestConstructs and TestGeneralEvents, hostile ones included.
+// The fast decoder reads every chunk twice, with every record selected
+// and without a selection. Whatever the bytes: it must not panic, must
+// account for every record of the chain (decoded, or reported as a
+// problem), must stay within its budgets, and selecting must change
+// nothing but add general events, none of them a process creation and
+// none with more items than the limit. On an intact chunk (both checksums match) it must lose nothing
 // Velocidex reads: as many records, and an event for each of Velocidex's
 // (same EventRecordID and EventID). Field values are compared on real data
 // by the differential tests: on arbitrary bytes Velocidex misreads some
@@ -29,7 +33,7 @@ import (
 // Run it with a short minimization budget: the fuzzer shrinks each new
 // interesting input one byte at a time, which stalls on chunk-sized ones:
 //
-//	go test -run XXX -fuzz FuzzDecoders -fuzztime 30s -fuzzminimizetime 1x ./analyzer/binxml
+//	go test -run '^$' -fuzz '^FuzzDecoders$' -fuzztime 30s -fuzzminimizetime 1x ./analyzer/binxml
 func FuzzDecoders(f *testing.F) {
 	data, err := os.ReadFile(syntheticPath)
 	if err != nil {
@@ -39,6 +43,11 @@ func FuzzDecoders(f *testing.F) {
 		f.Add(fuzzSeed(c))
 	}
 	for _, tc := range constructs {
+		b := newChunkBuilder()
+		tc.build(b)
+		f.Add(fuzzSeed(b.chunk("seed")))
+	}
+	for _, tc := range generalCases {
 		b := newChunkBuilder()
 		tc.build(b)
 		f.Add(fuzzSeed(b.chunk("seed")))
@@ -56,12 +65,13 @@ func FuzzDecoders(f *testing.F) {
 			return
 		}
 		recs, _ := evtxfile.Records(data, &h)
-		c := decode.Chunk{File: "fuzz", Data: data, Header: h, Records: recs}
+		c := decode.Chunk{File: "fuzz", Data: data, Header: h, Records: recs, Want: event.SelectAll()}
 		var got, ref decode.Result
 		fast.Decode(&c, &got)
 		if got.Records > len(recs) || got.Records+len(got.Problems) < len(recs) {
 			t.Fatalf("%d records in the chain, %d decoded and %d problems", len(recs), got.Records, len(got.Problems))
 		}
+		checkSelected(t, fast, c, &got)
 		if len(h.Verify(data)) > 0 || len(got.Problems) > 0 {
 			return // damaged, or hostile: only the checks above apply
 		}
@@ -76,6 +86,25 @@ func FuzzDecoders(f *testing.F) {
 			t.Fatalf("intact chunk: velocidex events the fast decoder lost: %v", missing)
 		}
 	})
+}
+
+// checkSelected checks the general events of got, c decoded with every
+// record selected, and that decoding c without a selection gives got
+// without them.
+func checkSelected(t *testing.T, fast *Decoder, c decode.Chunk, got *decode.Result) {
+	for _, e := range got.Selected {
+		if e.IsProcessCreation() || len(e.Items) > maxDataItems {
+			t.Fatalf("general event of a process creation, or with %d items: %s", len(e.Items), e.AppendJSON(nil))
+		}
+	}
+	var plain decode.Result
+	c.Want = nil
+	fast.Decode(&c, &plain)
+	all := *got
+	all.Selected = nil
+	if a, b := fmt.Sprintf("%+v", all), fmt.Sprintf("%+v", plain); a != b {
+		t.Fatalf("selecting every record changed the result:\n  all: %s\n none: %s", a, b)
+	}
 }
 
 // fuzzSeed cuts a chunk to the bytes its records use, and to 8 KiB at
