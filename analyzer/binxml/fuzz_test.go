@@ -3,7 +3,9 @@ package binxml
 import (
 	"fmt"
 	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -18,8 +20,9 @@ import (
 // and without a selection. Whatever the bytes: it must not panic, must
 // account for every record of the chain (decoded, or reported as a
 // problem), must stay within its budgets, and selecting must change
-// nothing but add general events, none of them a process creation and
-// none with more items than the limit. On an intact chunk (both checksums match) it must lose nothing
+// nothing but add general events (none of them a process creation, none
+// with more items than the limit) and report the damage it reads in
+// records the skip path does not read (checkSelected). On an intact chunk (both checksums match) it must lose nothing
 // Velocidex reads: as many records, and an event for each of Velocidex's
 // (same EventRecordID and EventID). Field values are compared on real data
 // by the differential tests: on arbitrary bytes Velocidex misreads some
@@ -89,8 +92,11 @@ func FuzzDecoders(f *testing.F) {
 }
 
 // checkSelected checks the general events of got, c decoded with every
-// record selected, and that decoding c without a selection gives got
-// without them.
+// record selected, against c decoded without a selection. Selecting reads
+// more of each record, so it may find damage the skip path does not
+// read: such a record becomes a problem (and may no longer count, and its
+// chunk no longer falls back). Otherwise the results are the same, the
+// general events aside.
 func checkSelected(t *testing.T, fast *Decoder, c decode.Chunk, got *decode.Result) {
 	for _, e := range got.Selected {
 		if e.IsProcessCreation() || len(e.Items) > maxDataItems {
@@ -100,8 +106,25 @@ func checkSelected(t *testing.T, fast *Decoder, c decode.Chunk, got *decode.Resu
 	var plain decode.Result
 	c.Want = nil
 	fast.Decode(&c, &plain)
+	extra := len(got.Problems) - len(plain.Problems)
+	if extra > 0 && got.Fallbacks < plain.Fallbacks {
+		return // the damage selecting found keeps the chunk from the fallback
+	}
+	for _, p := range plain.Problems {
+		if !slices.Contains(got.Problems, p) {
+			t.Fatalf("problem without a selection, not with one: %s", p)
+		}
+	}
+	if got.Records > plain.Records || got.Records < plain.Records-extra || got.Fallbacks != plain.Fallbacks {
+		t.Fatalf("records %d (fallbacks %d) with every record selected, %d (%d) without, %d more problems",
+			got.Records, got.Fallbacks, plain.Records, plain.Fallbacks, extra)
+	}
 	all := *got
-	all.Selected = nil
+	all.Selected, all.Problems, plain.Problems = nil, nil, nil
+	if extra > 0 {
+		all.Records, all.First, all.Last, all.Hosts = 0, time.Time{}, time.Time{}, nil
+		plain.Records, plain.First, plain.Last, plain.Hosts = 0, time.Time{}, time.Time{}, nil
+	}
 	if a, b := fmt.Sprintf("%+v", all), fmt.Sprintf("%+v", plain); a != b {
 		t.Fatalf("selecting every record changed the result:\n  all: %s\n none: %s", a, b)
 	}
