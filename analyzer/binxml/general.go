@@ -66,6 +66,9 @@ func (s *state) renderPayload() failure {
 		if len(s.values) > maxRenderedRecord {
 			return failure{kind: failMalformed, what: "payload values render too large"}
 		}
+		if len(s.ends) > maxDataItems {
+			return failure{kind: failMalformed, what: "too many payload items"}
+		}
 	}
 	if s.rendered > maxChunkRendered {
 		return failure{kind: failMalformed, what: "chunk expands to too much text; record not decoded"}

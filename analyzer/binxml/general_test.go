@@ -126,6 +126,26 @@ var generalCases = []generalCase{
 		})
 	}, selected: 1, items: [][2]string{{"TaskName", `\Updater`}}, velocidex: true},
 
+	{name: "value in a binary XML value", build: func(b *chunkBuilder) {
+		b.record(func() {
+			b.fragment()
+			b.instanceNested(func() {
+				b.generalDef(func() {
+					b.element("UserData", func() {
+						b.element("Wrapper", func() { b.element("Frag", b.substFn(15, typeBinXML)) })
+					})
+				})
+			}, fullSystemValues("Microsoft-Windows-Frag", 5, 14, "Application"), func() {
+				b.fragment()
+				b.instance(func() {
+					b.fragment()
+					b.text("text of a nested fragment")
+					b.eof()
+				}, nil)
+			})
+		})
+	}, selected: 1, items: [][2]string{{"Frag", "text of a nested fragment"}}},
+
 	{name: "selection by channel and id", want: func() *event.Selection {
 		s := &event.Selection{}
 		s.Add("security", 4624, event.SecurityProcessCreate)

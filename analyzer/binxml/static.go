@@ -48,7 +48,10 @@ func (s *state) findShape(t *template, sh *shape, ctx context) {
 	var stack [maxDepth + 1]context
 	stack[0] = ctx
 	level := 0
-	tgt := targetNone
+	tgt := targetNone // at the top; nested, text goes where the element's content goes
+	if ctx != ctxTop {
+		tgt = contentTarget(ctx)
+	}
 	inAttr := false
 	sh.items.first = uint32(len(s.staticItems))
 	sh.guards.first = uint32(len(s.guards))
@@ -101,7 +104,10 @@ func (s *state) shapeTarget(sh *shape, tgt target, i uint32) bool {
 	case tgt < target(numSlots):
 		return extend(&sh.slots[tgt], i)
 	case len(s.staticItems) == int(sh.items.first):
-		return true // not inside a Data element of this template
+		// Not inside an item of this template: text of a nested template
+		// that belongs to an item of the enclosing one, which the walker
+		// reads (the static view takes each item from one level).
+		return false
 	}
 	it := &s.staticItems[len(s.staticItems)-1]
 	if tgt == targetDataName {

@@ -164,8 +164,8 @@ func (s *state) add(w *walker, p part) {
 // a UserData element in which a child opens is a branch, not a leaf, so
 // its item (then the last one: its children's come after it) is dropped.
 // Past maxDataItems items it reports full instead of adding one: the
-// walker then marks the record (s.itemsFull: only building its event fails; its time
-// and host still count).
+// walker then sets s.itemsFull, and only building the record's event
+// fails (its time and host still count).
 func openPayload(stack *[maxDepth + 1]context, level int, items []item, floor int, i uint32, kind *event.DataKind) (_ []item, full bool) {
 	ctx := stack[level]
 	switch ctx {
