@@ -3,15 +3,18 @@ package binxml
 import (
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
 )
 
 // benchChunks decodes chunks repeatedly with dec and reports MB/s over
-// the chunks' bytes, allocations per chunk (allocs/op) and the time per
-// record.
+// the chunks' bytes, allocations per chunk (allocs/op) and per record,
+// and the time per record.
 func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
 	if len(chunks) == 0 {
 		b.Skip("no chunks of this kind")
@@ -29,6 +32,8 @@ func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
 	}
 	b.SetBytes(size / int64(len(chunks)))
 	b.ReportAllocs()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	n := 0
 	for b.Loop() {
@@ -37,7 +42,20 @@ func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
 		r.Reset()
 		dec.Decode(c, &r)
 	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/(float64(records)/float64(len(chunks))), "ns/record")
+	b.StopTimer()
+	runtime.ReadMemStats(&after)
+	perChunk := float64(records) / float64(len(chunks))
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n)/perChunk, "ns/record")
+	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/float64(n)/perChunk, "allocs/record")
+}
+
+// selectAll returns copies of chunks that select every record.
+func selectAll(chunks []decode.Chunk) []decode.Chunk {
+	out := slices.Clone(chunks)
+	for i := range out {
+		out[i].Want = event.SelectAll()
+	}
+	return out
 }
 
 // syntheticChunks returns the chunks of testdata/synthetic.evtx: index 0
@@ -110,6 +128,23 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("corpus", func(b *testing.B) {
 		_, full := corpusSplit(b)
 		benchChunks(b, New(), full)
+	})
+}
+
+// BenchmarkSelectAll measures chunks with every record selected, so
+// every record is decoded in full into a general event (process creations
+// into Process events): allocs/record stays near one, the rendered values
+// of each event.
+func BenchmarkSelectAll(b *testing.B) {
+	b.Run("synthetic", func(b *testing.B) { benchChunks(b, New(), selectAll(syntheticChunks(b))) })
+	b.Run("samples", func(b *testing.B) { benchChunks(b, New(), selectAll(sampleChunks(b, 1<<20))) })
+	b.Run("corpus", func(b *testing.B) {
+		skip, full := corpusSplit(b)
+		benchChunks(b, New(), selectAll(append(skip, full...)))
+	})
+	b.Run("corpus-general", func(b *testing.B) { // chunks without process creations
+		skip, _ := corpusSplit(b)
+		benchChunks(b, New(), selectAll(skip))
 	})
 }
 

@@ -273,8 +273,9 @@ func (f *recordingFallback) Decode(c *decode.Chunk, r *decode.Result) {
 
 // TestConstructs decodes hand-written chunks, one per construct of the
 // format (and per kind of damage), checks what each must give, compares
-// with Velocidex where it reads the construct, and keeps every decoded
-// event in testdata/constructs.golden.
+// with Velocidex where it reads the construct, decodes it again with every
+// record selected (which must change nothing but add general events), and
+// keeps every decoded event in testdata/constructs.golden.
 func TestConstructs(t *testing.T) {
 	var golden bytes.Buffer
 	for _, tc := range constructs {
@@ -303,9 +304,31 @@ func TestConstructs(t *testing.T) {
 				golden.Write(p.AppendJSON(nil))
 				golden.WriteByte('\n')
 			}
+			for _, e := range selectedToo(t, &c, &r) {
+				golden.WriteString("selected ")
+				golden.Write(e.AppendJSON(nil))
+				golden.WriteByte('\n')
+			}
 		})
 	}
 	checkGolden(t, "constructs.golden", golden.Bytes())
+}
+
+// selectedToo decodes c again with every record selected and returns its
+// general events; records, time span, hosts, process events, problems and
+// fallbacks must be those of r, decoded without a selection.
+func selectedToo(t *testing.T, c *decode.Chunk, r *decode.Result) []event.Event {
+	t.Helper()
+	all := *c
+	all.Want = event.SelectAll()
+	var got decode.Result
+	(&Decoder{Fallback: &recordingFallback{}}).Decode(&all, &got)
+	sel := got.Selected
+	got.Selected = nil
+	if a, b := fmt.Sprintf("%+v", got), fmt.Sprintf("%+v", *r); a != b {
+		t.Errorf("selecting every record changed the result:\n  all: %s\n none: %s", a, b)
+	}
+	return sel
 }
 
 func checkWant(t *testing.T, r *decode.Result, w want) {

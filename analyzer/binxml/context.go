@@ -1,7 +1,8 @@
 package binxml
 
 // context is where an element sits in the Event tree, as far as the
-// decoder cares: the System values and the EventData items.
+// decoder cares: the System values and the payload (EventData items or
+// the leaf elements of UserData).
 type context uint8
 
 const (
@@ -17,11 +18,23 @@ const (
 	ctxChannel
 	ctxComputer
 	ctxData
-	ctxOther // anything else, ignored with its subtree
+	ctxLevel
+	ctxTask
+	ctxOpcode
+	ctxKeywords
+	ctxSecurity
+	ctxExecution
+	ctxBinary      // EventData/Binary
+	ctxUserData    // UserData itself
+	ctxUserWrapper // the element under UserData, dropped from item names
+	ctxUserLeaf    // an element under the wrapper: an item while it has no child
+	ctxUserBranch  // such an element once a child opened in it: not an item
+	ctxOther       // anything else, ignored with its subtree
+	numContexts
 )
 
 // target is what a value node contributes to: a System slot, the name or
-// value of the current EventData item, or nothing.
+// value of the current payload item, or nothing.
 type target int8
 
 const (
@@ -29,6 +42,27 @@ const (
 	targetDataName  target = target(numSlots)
 	targetDataValue target = target(numSlots) + 1
 )
+
+// systemChildren maps the classes of System's child elements to their
+// contexts.
+var systemChildren = [...]struct {
+	class nameClass
+	ctx   context
+}{
+	{classProvider, ctxProvider},
+	{classEventID, ctxEventID},
+	{classVersion, ctxVersion},
+	{classTimeCreated, ctxTimeCreated},
+	{classEventRecordID, ctxRecordID},
+	{classChannel, ctxChannel},
+	{classComputer, ctxComputer},
+	{classLevel, ctxLevel},
+	{classTask, ctxTask},
+	{classOpcode, ctxOpcode},
+	{classKeywords, ctxKeywords},
+	{classSecurity, ctxSecurity},
+	{classExecution, ctxExecution},
+}
 
 // childContext returns the context of an element of class c inside an
 // element of context parent.
@@ -44,49 +78,59 @@ func childContext(parent context, c nameClass) context {
 			return ctxSystem
 		case classEventData:
 			return ctxEventData
+		case classUserData:
+			return ctxUserData
 		}
 	case ctxSystem:
-		switch c {
-		case classProvider:
-			return ctxProvider
-		case classEventID:
-			return ctxEventID
-		case classVersion:
-			return ctxVersion
-		case classTimeCreated:
-			return ctxTimeCreated
-		case classEventRecordID:
-			return ctxRecordID
-		case classChannel:
-			return ctxChannel
-		case classComputer:
-			return ctxComputer
+		for _, sc := range systemChildren {
+			if sc.class == c {
+				return sc.ctx
+			}
 		}
 	case ctxEventData:
-		if c == classData {
+		switch c {
+		case classData:
 			return ctxData
+		case classBinary:
+			return ctxBinary
 		}
+	case ctxUserData:
+		return ctxUserWrapper
+	case ctxUserWrapper, ctxUserLeaf, ctxUserBranch:
+		return ctxUserLeaf
 	}
 	return ctxOther
 }
 
+// isItem reports whether an element of context c starts a payload item.
+func isItem(c context) bool { return c == ctxData || c == ctxBinary || c == ctxUserLeaf }
+
+// contentTargets holds, by context, where an element's content goes.
+var contentTargets = func() (t [numContexts]target) {
+	for i := range t {
+		t[i] = targetNone
+	}
+	t[ctxEventID] = target(slotEventID)
+	t[ctxVersion] = target(slotVersion)
+	t[ctxRecordID] = target(slotRecordID)
+	t[ctxChannel] = target(slotChannel)
+	t[ctxComputer] = target(slotComputer)
+	t[ctxLevel] = target(slotLevel)
+	t[ctxTask] = target(slotTask)
+	t[ctxOpcode] = target(slotOpcode)
+	t[ctxKeywords] = target(slotKeywords)
+	t[ctxData] = targetDataValue
+	t[ctxBinary] = targetDataValue
+	t[ctxUserLeaf] = targetDataValue
+	return t
+}()
+
 // contentTarget returns where the content of an element of context c goes.
 func contentTarget(c context) target {
-	switch c {
-	case ctxEventID:
-		return target(slotEventID)
-	case ctxVersion:
-		return target(slotVersion)
-	case ctxRecordID:
-		return target(slotRecordID)
-	case ctxChannel:
-		return target(slotChannel)
-	case ctxComputer:
-		return target(slotComputer)
-	case ctxData:
-		return targetDataValue
+	if c >= numContexts {
+		return targetNone
 	}
-	return targetNone
+	return contentTargets[c]
 }
 
 // attrTarget returns where the value of attribute a of an element of
@@ -95,8 +139,16 @@ func attrTarget(c context, a nameClass) target {
 	switch {
 	case c == ctxProvider && a == className:
 		return target(slotProvider)
+	case c == ctxProvider && a == classGUID:
+		return target(slotProviderGUID)
 	case c == ctxTimeCreated && a == classSystemTime:
 		return target(slotTime)
+	case c == ctxSecurity && a == classUserID:
+		return target(slotUserID)
+	case c == ctxExecution && a == classProcessID:
+		return target(slotProcessID)
+	case c == ctxExecution && a == classThreadID:
+		return target(slotThreadID)
 	case c == ctxData && a == className:
 		return targetDataName
 	}

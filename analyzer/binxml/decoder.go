@@ -16,6 +16,11 @@ type Decoder struct {
 	// those records are reported as problems instead.
 	Fallback decode.Decoder
 
+	// processItems, for tests, also puts the general event of every
+	// process creation in Result.Selected, so the truth test can check
+	// their items; Result.Events is unchanged.
+	processItems bool
+
 	pool sync.Pool
 }
 
@@ -32,6 +37,7 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		s = newState()
 	}
 	s.beginChunk(c.Data)
+	s.want, s.processItems = c.Want, d.processItems
 	var unsupported []decode.Problem
 	malformed := false
 	for i, rec := range c.Records {
@@ -51,7 +57,7 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		malformed = true
 		r.Problems = append(r.Problems, p)
 	}
-	s.chunk = nil // keep no reference to the caller's buffer
+	s.chunk, s.want = nil, nil // keep no reference to the caller's data
 	d.pool.Put(s)
 	if len(unsupported) > 0 {
 		d.fallback(c, r, unsupported, malformed)

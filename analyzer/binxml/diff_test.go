@@ -56,6 +56,31 @@ func compareResults(fast, ref *decode.Result) []string {
 	return diffs
 }
 
+// compareSelected compares the general events of two results in order;
+// where Velocidex reported problems, the records it lost are skipped by
+// their record id.
+func compareSelected(fast, ref *decode.Result, rules map[string]int) []string {
+	var diffs []string
+	j := 0
+	for i := range fast.Selected {
+		a := &fast.Selected[i]
+		if j >= len(ref.Selected) || ref.Selected[j].EventRecordID != a.EventRecordID {
+			if len(ref.Problems) == 0 {
+				diffs = append(diffs, fmt.Sprintf("record %d: velocidex has no general event", a.EventRecordID))
+			}
+			continue
+		}
+		for _, d := range compareGeneral(a, &ref.Selected[j], rules) {
+			diffs = append(diffs, fmt.Sprintf("record %d (event %d): %s", a.EventRecordID, a.EventID, d))
+		}
+		j++
+	}
+	for ; j < len(ref.Selected); j++ {
+		diffs = append(diffs, fmt.Sprintf("record %d: only velocidex has a general event", ref.Selected[j].EventRecordID))
+	}
+	return diffs
+}
+
 // compareSpan compares the time span and hosts of two results.
 func compareSpan(fast, ref *decode.Result) []string {
 	var diffs []string
@@ -75,30 +100,38 @@ func compareSpan(fast, ref *decode.Result) []string {
 // diffStats sums up a differential run.
 type diffStats struct {
 	files, chunks, records, events int
-	refFailed                      int // chunks where Velocidex reported problems
+	selected                       int            // general events compared
+	refFailed                      int            // chunks where Velocidex reported problems
+	rules                          map[string]int // normalisations used (diff_general_test.go)
 }
 
 // differential decodes every chunk of every file under dir with both
-// decoders and reports each chunk where they differ. The fast decoder must
-// report no problem at all; where Velocidex reports some, the fast
-// decoder's times and hosts must still be there.
+// decoders, every record selected, and reports each chunk where they
+// differ: records, times, hosts, Process events and general events. The
+// fast decoder must report no problem at all; where Velocidex reports
+// some, the fast decoder's times and hosts must still be there.
 func differential(t *testing.T, dir string) diffStats {
-	var st diffStats
+	st := diffStats{rules: map[string]int{}}
 	fast := &Decoder{} // no fallback: a fallback would compare Velocidex with itself
 	ref := velocidex.Decoder{}
 	for _, rel := range evtxFiles(t, dir) {
 		st.files++
 		for _, c := range fileChunks(t, filepath.Join(dir, rel), rel) {
 			var a, b decode.Result
+			c.Want = event.SelectAll()
 			fast.Decode(&c, &a)
 			ref.Decode(&c, &b)
 			st.chunks++
 			st.records += a.Records
 			st.events += len(a.Events)
+			st.selected += len(a.Selected)
 			for _, p := range a.Problems {
 				t.Errorf("fast decoder problem: %s", p)
 			}
 			for _, d := range compareResults(&a, &b) {
+				t.Errorf("%s chunk %d: %s", rel, c.Index, d)
+			}
+			for _, d := range compareSelected(&a, &b, st.rules) {
 				t.Errorf("%s chunk %d: %s", rel, c.Index, d)
 			}
 			if len(b.Problems) > 0 {

@@ -3,19 +3,26 @@ package binxml
 import (
 	"fmt"
 	"os"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
 )
 
 // FuzzDecoders feeds the same chunk bytes to the fast decoder and to the
 // Velocidex one. Seeds: the chunks of testdata/synthetic.evtx and every
-// chunk of TestConstructs, hostile ones included. Whatever the bytes:
-// the fast decoder must not panic, must account for every record of the
-// chain (decoded, or reported as a problem), and must stay within its
-// budgets. On an intact chunk (both checksums match) it must lose nothing
+// chunk of TestConstructs and TestGeneralEvents, hostile ones included.
+// The fast decoder reads every chunk twice, with every record selected
+// and without a selection. Whatever the bytes: it must not panic, must
+// account for every record of the chain (decoded, or reported as a
+// problem), must stay within its budgets, and selecting must change
+// nothing but add general events (none of them a process creation, none
+// with more items than the limit) and report the damage it reads in
+// records the skip path does not read (checkSelected). On an intact chunk (both checksums match) it must lose nothing
 // Velocidex reads: as many records, and an event for each of Velocidex's
 // (same EventRecordID and EventID). Field values are compared on real data
 // by the differential tests: on arbitrary bytes Velocidex misreads some
@@ -29,7 +36,7 @@ import (
 // Run it with a short minimization budget: the fuzzer shrinks each new
 // interesting input one byte at a time, which stalls on chunk-sized ones:
 //
-//	go test -run XXX -fuzz FuzzDecoders -fuzztime 30s -fuzzminimizetime 1x ./analyzer/binxml
+//	go test -run '^$' -fuzz '^FuzzDecoders$' -fuzztime 30s -fuzzminimizetime 1x ./analyzer/binxml
 func FuzzDecoders(f *testing.F) {
 	data, err := os.ReadFile(syntheticPath)
 	if err != nil {
@@ -39,6 +46,11 @@ func FuzzDecoders(f *testing.F) {
 		f.Add(fuzzSeed(c))
 	}
 	for _, tc := range constructs {
+		b := newChunkBuilder()
+		tc.build(b)
+		f.Add(fuzzSeed(b.chunk("seed")))
+	}
+	for _, tc := range generalCases {
 		b := newChunkBuilder()
 		tc.build(b)
 		f.Add(fuzzSeed(b.chunk("seed")))
@@ -56,12 +68,13 @@ func FuzzDecoders(f *testing.F) {
 			return
 		}
 		recs, _ := evtxfile.Records(data, &h)
-		c := decode.Chunk{File: "fuzz", Data: data, Header: h, Records: recs}
+		c := decode.Chunk{File: "fuzz", Data: data, Header: h, Records: recs, Want: event.SelectAll()}
 		var got, ref decode.Result
 		fast.Decode(&c, &got)
 		if got.Records > len(recs) || got.Records+len(got.Problems) < len(recs) {
 			t.Fatalf("%d records in the chain, %d decoded and %d problems", len(recs), got.Records, len(got.Problems))
 		}
+		checkSelected(t, fast, c, &got)
 		if len(h.Verify(data)) > 0 || len(got.Problems) > 0 {
 			return // damaged, or hostile: only the checks above apply
 		}
@@ -76,6 +89,45 @@ func FuzzDecoders(f *testing.F) {
 			t.Fatalf("intact chunk: velocidex events the fast decoder lost: %v", missing)
 		}
 	})
+}
+
+// checkSelected checks the general events of got, c decoded with every
+// record selected, against c decoded without a selection. Selecting reads
+// more of each record, so it may find damage the skip path does not
+// read: such a record becomes a problem (and may no longer count, and its
+// chunk no longer falls back). Otherwise the results are the same, the
+// general events aside.
+func checkSelected(t *testing.T, fast *Decoder, c decode.Chunk, got *decode.Result) {
+	for _, e := range got.Selected {
+		if e.IsProcessCreation() || len(e.Items) > maxDataItems {
+			t.Fatalf("general event of a process creation, or with %d items: %s", len(e.Items), e.AppendJSON(nil))
+		}
+	}
+	var plain decode.Result
+	c.Want = nil
+	fast.Decode(&c, &plain)
+	extra := len(got.Problems) - len(plain.Problems)
+	if extra > 0 && got.Fallbacks < plain.Fallbacks {
+		return // the damage selecting found keeps the chunk from the fallback
+	}
+	for _, p := range plain.Problems {
+		if !slices.Contains(got.Problems, p) {
+			t.Fatalf("problem without a selection, not with one: %s", p)
+		}
+	}
+	if got.Records > plain.Records || got.Records < plain.Records-extra || got.Fallbacks != plain.Fallbacks {
+		t.Fatalf("records %d (fallbacks %d) with every record selected, %d (%d) without, %d more problems",
+			got.Records, got.Fallbacks, plain.Records, plain.Fallbacks, extra)
+	}
+	all := *got
+	all.Selected, all.Problems, plain.Problems = nil, nil, nil
+	if extra > 0 {
+		all.Records, all.First, all.Last, all.Hosts = 0, time.Time{}, time.Time{}, nil
+		plain.Records, plain.First, plain.Last, plain.Hosts = 0, time.Time{}, time.Time{}, nil
+	}
+	if a, b := fmt.Sprintf("%+v", all), fmt.Sprintf("%+v", plain); a != b {
+		t.Fatalf("selecting every record changed the result:\n  all: %s\n none: %s", a, b)
+	}
 }
 
 // fuzzSeed cuts a chunk to the bytes its records use, and to 8 KiB at

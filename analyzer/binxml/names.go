@@ -8,7 +8,8 @@ import (
 )
 
 // nameClass says which of the element and attribute names the decoder
-// cares about a name is; everything else is classOther.
+// cares about a name is; everything else is classOther. Element and
+// attribute names share the classes: the context decides which applies.
 type nameClass uint8
 
 const (
@@ -26,6 +27,18 @@ const (
 	classData
 	className       // attribute Name
 	classSystemTime // attribute SystemTime
+	classLevel
+	classTask
+	classOpcode
+	classKeywords
+	classSecurity
+	classExecution
+	classUserData
+	classBinary
+	classGUID      // attribute Guid
+	classUserID    // attribute UserID
+	classProcessID // attribute ProcessID
+	classThreadID  // attribute ThreadID
 )
 
 var classNames = [...]struct {
@@ -45,6 +58,18 @@ var classNames = [...]struct {
 	{"Data", classData},
 	{"Name", className},
 	{"SystemTime", classSystemTime},
+	{"Level", classLevel},
+	{"Task", classTask},
+	{"Opcode", classOpcode},
+	{"Keywords", classKeywords},
+	{"Security", classSecurity},
+	{"Execution", classExecution},
+	{"UserData", classUserData},
+	{"Binary", classBinary},
+	{"Guid", classGUID},
+	{"UserID", classUserID},
+	{"ProcessID", classProcessID},
+	{"ThreadID", classThreadID},
 }
 
 // classify returns the class of a UTF-16LE name.

@@ -12,6 +12,9 @@ import (
 // order through extract.Builder. The item values are rendered into one
 // buffer and converted to a single string, which the event's fields share.
 func (s *state) buildEvent(c *decode.Chunk, r *decode.Result, ts time.Time, host, provider, channel string, id uint32) failure {
+	if s.itemsFull {
+		return failure{kind: failMalformed, what: "too many EventData items"}
+	}
 	remaining := len(c.Records) - s.recordIndex
 	b := &s.b
 	b.Begin()

@@ -84,9 +84,10 @@ func (s *state) staticPart(t *template, sl slot, base, n int) (p part, present, 
 
 // skip is the hot path: it reads the EventID, provider and channel of a
 // record straight from the values of its template instance and, when the
-// record is not a process creation, records its time and host and
-// reports true. It renders nothing else and allocates nothing (a new host
-// name aside). It reports false when the record needs the full walk.
+// record is neither a process creation nor selected by s.want, records
+// its time and host and reports true. It renders nothing else and
+// allocates nothing (a new host name aside). It reports false when the
+// record needs the full walk.
 func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 	idPart, ok, simple := s.staticPart(t, slotEventID, base, n)
 	if !simple {
@@ -96,7 +97,8 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 	if ok {
 		id = s.partUint(idPart)
 	}
-	if eid := uint32(id); eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate {
+	eid := uint32(id)
+	if eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate {
 		provider, ok1, simple1 := s.staticPart(t, slotProvider, base, n)
 		channel, ok2, simple2 := s.staticPart(t, slotChannel, base, n)
 		if !simple1 || !simple2 {
@@ -110,6 +112,19 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 			s.buf2 = s.appendPart(s.buf2, channel)
 		}
 		if mayBeProcessCreation(s.buf, s.buf2, eid) {
+			return false
+		}
+	}
+	if s.want.MayWant(eid) {
+		channel, ok, simple := s.staticPart(t, slotChannel, base, n)
+		if !simple {
+			return false
+		}
+		s.buf2 = s.buf2[:0]
+		if ok {
+			s.buf2 = s.appendPart(s.buf2, channel)
+		}
+		if s.want.WantsBytes(s.buf2, eid) {
 			return false
 		}
 	}
@@ -181,8 +196,9 @@ func (s *state) appendSpan(dst []byte, sp span) []byte {
 	return dst
 }
 
-// finish completes a record the walker has read: its time and host, and
-// its Process event when it is a process creation.
+// finish completes a record the walker has read: its time and host, its
+// Process event when it is a process creation, and its general event
+// when s.want selects it.
 func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	ts := s.spanTime(s.sys[slotTime])
 	hostName := s.spanText(s.sys[slotComputer])
@@ -192,13 +208,20 @@ func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	host := s.host(hostName)
 	r.See(ts, host)
 	id := uint32(s.spanUint(s.sys[slotEventID]))
-	if id != event.SecurityProcessCreate && id != event.SysmonProcessCreate {
+	process := id == event.SecurityProcessCreate || id == event.SysmonProcessCreate
+	if !process && !s.want.MayWant(id) {
 		return failure{}
 	}
 	provider := s.intern(s.spanText(s.sys[slotProvider]))
-	channel := s.intern(s.spanText(s.sys[slotChannel]))
-	if !extract.IsProcessCreation(provider, channel, id) {
+	channelText := s.spanText(s.sys[slotChannel])
+	selected := s.want.WantsBytes(channelText, id)
+	channel := s.intern(channelText)
+	if process && extract.IsProcessCreation(provider, channel, id) {
+		if f := s.buildEvent(c, r, ts, host, provider, channel, id); f.kind != 0 || !s.processItems {
+			return f
+		}
+	} else if !selected {
 		return failure{}
 	}
-	return s.buildEvent(c, r, ts, host, provider, channel, id)
+	return s.buildGeneral(c, r, event.System{Timestamp: ts, Computer: host, Channel: channel, Provider: provider, EventID: id})
 }

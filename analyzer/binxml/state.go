@@ -3,6 +3,7 @@ package binxml
 import (
 	"fmt"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/extract"
 )
 
@@ -31,11 +32,22 @@ func (f failure) String() string {
 	return f.what
 }
 
-// item is one EventData Data element of a record: spans of parts, and
-// the template node of its name when the name is literal text there.
+// itemKind says how a payload item is named.
+type itemKind uint8
+
+const (
+	itemData   itemKind = iota // EventData/Data: its Name attribute, else Data_N
+	itemBinary                 // EventData/Binary: Binary_N
+	itemLeaf                   // a UserData leaf element: the element's name
+)
+
+// item is one payload item of a record: spans of parts, and the template
+// node of its name: the literal text of a Data element's Name (when the
+// name is only that), or the element start of a UserData leaf.
 type item struct {
 	name, value span
 	nameNode    int32 // -1 when the name is not (only) a template literal
+	kind        itemKind
 }
 
 // state is one worker's reusable decoding state: the current chunk's
@@ -52,7 +64,7 @@ type state struct {
 	overflow      template   // stands for templates past maxTemplates
 	nodes         []node
 	nodeNames     []string // interned text of name nodes, by node index
-	staticItems   []item   // EventData items of the templates, as node spans
+	staticItems   []item   // payload items of the templates, as node spans
 	guards        []guard  // substitutions that binary XML would expand
 	compiledBytes int
 	steps         int // nodes walked in this chunk
@@ -60,19 +72,25 @@ type state struct {
 
 	// Per record: value tables of the template instances, and the view
 	// the walker builds (System slots and EventData items, as parts).
-	recordIndex int // index in the chunk's record chain of the current record
-	vals        []valueDesc
-	parts       []part
-	sys         [numSlots]span
-	items       []item
+	recordIndex  int // index in the chunk's record chain of the current record
+	vals         []valueDesc
+	parts        []part
+	sys          [numSlots]span
+	items        []item
+	kind         event.DataKind // EventData or UserData, when the record has one
+	itemsFull    bool           // more payload items than maxDataItems
+	want         *event.Selection
+	processItems bool // see Decoder.processItems
 
 	buf    []byte   // scratch for rendered text
 	buf2   []byte   // a second one, for comparing two values
 	values []byte   // rendered EventData values of one event
 	ends   []int    // where each rendered value ends in values
+	from   []int32  // general events: the item each rendered value comes from
 	hosts  []string // computer names seen lately, reused across chunks
 	names  map[string]string
 	b      extract.Builder
+	gb     event.Builder // items of the general events, in shared blocks
 
 	// traceName, when set (by tests), is told of every name structure
 	// a template compilation reads: chunk offsets [off, end).
@@ -114,6 +132,7 @@ func (s *state) beginRecord() {
 	s.parts = s.parts[:0]
 	s.sys = [numSlots]span{}
 	s.items = s.items[:0]
+	s.kind, s.itemsFull = event.NoData, false
 }
 
 // maxHosts bounds the cache of computer names.
@@ -157,18 +176,30 @@ func (s *state) intern(b []byte) string {
 	return v
 }
 
-// itemName returns the EventData name of it as a string; a name that is
-// literal text of the template is interned once per chunk.
+// itemName returns the name of a Data item or UserData leaf as a string;
+// a name that is literal text of the template (or the name of a leaf
+// element) is interned once per chunk.
 func (s *state) itemName(it *item) string {
+	if it.kind == itemLeaf {
+		return s.nodeName(it.nameNode)
+	}
 	if it.nameNode < 0 || it.name.n != 1 {
 		return s.intern(s.spanText(it.name))
 	}
-	i := int(it.nameNode)
-	for len(s.nodeNames) <= i {
+	return s.nodeName(it.nameNode)
+}
+
+// nodeName returns the text of template node i, a literal text or an
+// element start's name, interned and kept for the rest of the chunk.
+func (s *state) nodeName(i int32) string {
+	for len(s.nodeNames) <= int(i) {
 		s.nodeNames = append(s.nodeNames, "")
 	}
 	if s.nodeNames[i] == "" {
-		s.nodeNames[i] = s.intern(s.spanText(it.name))
+		nd := &s.nodes[i]
+		s.buf = appendUTF16(s.buf[:0], s.chunk[nd.off:nd.off+nd.n])
+		s.rendered += len(s.buf)
+		s.nodeNames[i] = s.intern(s.buf)
 	}
 	return s.nodeNames[i]
 }

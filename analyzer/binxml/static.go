@@ -1,7 +1,9 @@
 package binxml
 
+import "github.com/evtxhunt/evtxhunt/analyzer/event"
+
 // shape is what reading a template from a given context finds, without
-// any record: which nodes hold each System value and each EventData item,
+// any record: which nodes hold each System value and each payload item,
 // and which substitutions would expand the tree if a record gave them
 // binary XML (guards). A template is read from the top of a record, and
 // when it is nested, from the context of the substitution holding it.
@@ -9,6 +11,7 @@ type shape struct {
 	ctx     context // the context the template's root elements are in
 	set     bool
 	regular bool // every value in one run of nodes, within the limits
+	kind    event.DataKind
 	slots   [numSlots]span
 	items   span // in state.staticItems
 	guards  span // in state.guards
@@ -45,7 +48,10 @@ func (s *state) findShape(t *template, sh *shape, ctx context) {
 	var stack [maxDepth + 1]context
 	stack[0] = ctx
 	level := 0
-	tgt := targetNone
+	tgt := targetNone // at the top; nested, text goes where the element's content goes
+	if ctx != ctxTop {
+		tgt = contentTarget(ctx)
+	}
 	inAttr := false
 	sh.items.first = uint32(len(s.staticItems))
 	sh.guards.first = uint32(len(s.guards))
@@ -67,13 +73,12 @@ func (s *state) findShape(t *template, sh *shape, ctx context) {
 			level++
 			stack[level] = childContext(stack[level-1], nd.class)
 			tgt, inAttr = targetNone, false
-			if stack[level] == ctxData {
-				s.staticItems = append(s.staticItems, item{nameNode: -1})
+			var full bool
+			if s.staticItems, full = openPayload(&stack, level, s.staticItems, int(sh.items.first), i, &sh.kind); full {
+				sh.regular = false
 			}
-		case nodeContent:
-			tgt, inAttr = contentTarget(stack[level]), false
-		case nodeClose:
-			if level > 0 {
+		case nodeContent, nodeClose:
+			if nd.kind == nodeClose && level > 0 {
 				level--
 			}
 			tgt, inAttr = contentTarget(stack[level]), false
@@ -99,7 +104,10 @@ func (s *state) shapeTarget(sh *shape, tgt target, i uint32) bool {
 	case tgt < target(numSlots):
 		return extend(&sh.slots[tgt], i)
 	case len(s.staticItems) == int(sh.items.first):
-		return true // not inside a Data element of this template
+		// Not inside an item of this template: text of a nested template
+		// that belongs to an item of the enclosing one, which the walker
+		// reads (the static view takes each item from one level).
+		return false
 	}
 	it := &s.staticItems[len(s.staticItems)-1]
 	if tgt == targetDataName {
@@ -122,7 +130,7 @@ type level struct {
 // maxLevels bounds the nested template instances staticView follows.
 const maxLevels = 4
 
-// staticView fills the record view (System values and EventData items)
+// staticView fills the record view (System values and payload items)
 // from the shapes of the record's template and of the templates nested in
 // its binary XML values, as walking them would. It reports false when the
 // walker must read the record instead (a nested value that is not a plain
@@ -155,6 +163,7 @@ func (s *state) staticView(t *template, base, n int) bool {
 	}
 	if !s.resolveLevels(levels[:count]) {
 		s.parts, s.sys, s.items = s.parts[:0], [numSlots]span{}, s.items[:0]
+		s.kind = event.NoData
 		return false
 	}
 	return true
@@ -179,10 +188,13 @@ func (s *state) nestedLevel(v valueDesc, ctx context) (level, bool) {
 }
 
 // resolveLevels resolves the spans of every level into parts; each System
-// value and the EventData items must come from one level only.
+// value and the payload items must come from one level only.
 func (s *state) resolveLevels(levels []level) bool {
 	itemsFrom := -1
 	for li, lv := range levels {
+		if s.kind == event.NoData {
+			s.kind = lv.sh.kind
+		}
 		for sl, sp := range lv.sh.slots {
 			if sp.n == 0 {
 				continue
@@ -202,10 +214,10 @@ func (s *state) resolveLevels(levels []level) bool {
 		for _, it := range s.staticItems[lv.sh.items.first : lv.sh.items.first+lv.sh.items.n] {
 			name := s.resolve(it.name, lv.base, lv.n)
 			nameNode := it.nameNode
-			if name.n != 1 {
+			if it.kind == itemData && name.n != 1 {
 				nameNode = -1
 			}
-			s.items = append(s.items, item{name: name, value: s.resolve(it.value, lv.base, lv.n), nameNode: nameNode})
+			s.items = append(s.items, item{name: name, value: s.resolve(it.value, lv.base, lv.n), nameNode: nameNode, kind: it.kind})
 		}
 	}
 	return true

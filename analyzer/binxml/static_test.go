@@ -11,16 +11,19 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
-// renderView renders a record view (System values and EventData items)
+// renderView renders a record view (System values, payload kind and
+// items: kind, name as written, name as the general event gives it, value)
 // as text, for comparing two ways of building it.
 func (s *state) renderView() []string {
-	var out []string
+	out := []string{fmt.Sprintf("payload %v", s.kind)}
 	for sl, sp := range s.sys {
 		out = append(out, fmt.Sprintf("slot %d: %q", sl, s.spanText(sp)))
 	}
-	for _, it := range s.items {
+	for i := range s.items {
+		it := &s.items[i]
 		name := string(s.spanText(it.name)) // spanText reuses one buffer
-		out = append(out, fmt.Sprintf("item %q = %q", name, s.spanText(it.value)))
+		general := s.payloadName(i, it)
+		out = append(out, fmt.Sprintf("item %d %q %q = %q", it.kind, name, general, s.spanText(it.value)))
 	}
 	return out
 }
@@ -63,11 +66,18 @@ func viewsAgree(t *testing.T, c *decode.Chunk) int {
 }
 
 // TestStaticViewMatchesWalker: the shortcut for regular templates builds
-// exactly the view the walker builds, on every construct, on the synthetic
-// file and on every record of the corpus.
+// exactly the view the walker builds, on every construct (of process
+// creations and of general events), on the synthetic file and on every
+// record of the corpus.
 func TestStaticViewMatchesWalker(t *testing.T) {
 	n := 0
 	for _, tc := range constructs {
+		b := newChunkBuilder()
+		tc.build(b)
+		c := b.chunk(tc.name)
+		n += viewsAgree(t, &c)
+	}
+	for _, tc := range generalCases {
 		b := newChunkBuilder()
 		tc.build(b)
 		c := b.chunk(tc.name)

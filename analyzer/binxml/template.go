@@ -22,11 +22,13 @@ type node struct {
 	kind  nodeKind
 	class nameClass // nodeOpen, nodeAttr
 	vtype uint8     // nodeSubst: the declared value type
-	off   uint32
+	off   uint32    // nodeOpen: where the element's name is (n bytes)
 	n     uint32
 }
 
-// slot is a System value the decoder reads from every record.
+// slot is a System value of a record. The skip path reads the first
+// ones (EventID, Provider, Channel, TimeCreated, Computer); the others
+// are read only for the records decoded in full.
 type slot uint8
 
 const (
@@ -37,6 +39,14 @@ const (
 	slotRecordID
 	slotChannel
 	slotComputer
+	slotProviderGUID // Provider/@Guid
+	slotLevel
+	slotTask
+	slotOpcode
+	slotKeywords
+	slotUserID    // Security/@UserID
+	slotProcessID // Execution/@ProcessID
+	slotThreadID  // Execution/@ThreadID
 	numSlots
 )
 
@@ -265,7 +275,7 @@ func (s *state) compileOpen(p, end uint32, hasAttrs, dep bool) (uint32, bool) {
 		}
 		next += 4
 	}
-	s.nodes = append(s.nodes, node{kind: nodeOpen, class: s.classify(name)})
+	s.nodes = append(s.nodes, node{kind: nodeOpen, class: s.classify(name), off: name.first, n: name.n})
 	return next, true
 }
 

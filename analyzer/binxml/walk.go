@@ -1,6 +1,10 @@
 package binxml
 
-import "encoding/binary"
+import (
+	"encoding/binary"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
 
 // walker tracks where the walk of a record is in its element tree.
 type walker struct {
@@ -72,7 +76,7 @@ func (s *state) walkFragment(w *walker, p, end uint32, nest int) failure {
 
 // walkTemplate walks the nodes [first, end) of a compiled template with
 // the values [base, base+n) of s.vals, collecting the System values and
-// EventData items of the record into s.sys and s.items.
+// payload items of the record into s.sys and s.items.
 func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) failure {
 	for i := first; i < end; i++ {
 		if w.steps++; w.steps > maxWalkSteps {
@@ -88,19 +92,14 @@ func (s *state) walkTemplate(w *walker, first, end uint32, base, n, nest int) fa
 				return failure{kind: failMalformed, what: "elements nested too deeply"}
 			}
 			w.level++
-			ctx := childContext(w.stack[w.level-1], nd.class)
-			w.stack[w.level] = ctx
+			w.stack[w.level] = childContext(w.stack[w.level-1], nd.class)
 			w.tgt, w.inAttr = targetNone, false
-			if ctx == ctxData {
-				if len(s.items) >= maxDataItems {
-					return failure{kind: failMalformed, what: "too many EventData items"}
-				}
-				s.items = append(s.items, item{nameNode: -1})
+			var full bool
+			if s.items, full = openPayload(&w.stack, w.level, s.items, 0, i, &s.kind); full {
+				s.itemsFull = true
 			}
-		case nodeContent:
-			w.tgt, w.inAttr = contentTarget(w.stack[w.level]), false
-		case nodeClose:
-			if w.level > 0 {
+		case nodeContent, nodeClose:
+			if nd.kind == nodeClose && w.level > 0 {
 				w.level--
 			}
 			w.tgt, w.inAttr = contentTarget(w.stack[w.level]), false
@@ -156,4 +155,50 @@ func (s *state) add(w *walker, p part) {
 	if extend(sp, uint32(len(s.parts))) {
 		s.parts = append(s.parts, p)
 	}
+}
+
+// openPayload applies to items (the payload items collected from index
+// floor on) what opening the element at stack[level], template node i,
+// means for the payload: EventData or UserData sets the payload kind;
+// Data, Binary and UserData elements under the wrapper start an item; and
+// a UserData element in which a child opens is a branch, not a leaf, so
+// its item (then the last one: its children's come after it) is dropped.
+// Past maxDataItems items it reports full instead of adding one: the
+// walker then sets s.itemsFull, and only building the record's event
+// fails (its time and host still count).
+func openPayload(stack *[maxDepth + 1]context, level int, items []item, floor int, i uint32, kind *event.DataKind) (_ []item, full bool) {
+	ctx := stack[level]
+	switch ctx {
+	case ctxEventData:
+		if *kind == event.NoData {
+			*kind = event.EventData
+		}
+		return items, false
+	case ctxUserData:
+		if *kind == event.NoData {
+			*kind = event.UserData
+		}
+		return items, false
+	case ctxUserLeaf:
+		if stack[level-1] == ctxUserLeaf {
+			stack[level-1] = ctxUserBranch
+			if len(items) > floor && items[len(items)-1].kind == itemLeaf {
+				items = items[:len(items)-1]
+			}
+		}
+	case ctxData, ctxBinary:
+	default:
+		return items, false
+	}
+	if len(items)-floor >= maxDataItems {
+		return items, true
+	}
+	it := item{nameNode: -1}
+	switch ctx {
+	case ctxBinary:
+		it.kind = itemBinary
+	case ctxUserLeaf:
+		it.kind, it.nameNode = itemLeaf, int32(i)
+	}
+	return append(items, it), false
 }

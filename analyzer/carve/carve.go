@@ -21,6 +21,9 @@ type Recovered struct {
 	// Event is the record's process-creation event, flagged Recovered,
 	// when it is one (Security 4688 or Sysmon 1).
 	Event *event.Process
+	// Record is the record's general event, flagged Recovered, when the
+	// chunk's Want selects it (never for a process creation).
+	Record *event.Event
 }
 
 // Carver recovers records from chunks. It keeps scratch buffers between
@@ -80,8 +83,9 @@ func (cv *Carver) Range(c *decode.Chunk, from, to int, out []Recovered) []Recove
 func (cv *Carver) decode(c *decode.Chunk, data []byte, rec evtxfile.Record) (Recovered, bool) {
 	cv.res.Reset()
 	cv.one[0] = rec
-	one := decode.Chunk{File: c.File, Index: c.Index, Offset: c.Offset, Data: data, Header: c.Header, Records: cv.one[:]}
-	if !decodeSafely(cv.dec, &one, &cv.res) || cv.res.Records != 1 || len(cv.res.Problems) > 0 || len(cv.res.Events) > 1 {
+	one := decode.Chunk{File: c.File, Index: c.Index, Offset: c.Offset, Data: data, Header: c.Header, Records: cv.one[:], Want: c.Want}
+	if !decodeSafely(cv.dec, &one, &cv.res) || cv.res.Records != 1 || len(cv.res.Problems) > 0 ||
+		len(cv.res.Events)+len(cv.res.Selected) > 1 {
 		return Recovered{}, false
 	}
 	r := Recovered{Key: KeyOf(rec), Offset: c.Offset + int64(rec.Offset), Chunk: c.Index,
@@ -94,6 +98,12 @@ func (cv *Carver) decode(c *decode.Chunk, data []byte, rec evtxfile.Record) (Rec
 		ev.Recovered = true
 		ev.ChunkIndex = c.Index
 		r.Event = &ev
+	}
+	if len(cv.res.Selected) == 1 {
+		ev := cv.res.Selected[0]
+		ev.Recovered = true
+		ev.ChunkIndex = c.Index
+		r.Record = &ev
 	}
 	return r, true
 }

@@ -19,7 +19,8 @@
 // context (templates defined earlier in the chunk are found by their
 // offset), by the fast binary XML decoder, which resolves templates by
 // chunk offset and bounds its work; a candidate it cannot decode is
-// dropped. Process-creation events found this way are flagged Recovered.
+// dropped. Process-creation events found this way, and the general events
+// of the records the chunk's Want selects, are flagged Recovered.
 //
 // Carving never decides alone whether a record is new evidence: each
 // recovered record carries its Key (header record number and written

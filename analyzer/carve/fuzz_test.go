@@ -7,6 +7,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/carve"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
@@ -24,8 +25,9 @@ func slackChunk(n int) []byte {
 	return c
 }
 
-// FuzzCarveChunk: whatever a chunk slot holds, carving it neither panics
-// nor returns a record outside the slot or one that does not check.
+// FuzzCarveChunk: whatever a chunk slot holds, carving it with every
+// record selected neither panics nor returns a record outside the slot,
+// one that does not check, or one with an unflagged event or two events.
 func FuzzCarveChunk(f *testing.F) {
 	f.Add(slackChunk(3)[:2048])
 	f.Add(append(make([]byte, 600), record(1, goodTime, instance(624, 0x42, 0, true, nil))...))
@@ -36,12 +38,12 @@ func FuzzCarveChunk(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c := make([]byte, evtxfile.ChunkSize)
 		copy(c, data)
-		for _, r := range cv.Chunk(&decode.Chunk{File: "fuzz", Data: c}, 0, nil) {
+		for _, r := range cv.Chunk(&decode.Chunk{File: "fuzz", Data: c, Want: event.SelectAll()}, 0, nil) {
 			if r.Offset < 0 || r.Offset+evtxfile.RecordHeaderSize > evtxfile.ChunkSize {
 				t.Fatalf("recovered record at 0x%x outside the slot", r.Offset)
 			}
-			if r.Event != nil && !r.Event.Recovered {
-				t.Fatalf("recovered event not flagged")
+			if r.Event != nil && !r.Event.Recovered || r.Record != nil && (!r.Record.Recovered || r.Event != nil) {
+				t.Fatalf("recovered event not flagged, or a process event and a general one")
 			}
 		}
 	})

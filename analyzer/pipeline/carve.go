@@ -95,7 +95,8 @@ func (s *recoveredSet) add(it *item) {
 // resolve drops the recovered records that are copies of an allocated
 // record of the file (allocated in a later chunk than they were found)
 // and calls fn once per chunk (in chunk order) with the rest as a Result:
-// Records counts them, Events holds their process-creation events. It
+// Records counts them, Events holds their process-creation events and
+// Selected the general events of those the run selects. It
 // returns how many were kept and how many dropped as copies in all.
 func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stale int) {
 	var r decode.Result
@@ -119,6 +120,9 @@ func (s *recoveredSet) resolve(fn func(chunk int, r *decode.Result)) (kept, stal
 		r.Records++
 		if rec.Event != nil {
 			r.Events = append(r.Events, *rec.Event)
+		}
+		if rec.Record != nil {
+			r.Selected = append(r.Selected, *rec.Record)
 		}
 		kept++
 	}

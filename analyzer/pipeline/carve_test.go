@@ -23,10 +23,12 @@ type eventKey struct {
 }
 
 // TestCarveCorpus carves the corpus files that truth lists as holding
-// recoverable records. Every file yields at least the records the truth
-// counts (those that are stale copies of allocated records, which are
-// not reported, included), no recovered event duplicates an allocated
-// one, and the allocated counts are those of a run without carving.
+// recoverable records, with every record selected. Every file yields at
+// least the records the truth counts (those that are stale copies of
+// allocated records, which are not reported, included), each recovered
+// record as one event flagged Recovered (a process event or a general
+// one), no recovered event duplicates an allocated one, and the allocated
+// counts are those of a run without carving.
 func TestCarveCorpus(t *testing.T) {
 	dir := testshared.Dir(t, "corpus", "evtx")
 	want, err := truth.LoadSlack(testshared.Dir(t, "corpus", "truth", "slack_recovered.tsv"))
@@ -44,14 +46,26 @@ func TestCarveCorpus(t *testing.T) {
 	w := walk.Paths(paths)
 	allocated := map[eventKey]bool{}
 	var recovered []event.Process
+	var recoveredGeneral []event.Event
+	events := map[string]int{} // recovered events by file
 	sum, err := pipeline.Run(context.Background(), w.Inputs, pipeline.Options{
 		Workers:    2,
 		Carve:      true,
+		Want:       event.SelectAll(),
 		NewDecoder: func() decode.Decoder { return velocidex.Decoder{} },
 		OnChunk: func(f *pipeline.FileStats, _ int, r *decode.Result) {
 			for _, e := range r.Events {
 				if e.Recovered {
 					recovered = append(recovered, e)
+					events[f.Path]++
+					continue
+				}
+				allocated[eventKey{e.SourceFile, e.EventRecordID, e.Timestamp}] = true
+			}
+			for _, e := range r.Selected {
+				if e.Recovered {
+					recoveredGeneral = append(recoveredGeneral, e)
+					events[f.Path]++
 					continue
 				}
 				allocated[eventKey{e.SourceFile, e.EventRecordID, e.Timestamp}] = true
@@ -73,6 +87,18 @@ func TestCarveCorpus(t *testing.T) {
 		t.Logf("%s: recovered %d (4688 %d, sysmon1 %d), stale copies %d; truth %v", rel, f.Recovered, f.Recovered4688, f.RecoveredSysmon1, f.StaleCopies, wc)
 		if f.Recovered+f.StaleCopies < wc.Records {
 			t.Errorf("%s: recovered %d + stale copies %d < %d records in truth", rel, f.Recovered, f.StaleCopies, wc.Records)
+		}
+		if events[f.Path] != f.Recovered {
+			t.Errorf("%s: %d records recovered, %d recovered events", rel, f.Recovered, events[f.Path])
+		}
+	}
+	t.Logf("%d recovered process events, %d recovered general events", len(recovered), len(recoveredGeneral))
+	if len(recoveredGeneral) == 0 {
+		t.Error("no recovered general event")
+	}
+	for _, e := range recoveredGeneral {
+		if e.IsProcessCreation() || allocated[eventKey{e.SourceFile, e.EventRecordID, e.Timestamp}] {
+			t.Errorf("%s: recovered general event %d at %s is a process creation or still allocated", e.SourceFile, e.EventRecordID, event.FormatTime(e.Timestamp))
 		}
 	}
 	for _, e := range recovered {

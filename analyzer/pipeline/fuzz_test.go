@@ -51,7 +51,8 @@ func seedChunks() [][]byte {
 const maxChunkAlloc = 256 << 20
 
 // FuzzChunk feeds arbitrary bytes as the first chunk of a file through
-// the chunk reader, both decoders, extraction and carving: nothing may
+// the chunk reader, both decoders (every record selected), extraction and
+// carving: nothing may
 // panic in evtxhunt's own code, hang past the watchdog, allocate more than
 // maxChunkAlloc, or produce an event not located in the chunk.
 func FuzzChunk(f *testing.F) {
@@ -69,7 +70,7 @@ func FuzzChunk(f *testing.F) {
 			func() decode.Decoder { return binxml.New() },
 			func() decode.Decoder { return velocidex.Decoder{} },
 		} {
-			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second})
+			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second, Want: event.SelectAll()})
 			var r decode.Result
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
@@ -91,8 +92,23 @@ func FuzzChunk(f *testing.F) {
 					t.Fatalf("event not located in the chunk: %+v", e)
 				}
 			}
+			for _, e := range append(r.Selected, recoveredGeneral(w)...) {
+				if e.SourceFile != "fuzz.evtx" || e.ChunkIndex != 0 || e.IsProcessCreation() {
+					t.Fatalf("general event not located in the chunk, or a process creation: %+v", e)
+				}
+			}
 		}
 	})
+}
+
+func recoveredGeneral(w *worker) []event.Event {
+	var out []event.Event
+	for _, r := range w.cv.found {
+		if r.Record != nil {
+			out = append(out, *r.Record)
+		}
+	}
+	return out
 }
 
 func recoveredEvents(w *worker) []event.Process {

@@ -24,6 +24,11 @@ func (w *worker) resync(c *decode.Chunk, r *decode.Result, from, to int) (end in
 			ev.Recovered = false
 			r.Events = append(r.Events, ev)
 		}
+		if rec.Record != nil {
+			ev := *rec.Record
+			ev.Recovered = false
+			r.Selected = append(r.Selected, ev)
+		}
 		keys = append(keys, rec.Key)
 		end = rec.End
 	}

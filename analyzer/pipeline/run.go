@@ -40,8 +40,9 @@ type Options struct {
 	// without a chunk header (see package carve). Recovered records that
 	// are copies of an allocated record of the same file are dropped; the
 	// others reach OnChunk after the file's last chunk, one call per chunk
-	// that held any, with Records counting them and their events flagged
-	// Recovered. They count in FileStats.Recovered, not in Records.
+	// that held any, with Records counting them and their events (Events,
+	// and Selected for those Want selects) flagged Recovered. They count
+	// in FileStats.Recovered, not in Records.
 	Carve bool
 	// ChunkTimeout is the time a decoder may spend on one chunk before
 	// the chunk is reported as a problem and abandoned (its decoder keeps

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/Velocidex/ordereddict"
@@ -43,11 +44,12 @@ func (Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 	if err != nil {
 		r.Problems = append(r.Problems, c.Problemf(-1, "velocidex parser: %v", err))
 	}
+	var b event.Builder
 	for i, rec := range records {
 		if i >= safe {
 			break
 		}
-		decodeRecord(c, c.Records[i], rec, r)
+		decodeRecord(c, c.Records[i], rec, r, &b)
 	}
 	if n := len(records); n < safe && err == nil {
 		lost := c.Records[n]
@@ -76,11 +78,15 @@ func parseChunk(c *decode.Chunk, n int) (records []*evtx.EventRecord, err error)
 	return chunk.Parse(0)
 }
 
-func decodeRecord(c *decode.Chunk, ref evtxfile.Record, rec *evtx.EventRecord, r *decode.Result) {
+// decodeRecord reads one record's time and host, and its Process event
+// when it is a process creation, or its general event (built with b) when
+// c.Want selects it.
+func decodeRecord(c *decode.Chunk, ref evtxfile.Record, rec *evtx.EventRecord, r *decode.Result, b *event.Builder) {
 	root, ok := rec.Event.(*ordereddict.Dict)
-	var sys *ordereddict.Dict
+	var ev, sys *ordereddict.Dict
 	if ok {
-		sys = dict(get(root, "Event"), "System")
+		ev = dict(get(root, "Event"), "")
+		sys = dict(ev, "System")
 	}
 	if sys == nil {
 		r.Records++
@@ -91,25 +97,44 @@ func decodeRecord(c *decode.Chunk, ref evtxfile.Record, rec *evtx.EventRecord, r
 	computer := str(get(sys, "Computer"))
 	r.See(ts, computer)
 
-	provider := str(get(dict(get(sys, "Provider"), ""), "Name"))
-	channel := str(get(sys, "Channel"))
-	eventID := eventIDOf(get(sys, "EventID"))
-	if !extract.IsProcessCreation(provider, channel, eventID) {
+	s := event.System{
+		Timestamp:     ts,
+		Computer:      computer,
+		Channel:       str(scalar(get(sys, "Channel"))),
+		Provider:      str(get(dict(get(sys, "Provider"), ""), "Name")),
+		EventID:       eventIDOf(get(sys, "EventID")),
+		EventRecordID: number(scalar(get(sys, "EventRecordID"))),
+	}
+	if extract.IsProcessCreation(s.Provider, s.Channel, s.EventID) {
+		r.Events = append(r.Events, processEvent(c, ev, sys, s))
 		return
 	}
+	if !c.Want.Wants(s.Channel, s.EventID) {
+		return
+	}
+	systemValues(sys, &s)
+	b.Begin(s, event.NoData, c.File, c.Index)
+	kind := payload(ev, b)
+	e := b.Finish()
+	e.Kind = kind
+	r.Selected = append(r.Selected, e)
+}
+
+// processEvent builds the Process event of a process creation.
+func processEvent(c *decode.Chunk, ev, sys *ordereddict.Dict, s event.System) event.Process {
 	var b extract.Builder
 	b.Begin()
-	b.P.Timestamp = ts
-	b.P.Computer = computer
-	b.P.Channel = channel
-	b.P.Provider = provider
-	b.P.EventID = eventID
+	b.P.Timestamp = s.Timestamp
+	b.P.Computer = s.Computer
+	b.P.Channel = s.Channel
+	b.P.Provider = s.Provider
+	b.P.EventID = s.EventID
 	b.P.Version = uint8(number(get(sys, "Version")))
-	b.P.EventRecordID = number(get(sys, "EventRecordID"))
+	b.P.EventRecordID = s.EventRecordID
 	b.P.SourceFile = c.File
 	b.P.ChunkIndex = c.Index
-	eventData(get(dict(get(root, "Event"), ""), "EventData"), b.Data)
-	r.Events = append(r.Events, *b.Finish())
+	eventData(get(ev, "EventData"), b.Data)
+	return *b.Finish()
 }
 
 // eventData calls fn for each name/value pair of an EventData element, in
@@ -169,8 +194,11 @@ func str(v any) string {
 	return render(v)
 }
 
-// render turns a decoded value into the string the extraction expects:
-// numbers in decimal, text as is.
+// render turns a decoded value into text as event XML writes it, as far
+// as the parser lets: numbers in decimal (the parser reads hex-typed
+// values as plain integers), text as is, binary as upper-case hex, FILETIME
+// values (which the parser gives as float Unix seconds) as times to the
+// microsecond, string arrays joined with ", ".
 func render(v any) string {
 	switch x := v.(type) {
 	case nil:
@@ -178,7 +206,7 @@ func render(v any) string {
 	case string:
 		return x
 	case []string:
-		return fmt.Sprint(x)
+		return strings.Join(x, ", ")
 	case []byte:
 		return fmt.Sprintf("%X", x)
 	case uint8:
@@ -191,6 +219,10 @@ func render(v any) string {
 		return strconv.FormatUint(x, 10)
 	case bool:
 		return strconv.FormatBool(x)
+	case float64:
+		if t := systemTime(x); !t.IsZero() {
+			return event.FormatTime(t)
+		}
 	}
 	return fmt.Sprint(v)
 }

@@ -19,4 +19,32 @@
 //   - It renders TimeCreated as float Unix seconds computed from a float64
 //     FILETIME (spacing 16 ticks, 1.6 µs, near today's dates); times are
 //     rounded to the microsecond and may be off by up to 1.6 µs.
+//
+// # General events
+//
+// The records decode.Chunk.Want selects (process creations aside) become
+// general events built from the tree the parser returns (general.go): an
+// element's attributes and child elements are keys of one dictionary, its
+// text is under "Value" (or is the element's value when it has nothing
+// else), repeated elements become lists, and EventData whose Data elements
+// all have a name and a value is rewritten as a dictionary of name to
+// value. The payload follows the fast decoder's naming (Data_N, Binary_N,
+// UserData leaves by element name; a string array repeats its item), but
+// the parser loses information the adapter cannot restore:
+//   - HexInt32 and HexInt64 values are plain integers: they render in
+//     decimal; GUID values render without braces (Provider/@Guid, always a
+//     GUID, gets them back); FILETIME values are times to the microsecond;
+//   - values of types it does not decode (signed integers, floats,
+//     SYSTEMTIME, size_t, arrays other than of strings) are their raw bytes
+//     as text, trailing NULs dropped;
+//   - an element whose only content is a null value is dropped (so later
+//     Data_N and Binary_N positions shift), and so is an EventData or
+//     UserData element without content;
+//   - EventData rewritten as a dictionary loses its Binary element;
+//   - an empty element takes the value of the instance's first
+//     substitution, and a UserData element with text and children looks
+//     like a leaf (its text under "Value"); attributes of UserData elements
+//     other than xmlns declarations look like child elements.
+//
+// The differential tests of package binxml model each loss and count it.
 package velocidex
