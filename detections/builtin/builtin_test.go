@@ -156,11 +156,20 @@ func checkCases(t *testing.T, set *sigma.RuleSet, r *sigma.Rule, cf *caseFile) {
 	if len(cf.nomatch) == 0 {
 		t.Errorf("%s: no nomatch case", cf.path)
 	}
-	if security, sysmon := countEventIDs(cf.match); security == 0 || sysmon == 0 {
+	if security, sysmon := countEventIDs(cf.match); r.IsProcessCreation() && (security == 0 || sysmon == 0) {
 		t.Errorf("%s: want match cases of both sources, have %d Security 4688 and %d Sysmon 1", cf.path, security, sysmon)
 	}
 	var scratch []*sigma.Rule
 	for _, c := range cf.match {
+		if c.general != nil {
+			if !r.MatchEvent(c.general) {
+				t.Errorf("%v: rule %q does not fire on this match case", c, r.Title)
+			}
+			if scratch = set.MatchEvent(c.general, scratch[:0]); !contains(scratch, r) {
+				t.Errorf("%v: the rule set does not report %q for this match case", c, r.Title)
+			}
+			continue
+		}
 		if !r.Match(c.event) {
 			t.Errorf("%v: rule %q does not fire on this match case", c, r.Title)
 		}
@@ -169,6 +178,15 @@ func checkCases(t *testing.T, set *sigma.RuleSet, r *sigma.Rule, cf *caseFile) {
 		}
 	}
 	for _, c := range cf.nomatch {
+		if c.general != nil {
+			if r.MatchEvent(c.general) {
+				t.Errorf("%v: rule %q fires on this nomatch case", c, r.Title)
+			}
+			if scratch = set.MatchEvent(c.general, scratch[:0]); contains(scratch, r) {
+				t.Errorf("%v: the rule set reports %q for this nomatch case", c, r.Title)
+			}
+			continue
+		}
 		if r.Match(c.event) {
 			t.Errorf("%v: rule %q fires on this nomatch case", c, r.Title)
 		}

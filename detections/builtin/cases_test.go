@@ -20,9 +20,10 @@ const testsDir = "tests"
 
 // ruleCase is one event of a case file, with where it was written.
 type ruleCase struct {
-	file  string
-	line  int
-	event *event.Process
+	file    string
+	line    int
+	event   *event.Process // a process creation (EventID 4688 or 1)
+	general *event.Event   // any other record
 }
 
 func (c ruleCase) String() string { return fmt.Sprintf("%s:%d", c.file, c.line) }
@@ -107,6 +108,14 @@ func parseEvents(name string, list *yaml.Node) ([]ruleCase, error) {
 	}
 	var out []ruleCase
 	for _, item := range list.Content {
+		if isGeneralCase(item) {
+			e, err := buildGeneral(item)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, item.Line, err)
+			}
+			out = append(out, ruleCase{file: name, line: item.Line, general: e})
+			continue
+		}
 		var fields map[string]any
 		if err := item.Decode(&fields); err != nil {
 			return nil, fmt.Errorf("%s:%d: %w", name, item.Line, err)
@@ -165,9 +174,13 @@ func ruleFiles(fsys fs.FS) (map[string]string, error) {
 	return byPath, err
 }
 
-// countEventIDs reports how many of the cases are 4688 and Sysmon events.
+// countEventIDs reports how many of the cases are 4688 and Sysmon
+// process events.
 func countEventIDs(cases []ruleCase) (security, sysmon int) {
 	for _, c := range cases {
+		if c.event == nil {
+			continue
+		}
 		if c.event.EventID == event.SecurityProcessCreate {
 			security++
 		} else {
@@ -175,4 +188,95 @@ func countEventIDs(cases []ruleCase) (security, sysmon int) {
 		}
 	}
 	return security, sysmon
+}
+
+// A case of a record that is not a process creation is written with its
+// Channel and its payload:
+//
+//	{Channel: System, EventID: 7045, Provider: Service Control Manager,
+//	 EventData: {ServiceName: x, ImagePath: 'cmd /c ...'}}
+//
+// (or UserData instead of EventData; Computer and the System values
+// Level, Task, Opcode, Keywords, UserID are optional). The payload keeps
+// the order it is written in.
+func isGeneralCase(item *yaml.Node) bool {
+	if item.Kind != yaml.MappingNode {
+		return false
+	}
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		switch item.Content[i].Value {
+		case "Channel", "EventData", "UserData":
+			return true
+		}
+	}
+	return false
+}
+
+// buildGeneral decodes a general case strictly: only the keys above.
+func buildGeneral(item *yaml.Node) (*event.Event, error) {
+	e := &event.Event{System: event.System{Computer: "WS01.corp.example.com"}}
+	for i := 0; i+1 < len(item.Content); i += 2 {
+		key, value := item.Content[i].Value, item.Content[i+1]
+		switch key {
+		case "Channel":
+			e.Channel = value.Value
+		case "Provider":
+			e.Provider = value.Value
+		case "Computer":
+			e.Computer = value.Value
+		case "EventID":
+			n, ok := event.ParseNumber(value.Value)
+			if !ok || n > 0xffff {
+				return nil, fmt.Errorf("EventID %q is not an event id", value.Value)
+			}
+			e.EventID = uint32(n)
+		case "Level", "Task", "Opcode", "Keywords", "UserID":
+			if err := setSystem(e, key, value.Value); err != nil {
+				return nil, err
+			}
+		case "EventData", "UserData":
+			if value.Kind != yaml.MappingNode {
+				return nil, fmt.Errorf("%s must be a map of names to values", key)
+			}
+			e.Kind = event.EventData
+			if key == "UserData" {
+				e.Kind = event.UserData
+			}
+			for k := 0; k+1 < len(value.Content); k += 2 {
+				e.Items = append(e.Items, event.Item{Name: value.Content[k].Value, Value: value.Content[k+1].Value})
+			}
+		default:
+			return nil, fmt.Errorf("unknown key %q in a record case (want Channel, Provider, Computer, EventID, Level, Task, Opcode, Keywords, UserID, EventData or UserData)", key)
+		}
+	}
+	if e.Channel == "" || e.EventID == 0 {
+		return nil, fmt.Errorf("a record case needs Channel and EventID")
+	}
+	if e.IsProcessCreation() {
+		return nil, fmt.Errorf("process creations are written in the process shape (EventID 4688 or 1 with Image, CommandLine, ...)")
+	}
+	return e, nil
+}
+
+func setSystem(e *event.Event, key, value string) error {
+	if key == "UserID" {
+		e.UserID = value
+		e.Has = e.Has.With(event.SysUserID)
+		return nil
+	}
+	n, ok := event.ParseNumber(value)
+	if !ok {
+		return fmt.Errorf("%s %q is not a number", key, value)
+	}
+	switch key {
+	case "Level":
+		e.Level, e.Has = uint8(n), e.Has.With(event.SysLevel)
+	case "Task":
+		e.Task, e.Has = uint16(n), e.Has.With(event.SysTask)
+	case "Opcode":
+		e.Opcode, e.Has = uint8(n), e.Has.With(event.SysOpcode)
+	case "Keywords":
+		e.Keywords, e.Has = n, e.Has.With(event.SysKeywords)
+	}
+	return nil
 }

@@ -104,6 +104,10 @@ func (r *Rule) MatchEvent(e *event.Event) bool {
 // rule made in code has no log source and is one).
 func (r *Rule) isProcessCreation() bool { return r.procCreation || r.ls == (LogSource{}) }
 
+// IsProcessCreation reports whether the rule is for the process_creation
+// log source (it matches process events only).
+func (r *Rule) IsProcessCreation() bool { return r.isProcessCreation() }
+
 // appliesTo returns the rule's first binding that admits a record of this
 // channel and event id, or nil.
 func (r *Rule) appliesTo(channel string, id uint32) *binding {
