@@ -179,4 +179,3 @@ func (r *Rule) matchBound(e *event.Event, eq *equivalent) bool {
 	}
 	return r.det.match(record{e: e, eq: eq})
 }
-
