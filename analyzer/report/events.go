@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
@@ -35,41 +34,85 @@ func EventRow(p *event.Process) []string {
 	return append(row, p.SourceFile, strconv.FormatBool(p.Recovered))
 }
 
-// WriteEvents writes a timeline of events (already in order) in format f.
-func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) error {
-	switch f {
-	case JSON, JSONL:
-		return writeEventsJSON(w, f, events, opts.Workers)
-	case CSV:
-		cw := csv.NewWriter(w)
-		if err := cw.Write(EventColumns()); err != nil {
-			return err
-		}
+// EventStream delivers a timeline's events in order: it calls fn with each
+// and stops at fn's first error, which it returns.
+type EventStream func(fn func(*event.Process) error) error
+
+// SliceStream is the stream of events held in a slice.
+func SliceStream(events []*event.Process) EventStream {
+	return func(fn func(*event.Process) error) error {
 		for _, p := range events {
-			row := EventRow(p)
-			for j := range row {
-				row[j] = CSVCell(row[j], opts.RawCSV)
-			}
-			if err := cw.Write(row); err != nil {
+			if err := fn(p); err != nil {
 				return err
 			}
 		}
-		cw.Flush()
-		return cw.Error()
+		return nil
+	}
+}
+
+// WriteEvents writes a timeline of events (already in order) in format f.
+func WriteEvents(w io.Writer, f Format, events []*event.Process, opts Options) error {
+	var table *EventTable
+	if f == Table {
+		table = NewEventTable(opts)
+		for _, p := range events {
+			table.Add(p)
+		}
+	}
+	return WriteEventStream(w, f, SliceStream(events), table, opts)
+}
+
+// WriteEventStream writes the timeline stream delivers in format f,
+// reading the stream once. A table needs its layout first: table holds
+// every event of the stream and was made with the same opts (it is unused
+// for other formats).
+func WriteEventStream(w io.Writer, f Format, stream EventStream, table *EventTable, opts Options) error {
+	switch f {
+	case JSON, JSONL:
+		return writeEventsJSON(w, f, stream, opts.Workers)
+	case CSV:
+		return writeEventsCSV(w, stream, opts.RawCSV)
 	case Table:
-		return writeEventsTable(w, events, opts)
+		if table == nil {
+			return fmt.Errorf("timeline table: no layout")
+		}
+		return table.write(w, stream)
 	}
 	return fmt.Errorf("timeline cannot be written as %q", f)
+}
+
+func writeEventsCSV(w io.Writer, stream EventStream, raw bool) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(EventColumns()); err != nil {
+		return err
+	}
+	err := stream(func(p *event.Process) error {
+		row := EventRow(p)
+		for j := range row {
+			row[j] = CSVCell(row[j], raw)
+		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // jsonSegment is how many events one rendering goroutine turns into JSON
 // at a time.
 const jsonSegment = 2048
 
-// writeEventsJSON renders segments of events in parallel and writes them
-// in order, with up to workers goroutines (0: one per CPU); at most 2
-// segments per worker are held in memory.
-func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int) error {
+// maxJSONWorkers bounds the goroutines rendering JSON, and so the events
+// and text of a batch held in memory (2 segments per goroutine).
+const maxJSONWorkers = 8
+
+// writeEventsJSON renders the stream's events in batches of 2 segments
+// per worker, the segments of a batch in parallel on up to workers
+// goroutines (0: one per CPU; at most maxJSONWorkers), and writes them in
+// order.
+func writeEventsJSON(w io.Writer, f Format, stream EventStream, workers int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if f == JSON {
 		bw.WriteString("[")
@@ -77,33 +120,28 @@ func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var firstErr error
-	for start := 0; start < len(events) && firstErr == nil; start += workers * 2 * jsonSegment {
-		end := min(start+workers*2*jsonSegment, len(events))
-		bufs := make([][]byte, (end-start+jsonSegment-1)/jsonSegment)
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, workers)
-		for k := range bufs {
-			lo := start + k*jsonSegment
-			hi := min(lo+jsonSegment, end)
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				bufs[k] = appendEventsJSON(make([]byte, 0, (hi-lo)*700), f, events, lo, hi)
-				<-sem
-			}()
-		}
-		wg.Wait()
-		for _, b := range bufs {
-			if _, err := bw.Write(b); err != nil {
-				firstErr = err
-				break
-			}
-		}
+	workers = min(workers, maxJSONWorkers)
+	batch := make([]*event.Process, 0, workers*2*jsonSegment)
+	written := 0
+	flush := func() error {
+		err := writeJSONBatch(bw, f, batch, written, workers)
+		written += len(batch)
+		clear(batch)
+		batch = batch[:0]
+		return err
 	}
-	if firstErr != nil {
-		return firstErr
+	err := stream(func(p *event.Process) error {
+		batch = append(batch, p)
+		if len(batch) == cap(batch) {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return err
 	}
 	if f == JSON {
 		bw.WriteString("\n]\n")
@@ -111,96 +149,47 @@ func writeEventsJSON(w io.Writer, f Format, events []*event.Process, workers int
 	return bw.Flush()
 }
 
-// appendEventsJSON renders events[lo:hi] as they appear in a JSON array
-// (comma-separated, one per line) or as JSONL lines.
-func appendEventsJSON(b []byte, f Format, events []*event.Process, lo, hi int) []byte {
-	for i := lo; i < hi; i++ {
+// writeJSONBatch renders events, the first of which is event number
+// first of the timeline, in segments rendered in parallel.
+func writeJSONBatch(bw *bufio.Writer, f Format, events []*event.Process, first, workers int) error {
+	bufs := make([][]byte, (len(events)+jsonSegment-1)/jsonSegment)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for k := range bufs {
+		lo := k * jsonSegment
+		hi := min(lo+jsonSegment, len(events))
+		sem <- struct{}{}
+		wg.Go(func() {
+			bufs[k] = appendEventsJSON(make([]byte, 0, (hi-lo)*700), f, events[lo:hi], first+lo)
+			<-sem
+		})
+	}
+	wg.Wait()
+	for _, b := range bufs {
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendEventsJSON renders events, the first of which is event number
+// first of the timeline, as they appear in a JSON array (comma-separated,
+// one per line) or as JSONL lines.
+func appendEventsJSON(b []byte, f Format, events []*event.Process, first int) []byte {
+	for i, p := range events {
 		if f == JSON {
-			if i > 0 {
+			if first+i > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, '\n')
 		}
-		b = events[i].AppendJSON(b)
+		b = p.AppendJSON(b)
 		if f == JSONL {
 			b = append(b, '\n')
 		}
 	}
 	return b
-}
-
-// timeShort renders a time for tables: to the millisecond, no zone letter
-// (all times are UTC, which the header says).
-const timeShort = "2006-01-02 15:04:05.000"
-
-func writeEventsTable(w io.Writer, events []*event.Process, opts Options) error {
-	width := opts.Width
-	if width <= 0 {
-		width = 120
-	}
-	// Carved events are marked in a column of their own, present only
-	// when there are any.
-	recovered := false
-	for i := range events {
-		recovered = recovered || events[i].Recovered
-	}
-	rows := make([][]string, 0, len(events))
-	for _, p := range events {
-		pid := ""
-		if n, ok := p.Number(event.FieldProcessId); ok {
-			pid = strconv.FormatUint(n, 10)
-		}
-		row := []string{p.Timestamp.UTC().Format(timeShort), p.Computer, p.User, pid, p.Image, p.CommandLine}
-		if recovered {
-			mark := ""
-			if p.Recovered {
-				mark = "yes"
-			}
-			row = append(row[:1], append([]string{mark}, row[1:]...)...)
-		}
-		rows = append(rows, row)
-	}
-	header := []string{"Time (UTC)", "Host", "User", "PID", "Image", "Command line"}
-	caps := []int{0, 16, 24, 0, 32, -1}
-	if recovered {
-		header = append(header[:1], append([]string{"Recovered"}, header[1:]...)...)
-		caps = append(caps[:1], append([]int{0}, caps[1:]...)...)
-	}
-	if !opts.Full {
-		fitColumns(rows, header, width, caps)
-	}
-	return WriteTable(w, header, rows)
-}
-
-// fitColumns shortens cells so the table fits width: column i is cut to
-// caps[i] runes (0: never cut; paths keep their end), and the column with
-// cap -1 gets the room that is left.
-func fitColumns(rows [][]string, header []string, width int, caps []int) {
-	used := 1 + 3*len(header) // borders and padding
-	flex := -1
-	for c, limit := range caps {
-		if limit < 0 {
-			flex = c
-			continue
-		}
-		n := utf8.RuneCountInString(header[c])
-		for _, r := range rows {
-			n = max(n, utf8.RuneCountInString(SafeText(r[c])))
-		}
-		if limit > 0 {
-			n = min(n, limit)
-			for _, r := range rows {
-				r[c] = ShortenLeft(r[c], n)
-			}
-		}
-		used += n
-	}
-	if flex >= 0 {
-		room := max(width-used, 20)
-		for _, r := range rows {
-			r[flex] = Shorten(r[flex], room)
-		}
-	}
 }
 
 // ShortenLeft cuts s to at most n runes keeping its end (the useful part

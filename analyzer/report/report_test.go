@@ -80,7 +80,7 @@ func TestWriteEventsJSONSegments(t *testing.T) {
 		if err := WriteEvents(&buf, f, pointers(events), Options{}); err != nil {
 			t.Fatal(err)
 		}
-		want := appendEventsJSON(nil, f, pointers(events), 0, len(events))
+		want := appendEventsJSON(nil, f, pointers(events), 0)
 		if f == JSON {
 			want = append(append([]byte("["), want...), "\n]\n"...)
 		}
