@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
@@ -195,9 +196,12 @@ func appendEventsJSON(b []byte, f Format, events []*event.Process, first int) []
 // ShortenLeft cuts s to at most n runes keeping its end (the useful part
 // of a path), marking the cut with an ellipsis.
 func ShortenLeft(s string, n int) string {
-	runes := []rune(s)
-	if n <= 1 || len(runes) <= n {
+	if n <= 1 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if printableASCII(s) {
+		return "…" + s[len(s)-n+1:]
+	}
+	runes := []rune(s) // invalid bytes become U+FFFD, as before any cut
 	return "…" + string(runes[len(runes)-n+1:])
 }

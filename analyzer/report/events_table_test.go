@@ -178,7 +178,7 @@ func TestEventTableNeedsItsRows(t *testing.T) {
 	table := NewEventTable(Options{})
 	table.Add(events[0])
 	err := WriteEventStream(io.Discard, Table, SliceStream(events), table, Options{})
-	if err == nil || !strings.Contains(err.Error(), "laid out for 1 events, given 2") {
+	if err == nil || !strings.Contains(err.Error(), "laid out for 1 rows, given 2") {
 		t.Errorf("got %v", err)
 	}
 	if err := WriteEventStream(io.Discard, Table, SliceStream(events), nil, Options{}); err == nil {
@@ -203,4 +203,46 @@ func FuzzEventTable(f *testing.F) {
 			checkSameTable(t, "fuzz", events, Options{Width: int(width % 500), Full: full})
 		}
 	})
+}
+
+// BenchmarkEventTable: measuring and writing the timeline table, per
+// event, for plain and hostile text.
+func BenchmarkEventTable(b *testing.B) {
+	for _, plain := range []bool{true, false} {
+		events := randomTimeline(rand.New(rand.NewPCG(5, 6)), 10_000, plain)
+		b.Run(fmt.Sprintf("plain=%v", plain), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := WriteEvents(io.Discard, Table, events, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+		})
+	}
+}
+
+// TestShortenFastPaths: printable ASCII is cut without converting to
+// runes, with the same result as the rune path.
+func TestShortenFastPaths(t *testing.T) {
+	viaRunes := func(s string, n int, left bool) string {
+		runes := []rune(s)
+		if n <= 1 || len(runes) <= n {
+			return s
+		}
+		if left {
+			return "…" + string(runes[len(runes)-n+1:])
+		}
+		return string(runes[:n-1]) + "…"
+	}
+	for _, s := range []string{"", "a", `C:\Windows\System32\cmd.exe /c whoami`, "é\xff世界 and more text \x00", strings.Repeat("x", 300)} {
+		for _, n := range []int{0, 1, 2, 5, 20, 40, 400} {
+			if got, want := ShortenLeft(s, n), viaRunes(s, n, true); got != want {
+				t.Errorf("ShortenLeft(%q, %d) = %q, want %q", s, n, got, want)
+			}
+			if got, want := Shorten(s, n), viaRunes(s, n, false); got != want {
+				t.Errorf("Shorten(%q, %d) = %q, want %q", s, n, got, want)
+			}
+		}
+	}
 }
