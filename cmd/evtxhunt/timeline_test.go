@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -106,5 +108,39 @@ func TestTimelineSortMemoryFlag(t *testing.T) {
 	help, _, _ := runCLI(t, "timeline", "--help")
 	if !strings.Contains(help, "--sort-memory") || !strings.Contains(help, "TMPDIR") {
 		t.Errorf("timeline --help does not document --sort-memory and TMPDIR")
+	}
+}
+
+// cancelOnWrite cancels a run's context when the report starts coming
+// out, as a Ctrl-C while the report is written would.
+type cancelOnWrite struct {
+	cancel context.CancelFunc
+	n      int
+}
+
+func (c *cancelOnWrite) Write(p []byte) (int, error) {
+	c.cancel()
+	c.n += len(p)
+	return len(p), nil
+}
+
+// TestTimelineInterruptedWriting: Ctrl-C while the report is written stops
+// it (in memory or merging runs from disk), exit code 130.
+func TestTimelineInterruptedWriting(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	for _, budget := range []string{"128MiB", spillBudget} {
+		ctx, cancel := context.WithCancel(context.Background())
+		out := &cancelOnWrite{cancel: cancel}
+		var errOut bytes.Buffer
+		// CSV comes out in small writes, so the run is cancelled early.
+		code := runContext(ctx, []string{"timeline", "--sort-memory", budget, "-f", "csv", filepath.Join("..", "..", "samples", "demo")},
+			strings.NewReader(""), out, &errOut)
+		if code != exitInterrupted || !strings.Contains(errOut.String(), "interrupted while writing the report") {
+			t.Errorf("budget %s: exit %d, stderr %q", budget, code, errOut.String())
+		}
+		if out.n == 0 || out.n > 1<<20 { // the whole CSV is 2.6 MiB
+			t.Errorf("budget %s: %d bytes written before stopping", budget, out.n)
+		}
+		cancel()
 	}
 }
