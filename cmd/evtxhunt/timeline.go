@@ -141,7 +141,7 @@ func runTimeline(ctx context.Context, opts *timelineOptions) error {
 		return report.WriteEventStream(o, opts.format, stream, table, ropts)
 	})
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(opts.IO.ErrOut, "evtxhunt: interrupted while writing the report; no report written")
+		fmt.Fprintln(opts.IO.ErrOut, "evtxhunt: interrupted while writing the report (an -o file is left as it was)")
 		return errInterrupted
 	}
 	if err != nil {
