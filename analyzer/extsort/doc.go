@@ -35,7 +35,10 @@
 // output is fully determined by the order of Add calls, whatever the
 // budget, the number of runs or of workers. In memory every item carries
 // its insertion number, which breaks ties; runs hold consecutive items and
-// are merged in insertion order, the heap breaking ties by run.
+// are merged in insertion order, the heap breaking ties by run. Items also
+// carry a key (Codec.Key), a number consistent with compare: sorting and
+// merging compare keys first and read the items only when keys are equal,
+// which spares most memory reads (for events, the key is the time).
 //
 // # Items
 //
