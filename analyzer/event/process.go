@@ -2,6 +2,7 @@ package event
 
 import (
 	"cmp"
+	"math"
 	"strings"
 	"time"
 )
@@ -143,6 +144,33 @@ func Compare(a, b *Process) int {
 		return c
 	}
 	return cmp.Compare(a.ChunkIndex, b.ChunkIndex)
+}
+
+// SortKey is a number that orders events as Compare does as far as it
+// goes: a smaller key means an earlier event; equal keys say nothing
+// (TimeKey of the Timestamp). Sorting compares keys first and reads the
+// events only on a tie.
+func (p *Process) SortKey() uint64 { return TimeKey(p.Timestamp) }
+
+// FILETIME's epoch (1601-01-01) in Unix seconds, and its unit.
+const (
+	unix1601       = -11644473600
+	ticksPerSecond = 10_000_000
+)
+
+// TimeKey maps a time to a number that grows with it: its 100 ns ticks
+// since 1601 (FILETIME's unit), 0 for earlier times and the largest
+// uint64 for times past the year 58000. A smaller key is an earlier time;
+// times within one tick share a key.
+func TimeKey(t time.Time) uint64 {
+	sec := t.Unix() - unix1601
+	switch {
+	case sec < 0:
+		return 0
+	case uint64(sec) > (math.MaxUint64-ticksPerSecond)/ticksPerSecond:
+		return math.MaxUint64
+	}
+	return uint64(sec)*ticksPerSecond + uint64(t.Nanosecond())/100
 }
 
 // Less reports whether a sorts before b in Compare's order.

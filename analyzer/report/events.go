@@ -35,46 +35,90 @@ func EventRow(p *event.Process) []string {
 	return append(row, p.SourceFile, strconv.FormatBool(p.Recovered))
 }
 
+// EventStream delivers a timeline's records in order: it calls fn with
+// each and stops at fn's first error, which it returns.
+type EventStream func(fn func(*event.Record) error) error
+
+// SliceStream is the stream of records held in a slice.
+func SliceStream(events []event.Record) EventStream {
+	return func(fn func(*event.Record) error) error {
+		for i := range events {
+			if err := fn(&events[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
 // WriteEvents writes a timeline of records (already in order) in format
 // f: with opts.AllEvents in the layout of every kind of record, otherwise
 // in the process layout (every record must then be a process creation).
 func WriteEvents(w io.Writer, f Format, events []event.Record, opts Options) error {
-	if opts.AllEvents && (f == CSV || f == Table) {
-		return writeRecords(w, f, events, opts)
+	var table *EventTable
+	if f == Table {
+		table = NewEventTable(opts)
+		for i := range events {
+			table.Add(&events[i])
+		}
 	}
+	return WriteEventStream(w, f, SliceStream(events), table, opts)
+}
+
+// WriteEventStream writes the timeline stream delivers in format f,
+// reading the stream once. A table needs its layout first: table holds
+// every event of the stream and was made with the same opts (it is unused
+// for other formats).
+func WriteEventStream(w io.Writer, f Format, stream EventStream, table *EventTable, opts Options) error {
 	switch f {
 	case JSON, JSONL:
-		return writeEventsJSON(w, f, events, opts.Workers)
+		return writeEventsJSON(w, f, stream, opts.Workers)
 	case CSV:
-		cw := csv.NewWriter(w)
-		if err := cw.Write(EventColumns()); err != nil {
-			return err
+		if opts.AllEvents {
+			return writeRecordsCSV(w, stream, opts.RawCSV)
 		}
-		for _, r := range events {
-			row := EventRow(r.Process)
-			for j := range row {
-				row[j] = CSVCell(row[j], opts.RawCSV)
-			}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		return writeEventsCSV(w, stream, opts.RawCSV)
 	case Table:
-		return writeEventsTable(w, events, opts)
+		if table == nil {
+			return fmt.Errorf("timeline table: no layout")
+		}
+		return table.write(w, stream)
 	}
 	return fmt.Errorf("timeline cannot be written as %q", f)
+}
+
+func writeEventsCSV(w io.Writer, stream EventStream, raw bool) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(EventColumns()); err != nil {
+		return err
+	}
+	err := stream(func(r *event.Record) error {
+		row := EventRow(r.Process)
+		for j := range row {
+			row[j] = CSVCell(row[j], raw)
+		}
+		return cw.Write(row)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // jsonSegment is how many events one rendering goroutine turns into JSON
 // at a time.
 const jsonSegment = 2048
 
-// writeEventsJSON renders segments of events in parallel and writes them
-// in order, with up to workers goroutines (0: one per CPU); at most 2
-// segments per worker are held in memory.
-func writeEventsJSON(w io.Writer, f Format, events []event.Record, workers int) error {
+// maxJSONWorkers bounds the goroutines rendering JSON, and so the events
+// and text of a batch held in memory (2 segments per goroutine).
+const maxJSONWorkers = 8
+
+// writeEventsJSON renders the stream's events in batches of 2 segments
+// per worker, the segments of a batch in parallel on up to workers
+// goroutines (0: one per CPU; at most maxJSONWorkers), and writes them in
+// order.
+func writeEventsJSON(w io.Writer, f Format, stream EventStream, workers int) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	if f == JSON {
 		bw.WriteString("[")
@@ -82,33 +126,28 @@ func writeEventsJSON(w io.Writer, f Format, events []event.Record, workers int) 
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	var firstErr error
-	for start := 0; start < len(events) && firstErr == nil; start += workers * 2 * jsonSegment {
-		end := min(start+workers*2*jsonSegment, len(events))
-		bufs := make([][]byte, (end-start+jsonSegment-1)/jsonSegment)
-		var wg sync.WaitGroup
-		sem := make(chan struct{}, workers)
-		for k := range bufs {
-			lo := start + k*jsonSegment
-			hi := min(lo+jsonSegment, end)
-			wg.Add(1)
-			sem <- struct{}{}
-			go func() {
-				defer wg.Done()
-				bufs[k] = appendEventsJSON(make([]byte, 0, (hi-lo)*700), f, events, lo, hi)
-				<-sem
-			}()
-		}
-		wg.Wait()
-		for _, b := range bufs {
-			if _, err := bw.Write(b); err != nil {
-				firstErr = err
-				break
-			}
-		}
+	workers = min(workers, maxJSONWorkers)
+	batch := make([]*event.Record, 0, workers*2*jsonSegment)
+	written := 0
+	flush := func() error {
+		err := writeJSONBatch(bw, f, batch, written, workers)
+		written += len(batch)
+		clear(batch)
+		batch = batch[:0]
+		return err
 	}
-	if firstErr != nil {
-		return firstErr
+	err := stream(func(p *event.Record) error {
+		batch = append(batch, p)
+		if len(batch) == cap(batch) {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return err
 	}
 	if f == JSON {
 		bw.WriteString("\n]\n")
@@ -116,17 +155,42 @@ func writeEventsJSON(w io.Writer, f Format, events []event.Record, workers int) 
 	return bw.Flush()
 }
 
-// appendEventsJSON renders events[lo:hi] as they appear in a JSON array
-// (comma-separated, one per line) or as JSONL lines.
-func appendEventsJSON(b []byte, f Format, events []event.Record, lo, hi int) []byte {
-	for i := lo; i < hi; i++ {
+// writeJSONBatch renders events, the first of which is event number
+// first of the timeline, in segments rendered in parallel.
+func writeJSONBatch(bw *bufio.Writer, f Format, events []*event.Record, first, workers int) error {
+	bufs := make([][]byte, (len(events)+jsonSegment-1)/jsonSegment)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for k := range bufs {
+		lo := k * jsonSegment
+		hi := min(lo+jsonSegment, len(events))
+		sem <- struct{}{}
+		wg.Go(func() {
+			bufs[k] = appendEventsJSON(make([]byte, 0, (hi-lo)*700), f, events[lo:hi], first+lo)
+			<-sem
+		})
+	}
+	wg.Wait()
+	for _, b := range bufs {
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendEventsJSON renders events, the first of which is event number
+// first of the timeline, as they appear in a JSON array (comma-separated,
+// one per line) or as JSONL lines.
+func appendEventsJSON(b []byte, f Format, events []*event.Record, first int) []byte {
+	for i, p := range events {
 		if f == JSON {
-			if i > 0 {
+			if first+i > 0 {
 				b = append(b, ',')
 			}
 			b = append(b, '\n')
 		}
-		b = events[i].AppendJSON(b)
+		b = p.AppendJSON(b)
 		if f == JSONL {
 			b = append(b, '\n')
 		}
@@ -134,87 +198,15 @@ func appendEventsJSON(b []byte, f Format, events []event.Record, lo, hi int) []b
 	return b
 }
 
-// timeShort renders a time for tables: to the millisecond, no zone letter
-// (all times are UTC, which the header says).
-const timeShort = "2006-01-02 15:04:05.000"
-
-func writeEventsTable(w io.Writer, records []event.Record, opts Options) error {
-	width := opts.Width
-	if width <= 0 {
-		width = 120
-	}
-	// Carved events are marked in a column of their own, present only
-	// when there are any.
-	recovered := false
-	for i := range records {
-		recovered = recovered || records[i].Process.Recovered
-	}
-	rows := make([][]string, 0, len(records))
-	for _, r := range records {
-		p := r.Process
-		pid := ""
-		if n, ok := p.Number(event.FieldProcessId); ok {
-			pid = strconv.FormatUint(n, 10)
-		}
-		row := []string{p.Timestamp.UTC().Format(timeShort), p.Computer, p.User, pid, p.Image, p.CommandLine}
-		if recovered {
-			mark := ""
-			if p.Recovered {
-				mark = "yes"
-			}
-			row = append(row[:1], append([]string{mark}, row[1:]...)...)
-		}
-		rows = append(rows, row)
-	}
-	header := []string{"Time (UTC)", "Host", "User", "PID", "Image", "Command line"}
-	caps := []int{0, 16, 24, 0, 32, -1}
-	if recovered {
-		header = append(header[:1], append([]string{"Recovered"}, header[1:]...)...)
-		caps = append(caps[:1], append([]int{0}, caps[1:]...)...)
-	}
-	if !opts.Full {
-		fitColumns(rows, header, width, caps)
-	}
-	return WriteTable(w, header, rows)
-}
-
-// fitColumns shortens cells so the table fits width: column i is cut to
-// caps[i] runes (0: never cut; paths keep their end), and the column with
-// cap -1 gets the room that is left.
-func fitColumns(rows [][]string, header []string, width int, caps []int) {
-	used := 1 + 3*len(header) // borders and padding
-	flex := -1
-	for c, limit := range caps {
-		if limit < 0 {
-			flex = c
-			continue
-		}
-		n := utf8.RuneCountInString(header[c])
-		for _, r := range rows {
-			n = max(n, utf8.RuneCountInString(SafeText(r[c])))
-		}
-		if limit > 0 {
-			n = min(n, limit)
-			for _, r := range rows {
-				r[c] = ShortenLeft(r[c], n)
-			}
-		}
-		used += n
-	}
-	if flex >= 0 {
-		room := max(width-used, 20)
-		for _, r := range rows {
-			r[flex] = Shorten(r[flex], room)
-		}
-	}
-}
-
 // ShortenLeft cuts s to at most n runes keeping its end (the useful part
 // of a path), marking the cut with an ellipsis.
 func ShortenLeft(s string, n int) string {
-	runes := []rune(s)
-	if n <= 1 || len(runes) <= n {
+	if n <= 1 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if printableASCII(s) {
+		return "…" + s[len(s)-n+1:]
+	}
+	runes := []rune(s) // invalid bytes become U+FFFD, as before any cut
 	return "…" + string(runes[len(runes)-n+1:])
 }

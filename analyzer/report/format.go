@@ -120,6 +120,9 @@ func Shorten(s string, n int) string {
 	if n <= 1 || utf8.RuneCountInString(s) <= n {
 		return s
 	}
+	if printableASCII(s) {
+		return s[:n-1] + "…"
+	}
 	runes := []rune(s)
 	return string(runes[:n-1]) + "…"
 }

@@ -48,57 +48,83 @@ func processSummary(p *event.Process) string {
 	return p.Image
 }
 
-// writeRecords writes a timeline of every kind of record as CSV or as a
-// table.
-func writeRecords(w io.Writer, f Format, records []event.Record, opts Options) error {
-	switch f {
-	case CSV:
-		cw := csv.NewWriter(w)
-		if err := cw.Write(RecordColumns); err != nil {
-			return err
-		}
-		for _, r := range records {
-			if err := writeCSVRow(cw, RecordRow(r), opts.RawCSV); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	case Table:
-		return writeRecordsTable(w, records, opts)
+// writeRecordsCSV writes a timeline of every kind of record as CSV.
+func writeRecordsCSV(w io.Writer, stream EventStream, raw bool) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(RecordColumns); err != nil {
+		return err
 	}
-	return fmt.Errorf("timeline cannot be written as %q", f)
+	err := stream(func(r *event.Record) error { return writeCSVRow(cw, RecordRow(*r), raw) })
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
-// writeRecordsTable writes one row per record: time, host, event
-// (channel and id), user and summary.
-func writeRecordsTable(w io.Writer, records []event.Record, opts Options) error {
-	width := opts.Width
-	if width <= 0 {
-		width = 120
+// The columns of the table of every kind of record.
+const (
+	recTime = iota
+	recHost
+	recEvent
+	recUser
+	recSummary
+	numRecordCols
+)
+
+var (
+	recordHeaders = []string{"Time (UTC)", "Host", "Event", "User", "Summary"}
+	recordCaps    = []int{0, 16, 28, 24, -1}
+)
+
+// recordCells renders the cells of one record of the table.
+func recordCells(r *event.Record, all *[numRecordCols]string) {
+	var channel, user, summary string
+	var id uint32
+	recovered := false
+	if p := r.Process; p != nil {
+		channel, id, user, summary, recovered = p.Channel, p.EventID, p.User, processSummary(p), p.Recovered
+	} else {
+		e := r.Event
+		channel, id, user, summary, recovered = e.Channel, e.EventID, event.ActorOf(e).User, event.Summary(e), e.Recovered
 	}
-	rows := make([][]string, 0, len(records))
-	for _, r := range records {
-		var channel, user, summary string
-		var id uint32
-		recovered := false
-		if p := r.Process; p != nil {
-			channel, id, user, summary, recovered = p.Channel, p.EventID, p.User, processSummary(p), p.Recovered
-		} else {
-			e := r.Event
-			channel, id, user, summary, recovered = e.Channel, e.EventID, event.ActorOf(e).User, event.Summary(e), e.Recovered
-		}
-		ev := shortChannel(channel) + " " + strconv.FormatUint(uint64(id), 10)
-		if recovered {
-			ev += " (recovered)"
-		}
-		rows = append(rows, []string{r.Time().UTC().Format(timeShort), r.Host(), ev, user, summary})
+	ev := shortChannel(channel) + " " + strconv.FormatUint(uint64(id), 10)
+	if recovered {
+		ev += " (recovered)"
 	}
-	header := []string{"Time (UTC)", "Host", "Event", "User", "Summary"}
-	if !opts.Full {
-		fitColumns(rows, header, width, []int{0, 16, 28, 24, -1})
+	all[recTime] = r.Time().UTC().Format(timeShort)
+	all[recHost], all[recEvent], all[recUser], all[recSummary] = r.Host(), ev, user, summary
+}
+
+// addRecord measures one record of the table of every kind of record.
+func (t *EventTable) addRecord(r *event.Record) {
+	var all [numRecordCols]string
+	recordCells(r, &all)
+	t.fit.row()
+	t.fit.asciiCell(recTime, timeCellLen(r.Time().UTC().Year()))
+	for c := recHost; c < numRecordCols; c++ {
+		t.fit.cell(c, all[c])
 	}
-	return WriteTable(w, header, rows)
+}
+
+// writeRecords writes the table of every kind of record.
+func (t *EventTable) writeRecords(w io.Writer, stream EventStream) error {
+	fw, err := t.fit.writer(w, []int{recTime, recHost, recEvent, recUser, recSummary})
+	if err != nil {
+		return err
+	}
+	var all [numRecordCols]string
+	err = stream(func(r *event.Record) error {
+		recordCells(r, &all)
+		return fw.row(all[:])
+	})
+	if err != nil {
+		return err
+	}
+	if err := fw.close(); err != nil {
+		return fmt.Errorf("timeline %w", err)
+	}
+	return nil
 }
 
 // shortChannel drops the Microsoft-Windows- prefix and /Operational

@@ -80,7 +80,12 @@ func TestWriteEventsJSONSegments(t *testing.T) {
 		if err := WriteEvents(&buf, f, pointers(events), Options{}); err != nil {
 			t.Fatal(err)
 		}
-		want := appendEventsJSON(nil, f, pointers(events), 0, len(events))
+		recs := pointers(events)
+		ptrs := make([]*event.Record, len(recs))
+		for i := range recs {
+			ptrs[i] = &recs[i]
+		}
+		want := appendEventsJSON(nil, f, ptrs, 0)
 		if f == JSON {
 			want = append(append([]byte("["), want...), "\n]\n"...)
 		}

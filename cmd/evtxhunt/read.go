@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"runtime"
@@ -61,6 +62,14 @@ func (r *readResult) problems() bool {
 	return r.unusable > 0 || len(r.summary.Problems) > 0
 }
 
+// stopError is the cause a command cancels its reading context with when
+// it cannot go on (a failure of its own, not an interruption): readInputs
+// then returns the error it wraps.
+type stopError struct{ err error }
+
+func (e stopError) Error() string { return e.err.Error() }
+func (e stopError) Unwrap() error { return e.err }
+
 // readInputs walks paths and runs the pipeline over them, printing notes
 // and problems to stderr in input order as they are found.
 func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Writer, opts pipeline.Options) (*readResult, error) {
@@ -89,6 +98,10 @@ func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Wr
 	}
 	res.summary, err = pipeline.Run(ctx, w.Inputs, opts)
 	if err != nil {
+		var stop stopError
+		if errors.As(context.Cause(ctx), &stop) {
+			return res, stop.err
+		}
 		sum := res.summary
 		fmt.Fprintf(stderr, "evtxhunt: interrupted: stopped after reading %d records (%d process events) in %d of %d files; no report written\n",
 			sum.Records, sum.Events, len(sum.Files), len(w.Inputs))
