@@ -1,7 +1,6 @@
 package sessions
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,78 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
-	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
-	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/synth"
-	"github.com/evtxhunt/evtxhunt/analyzer/walk"
-	"github.com/evtxhunt/evtxhunt/internal/crossparse"
+	"github.com/evtxhunt/evtxhunt/internal/logonstory"
 )
-
-// storyFiles are the generated logs of testdata: WS01's Security and
-// Sysmon logs and WS02's Security log.
-var storyFiles = []string{"ws01-security", "ws01-sysmon", "ws02-security"}
-
-// writeStory writes the story's logs with synth and returns their paths.
-func writeStory(t testing.TB) []string {
-	t.Helper()
-	dir := t.TempDir()
-	var paths []string
-	for _, name := range storyFiles {
-		in, err := os.Open(filepath.Join("testdata", name+".jsonl"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := filepath.Join(dir, name+".evtx")
-		_, err = synth.WriteFile(path, in, nil, synth.Options{Source: name + ".jsonl"})
-		in.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		paths = append(paths, path)
-	}
-	return paths
-}
-
-// readPipeline reads files through the pipeline with the fast decoder and
-// returns the process creations and the records Selection selects.
-func readPipeline(t testing.TB, paths []string) ([]event.Process, []event.Event) {
-	t.Helper()
-	var procs []event.Process
-	var selected []event.Event
-	_, err := pipeline.Run(context.Background(), walk.Paths(paths).Inputs, pipeline.Options{
-		Workers: 2, NewDecoder: func() decode.Decoder { return binxml.New() }, Want: Selection(),
-		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
-			procs = append(procs, r.Events...)
-			selected = append(selected, r.Selected...)
-		},
-		OnProblem: func(p decode.Problem) { t.Errorf("problem: %s", p) },
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return procs, selected
-}
-
-// velocidexSecurity reads the Security records of files with the Velocidex
-// parser library, as general events.
-func velocidexSecurity(t testing.TB, paths []string) []event.Event {
-	t.Helper()
-	var out []event.Event
-	for _, p := range paths {
-		events, err := crossparse.VelocidexEvents(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range events {
-			if Selection().Wants(e.Channel, e.EventID) {
-				out = append(out, e)
-			}
-		}
-	}
-	return out
-}
 
 func buildFrom(records []event.Event, procs []event.Process, opts Options) *Index {
 	b := NewBuilder(opts)
@@ -93,23 +24,23 @@ func buildFrom(records []event.Event, procs []event.Process, opts Options) *Inde
 	return b.Finish()
 }
 
-// The generated story, read two ways: the Security records with the
+// The generated story (internal/logonstory), read two ways: the Security records with the
 // Velocidex library, and everything through the pipeline (which needs the
 // decoders to fill Result.Selected; skipped until they do).
 func TestGeneratedStory(t *testing.T) {
-	paths := writeStory(t)
-	procs, selected := readPipeline(t, paths)
-	if len(procs) != 11 {
-		t.Fatalf("%d process creations, want 11", len(procs))
+	paths := logonstory.Write(t, "")
+	r := logonstory.Read(t, paths, Selection())
+	if len(r.Processes) != 11 {
+		t.Fatalf("%d process creations, want 11", len(r.Processes))
 	}
 	t.Run("velocidex", func(t *testing.T) {
-		checkStory(t, buildFrom(velocidexSecurity(t, paths), procs, Options{}), procs)
+		checkStory(t, buildFrom(r.Velocidex, r.Processes, Options{}), r.Processes)
 	})
 	t.Run("pipeline", func(t *testing.T) {
-		if len(selected) == 0 {
-			t.Skipf("the pipeline selected no record of %d Security logon records written: the decoders do not fill Result.Selected on this branch yet", len(velocidexSecurity(t, paths)))
+		if len(r.Selected) == 0 {
+			t.Skipf("the pipeline selected no record of %d Security logon records written: the decoders do not fill Result.Selected on this branch yet", len(r.Velocidex))
 		}
-		checkStory(t, buildFrom(selected, procs, Options{}), procs)
+		checkStory(t, buildFrom(r.Selected, r.Processes, Options{}), r.Processes)
 	})
 }
 
@@ -205,7 +136,7 @@ func TestGeneratedEviction(t *testing.T) {
 	if _, err := synth.WriteFile(path, f, nil, synth.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	x := buildFrom(velocidexSecurity(t, []string{path}), nil, Options{MaxSessions: 10})
+	x := buildFrom(logonstory.Read(t, []string{path}, Selection()).Velocidex, nil, Options{MaxSessions: 10})
 	var kept []string
 	for _, e := range x.Sessions()[0].Sessions {
 		kept = append(kept, e.Session.User)

@@ -108,6 +108,17 @@ func WellKnownUser(id uint64) (string, bool) {
 	return "", false
 }
 
+// Unknown returns the Session of a logon id (decimal or 0x-hex) that no
+// 4624 describes: Known false, LogonId in Windows' short hex form, and
+// User for the built-in ids.
+func Unknown(logonID string) Session {
+	id, ok := event.ParseNumber(strings.TrimSpace(logonID))
+	if !ok {
+		return Session{LogonId: logonID}
+	}
+	return unknownSession(logonID, id)
+}
+
 // unknownSession is the Session of a logon id no 4624 describes.
 func unknownSession(logonID string, id uint64) Session {
 	s := Session{LogonId: logonID}
@@ -144,7 +155,7 @@ func (s *Session) TableLine() string {
 	} else {
 		b.WriteString("logon type " + strconv.FormatUint(uint64(s.LogonType), 10))
 	}
-	if src := source(s.IpAddress, s.WorkstationName); src != "" {
+	if src := FormatSource(s.IpAddress, s.WorkstationName); src != "" {
 		b.WriteString(" from " + src)
 	}
 	if usable(s.AuthenticationPackageName) {
@@ -154,15 +165,15 @@ func (s *Session) TableLine() string {
 		b.WriteString(", elevated")
 	}
 	if (usable(s.ClientAddress) && s.ClientAddress != s.IpAddress) || (usable(s.ClientName) && s.ClientName != s.WorkstationName) {
-		b.WriteString(", RDP client " + source(s.ClientAddress, s.ClientName))
+		b.WriteString(", RDP client " + FormatSource(s.ClientAddress, s.ClientName))
 	}
 	b.WriteString(", " + span(s.LogonTime, s.LogoffTime))
 	return b.String()
 }
 
-// source renders an address and a computer name as "address (name)",
-// leaving out what is not usable.
-func source(address, name string) string {
+// FormatSource renders an address and a computer name as
+// "address (name)", leaving out what is "-" or empty.
+func FormatSource(address, name string) string {
 	switch {
 	case usable(address) && usable(name):
 		return address + " (" + name + ")"
