@@ -22,7 +22,7 @@ type Row struct {
 	Host string
 	// Session rows. User is the session's account; for a session
 	// without a 4624 (Session.Known false), the account its process
-	// records name. Start and End are the logon and the logoff (zero
+	// records name, or the built-in account of a built-in logon id. Start and End are the logon and the logoff (zero
 	// when not seen); for a session without a 4624, the first and the
 	// last process creation seen under its logon id.
 	Session    sessions.Session
@@ -65,7 +65,12 @@ func Rows(x *sessions.Index, f *filter.Filter) []Row {
 	}
 	for _, u := range x.UnknownLogons() {
 		if f.MatchAccount(u.Host, u.User) && f.Overlaps(u.First, u.Last) {
-			rows = append(rows, Row{Kind: KindSession, Host: u.Host, Session: sessions.Unknown(u.LogonId), User: u.User,
+			s := sessions.Unknown(u.LogonId)
+			user := u.User
+			if s.User != "" { // a built-in account, whatever name 4688 gives it (the computer's account)
+				user = s.User
+			}
+			rows = append(rows, Row{Kind: KindSession, Host: u.Host, Session: s, User: user,
 				Start: u.First, End: u.Last, Processes: u.Processes})
 		}
 	}
