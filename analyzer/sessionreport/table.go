@@ -100,7 +100,7 @@ func sessionCells(r *Row, full bool) []string {
 // failedCells renders a failed-logon group for the table.
 func failedCells(r *Row, full bool) []string {
 	g := r.Failed
-	var types, failures []string
+	types, failures := make([]string, 0, len(g.LogonTypes)), make([]string, 0, len(g.Statuses))
 	for _, t := range g.LogonTypes {
 		types = append(types, strconv.FormatUint(uint64(t), 10))
 	}

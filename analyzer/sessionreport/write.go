@@ -71,12 +71,12 @@ func writeCSV(w io.Writer, rows []Row, opts Options) error {
 func csvRow(r *Row) []string {
 	if r.Kind == KindFailed {
 		g := r.Failed
-		var types, names []string
+		types, names := make([]string, 0, len(g.LogonTypes)), make([]string, 0, len(g.LogonTypes))
 		for _, t := range g.LogonTypes {
 			types = append(types, strconv.FormatUint(uint64(t), 10))
 			names = append(names, sessions.LogonTypeName(t))
 		}
-		var failures []string
+		failures := make([]string, 0, len(g.Statuses))
 		for _, s := range g.Statuses {
 			failures = append(failures, s.Status+"/"+s.SubStatus+"="+strconv.Itoa(s.Count))
 		}

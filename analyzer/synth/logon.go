@@ -125,7 +125,7 @@ func (c *converter) logonData(l *Line, ev *evtxwriter.Event) ([]evtxwriter.Data,
 }
 
 func versionList(versions map[uint8][]slot) string {
-	var list []string
+	list := make([]string, 0, len(versions))
 	for v := range versions {
 		list = append(list, itoa(uint64(v)))
 	}

@@ -243,12 +243,12 @@ func (x *logonContext) processName() string {
 	if x.eventID == 4648 {
 		return `C:\Windows\System32\svchost.exe`
 	}
-	switch t := x.logonType(); {
-	case t == 5:
+	switch x.logonType() {
+	case 5:
 		return `C:\Windows\System32\services.exe`
-	case t == 4 || t == 9:
+	case 4, 9:
 		return `C:\Windows\System32\svchost.exe`
-	case t == 3 || t == 8:
+	case 3, 8:
 		return "-"
 	}
 	return `C:\Windows\System32\winlogon.exe`

@@ -37,7 +37,7 @@ func Write(tb testing.TB, dir string) []string {
 	if dir == "" {
 		dir = tb.TempDir()
 	}
-	var paths []string
+	paths := make([]string, 0, len(Files))
 	for _, name := range Files {
 		data, err := lines.ReadFile(name + ".jsonl")
 		if err != nil {
