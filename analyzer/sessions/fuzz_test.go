@@ -22,71 +22,71 @@ func FuzzBuilder(f *testing.F) {
 }
 
 func fuzzBuilder(t *testing.T, data []byte) {
-	{
-		if len(data) == 0 {
-			return
+	if len(data) == 0 {
+		return
+	}
+	b := NewBuilder(Options{MaxSessions: 1 + int(data[0]%16), MaxFailedGroups: 1 + int(data[0]%4)})
+	text := string(data[len(data)/2:][:min(len(data)-len(data)/2, 64)])
+	base := time.Date(2024, 3, 12, 8, 0, 0, 0, time.UTC)
+	processes := 0
+	var times []time.Time
+	for i := 1; i+6 <= len(data); i += 6 {
+		r := data[i : i+6]
+		id := event.FormatHex(0x100 + uint64(r[1]%8))
+		if r[1]%16 == 15 {
+			id = "0x3e7"
 		}
-		b := NewBuilder(Options{MaxSessions: 1 + int(data[0]%16), MaxFailedGroups: 1 + int(data[0]%4)})
-		text := string(data[len(data)/2:][:min(len(data)-len(data)/2, 64)])
-		base := time.Date(2024, 3, 12, 8, 0, 0, 0, time.UTC)
-		processes := 0
-		var times []time.Time
-		for i := 1; i+6 <= len(data); i += 6 {
-			r := data[i : i+6]
-			id := event.FormatHex(0x100 + uint64(r[1]%8))
-			if r[1]%16 == 15 {
-				id = "0x3e7"
-			}
-			when := base.Add(time.Duration(r[2]%60)*time.Minute + time.Duration(r[3])*time.Second)
-			if len(times) < 64 {
-				times = append(times, when)
-			}
-			host := []string{"H1", "h1", "H2.example"}[r[5]%3]
-			if r[0]&0x80 != 0 {
-				b.AddProcess(process(host, when, id, text, r[0]&0x40 != 0))
-				if id != "0x0" {
-					processes++
-				}
-				continue
-			}
-			e := security(host, fuzzIDs[r[0]%8], uint64(i/6), when, "TargetLogonId", id, "SubjectLogonId", id,
-				"LogonID", id, "LogonType", []string{"2", "3", "10", "x", "99999999999"}[r[4]%5], "IpAddress", text,
-				"WorkstationName", text, "TargetUserName", text, "ElevatedToken", "%%1842", "ClientName", text,
-				"PrivilegeList", text, "TargetLinkedLogonId", event.FormatHex(0x100+uint64(r[4]%8)), "Status", text)
-			b.Add(e)
-			if r[5]&0x08 != 0 {
-				b.Add(e) // a copy
-			}
+		when := base.Add(time.Duration(r[2]%60)*time.Minute + time.Duration(r[3])*time.Second)
+		if len(times) < 64 {
+			times = append(times, when)
 		}
-		x := b.Finish()
-		counted := 0
-		for _, h := range x.Sessions() {
-			for _, e := range h.Sessions {
-				counted += e.Processes
-				s := e.Session
-				if !s.LogoffTime.IsZero() && s.LogoffTime.Before(s.LogonTime) {
-					t.Fatalf("logoff before logon: %+v", s)
+		host := []string{"H1", "h1", "H2.example"}[r[5]%3]
+		if r[0]&0x80 != 0 {
+			b.AddProcess(process(host, when, id, text, r[0]&0x40 != 0))
+			processes++
+			continue
+		}
+		e := security(host, fuzzIDs[r[0]%8], uint64(i/6), when, "TargetLogonId", id, "SubjectLogonId", id,
+			"LogonID", id, "LogonType", []string{"2", "3", "10", "x", "99999999999"}[r[4]%5], "IpAddress", text,
+			"WorkstationName", text, "TargetUserName", text, "ElevatedToken", "%%1842", "ClientName", text,
+			"PrivilegeList", text, "TargetLinkedLogonId", event.FormatHex(0x100+uint64(r[4]%8)), "Status", text)
+		b.Add(e)
+		if r[5]&0x08 != 0 {
+			b.Add(e) // a copy
+		}
+	}
+	checkFuzzIndex(t, b.Finish(), processes, times)
+}
+
+// checkFuzzIndex checks what an Index promises whatever its input.
+func checkFuzzIndex(t *testing.T, x *Index, processes int, times []time.Time) {
+	counted := 0
+	for _, h := range x.Sessions() {
+		for _, e := range h.Sessions {
+			counted += e.Processes
+			s := e.Session
+			if !s.LogoffTime.IsZero() && s.LogoffTime.Before(s.LogonTime) {
+				t.Fatalf("logoff before logon: %+v", s)
+			}
+			checkJSON(t, s.AppendJSON(nil))
+		}
+	}
+	for _, u := range x.UnknownLogons() {
+		counted += u.Processes
+	}
+	if counted != processes {
+		t.Fatalf("%d process creations counted, %d added", counted, processes)
+	}
+	for _, host := range []string{"H1", "h2"} {
+		for n := range 9 {
+			id := event.FormatHex(0x100 + uint64(n))
+			for _, when := range times {
+				s := x.Lookup(host, id, when)
+				if s.Known && (s.LogonTime.After(when) || (!s.LogoffTime.IsZero() && s.LogoffTime.Before(when)) || s.LogonId != id) {
+					t.Fatalf("lookup %s %s at %s: %+v", host, id, when, s)
 				}
 				checkJSON(t, s.AppendJSON(nil))
-			}
-		}
-		for _, u := range x.UnknownLogons() {
-			counted += u.Processes
-		}
-		if counted != processes {
-			t.Fatalf("%d process creations counted, %d added", counted, processes)
-		}
-		for _, host := range []string{"H1", "h2"} {
-			for n := range 9 {
-				id := event.FormatHex(0x100 + uint64(n))
-				for _, when := range times {
-					s := x.Lookup(host, id, when)
-					if s.Known && (s.LogonTime.After(when) || (!s.LogoffTime.IsZero() && s.LogoffTime.Before(when)) || s.LogonId != id) {
-						t.Fatalf("lookup %s %s at %s: %+v", host, id, when, s)
-					}
-					checkJSON(t, s.AppendJSON(nil))
-					_ = s.TableLine()
-				}
+				_ = s.TableLine()
 			}
 		}
 	}

@@ -111,6 +111,14 @@ func (x *logonContext) derive(name string) string {
 			return map[string]string{"IpAddress": "127.0.0.1", "IpPort": "0"}[name]
 		}
 		return "-"
+	}
+	return x.deriveOther(name)
+}
+
+// deriveOther returns the values that describe the token, the failure,
+// the explicit credentials and the RDP session.
+func (x *logonContext) deriveOther(name string) string {
+	switch name {
 	case "ImpersonationLevel":
 		return "%%1833"
 	case "RestrictedAdminMode":
@@ -125,13 +133,6 @@ func (x *logonContext) derive(name string) string {
 			return "%%1842"
 		}
 		return "%%1843"
-	}
-	return x.constant(name)
-}
-
-// constant returns the values that depend on nothing else.
-func (x *logonContext) constant(name string) string {
-	switch name {
 	case "TargetLinkedLogonId":
 		return "0x0"
 	case "Status":
