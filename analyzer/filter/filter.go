@@ -60,6 +60,26 @@ func (f *Filter) MatchEvent(e *event.Event) bool {
 	return f.matchKind(e.Channel, e.EventID)
 }
 
+// MatchAccount reports whether a host and a user pass the host and user
+// lists, for things that are not events (a logon session); the time
+// range and the event lists are not looked at.
+func (f *Filter) MatchAccount(host, user string) bool {
+	if len(f.Hosts) > 0 && !anyFold(f.Hosts, host, shortHost(host)) {
+		return false
+	}
+	return len(f.Users) == 0 || anyFold(f.Users, user, userName(user))
+}
+
+// Overlaps reports whether the span [from, to] meets the time range: it
+// starts no later than Until and ends no earlier than Since. A zero to is
+// a span whose end is not known, which may reach any later time.
+func (f *Filter) Overlaps(from, to time.Time) bool {
+	if !f.Until.IsZero() && from.After(f.Until) {
+		return false
+	}
+	return f.Since.IsZero() || to.IsZero() || !to.Before(f.Since)
+}
+
 // matchKind applies the event id and channel lists.
 func (f *Filter) matchKind(channel string, id uint32) bool {
 	if len(f.EventIDs) > 0 && !slices.Contains(f.EventIDs, id) {

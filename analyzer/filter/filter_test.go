@@ -92,3 +92,50 @@ func TestMatchEventAndKinds(t *testing.T) {
 		}
 	}
 }
+
+// Sessions are kept by host and user, and by whether their span meets the
+// time range.
+func TestMatchAccountAndOverlaps(t *testing.T) {
+	at := func(s string) time.Time { tm, _ := time.Parse(time.RFC3339, s); return tm }
+	f := Filter{Hosts: []string{"ws01"}, Users: []string{"alice"}, Since: at("2024-03-01T10:00:00Z"), Until: at("2024-03-01T12:00:00Z")}
+	accounts := []struct {
+		host, user string
+		want       bool
+	}{
+		{"WS01.corp.local", `CORP\alice`, true},
+		{"WS01", "alice", true},
+		{"WS02", `CORP\alice`, false},
+		{"WS01", `CORP\bob`, false},
+		{"WS01", "", false},
+	}
+	for _, a := range accounts {
+		if got := f.MatchAccount(a.host, a.user); got != a.want {
+			t.Errorf("MatchAccount(%q, %q) = %v", a.host, a.user, got)
+		}
+	}
+	if !(&Filter{}).MatchAccount("any", "") {
+		t.Error("an empty filter refuses an account")
+	}
+	spans := []struct {
+		from, to string
+		want     bool
+	}{
+		{"2024-03-01T09:00:00Z", "2024-03-01T09:59:59Z", false},
+		{"2024-03-01T09:00:00Z", "2024-03-01T10:00:00Z", true},
+		{"2024-03-01T11:00:00Z", "2024-03-01T11:30:00Z", true},
+		{"2024-03-01T09:00:00Z", "2024-03-01T13:00:00Z", true},
+		{"2024-03-01T12:00:00Z", "2024-03-01T13:00:00Z", true},
+		{"2024-03-01T12:00:01Z", "2024-03-01T13:00:00Z", false},
+		{"2024-03-01T08:00:00Z", "", true},
+		{"2024-03-01T12:30:00Z", "", false},
+	}
+	for _, s := range spans {
+		var to time.Time
+		if s.to != "" {
+			to = at(s.to)
+		}
+		if got := f.Overlaps(at(s.from), to); got != s.want {
+			t.Errorf("Overlaps(%s, %s) = %v, want %v", s.from, s.to, got, s.want)
+		}
+	}
+}

@@ -80,9 +80,12 @@ func (c *converter) convert(l *Line) (*evtxwriter.Event, error) {
 	p.Provider, p.Channel, p.EventID = provider, channel, uint32(eventID)
 
 	var err error
-	if extract.IsProcessCreation(provider, channel, uint32(eventID)) {
+	switch {
+	case extract.IsProcessCreation(provider, channel, uint32(eventID)):
 		ev.Data, err = c.processData(l, &p, ev)
-	} else {
+	case provider == event.SecurityProvider && hasLogonLayout(eventID):
+		ev.Data, err = c.logonData(l, ev)
+	default:
 		ev.Data, err = genericData(l, provider, eventID)
 	}
 	return ev, err

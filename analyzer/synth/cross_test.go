@@ -9,9 +9,9 @@ import (
 )
 
 // The three independent parsers read a synth file with both logs and
-// every kind of background record identically.
+// every kind of background record identically, and the logon records.
 func TestCrossParsersAgree(t *testing.T) {
-	path, st := writeLines(t, timelineJSONL(layouts())+story, Options{Noise: 300, Seed: 5})
+	path, st := writeLines(t, timelineJSONL(layouts())+story+logonStory, Options{Noise: 300, Seed: 5})
 	ref, err := crossparse.Velocidex(path)
 	if err != nil {
 		t.Fatal(err)

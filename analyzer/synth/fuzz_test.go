@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +26,9 @@ func FuzzLine(f *testing.F) {
 	}
 	f.Add([]byte(`{"EventID":1,"Image":"\u0000","CommandLine":"\ud83d\ude00"}`))
 	f.Add([]byte(`{"EventID":4688,"Version":0,"Image":"a"}`))
+	for _, line := range strings.Split(strings.TrimSpace(logonStory), "\n") {
+		f.Add([]byte(line))
+	}
 	f.Fuzz(func(t *testing.T, line []byte) {
 		l, err := ParseLine(line)
 		if err != nil {

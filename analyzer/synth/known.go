@@ -55,7 +55,7 @@ func knownProvider(name, channel string) (string, *providerInfo) {
 // subcategory), as Windows writes them.
 var securityTasks = map[uint16]uint16{
 	4608: 12288, 4616: 12288, 4624: 12544, 4625: 12544, 4634: 12545, 4647: 12545,
-	4648: 12544, 4672: 12548, 4688: 13312, 4689: 13313, 4697: 12289, 4698: 12804,
+	4648: 12544, 4672: 12548, 4778: 12551, 4779: 12551, 4688: 13312, 4689: 13313, 4697: 12289, 4698: 12804,
 	4720: 13824, 4732: 13826, 4798: 13824, 4799: 13826, 5140: 12808, 5145: 12811,
 	5156: 12810, 5157: 12810, 5158: 12810, 1102: 104,
 }
@@ -71,17 +71,8 @@ var sysmonVersions = map[uint16]uint8{1: 5, 2: 5, 3: 5, 5: 3, 7: 3, 8: 2, 10: 3,
 // each name Windows writes with a type other than a string. Values of
 // other names (and of other events) are strings. Declared types differ
 // from value types only for process ids: SizeT declared, HexInt64 stored.
+// The logon records have whole layouts instead (logon.go).
 var dataTypes = map[string]map[string]evtxwriter.ValueType{
-	"Security/4624": {"SubjectUserSid": evtxwriter.TypeSID, "SubjectLogonId": evtxwriter.TypeHexInt64,
-		"TargetUserSid": evtxwriter.TypeSID, "TargetLogonId": evtxwriter.TypeHexInt64, "LogonType": evtxwriter.TypeUInt32,
-		"LogonGuid": evtxwriter.TypeGUID, "KeyLength": evtxwriter.TypeUInt32, "ProcessId": evtxwriter.TypeSizeT,
-		"TargetLinkedLogonId": evtxwriter.TypeHexInt64},
-	"Security/4625": {"SubjectUserSid": evtxwriter.TypeSID, "SubjectLogonId": evtxwriter.TypeHexInt64,
-		"TargetUserSid": evtxwriter.TypeSID, "Status": evtxwriter.TypeHexInt32, "SubStatus": evtxwriter.TypeHexInt32,
-		"LogonType": evtxwriter.TypeUInt32, "KeyLength": evtxwriter.TypeUInt32, "ProcessId": evtxwriter.TypeSizeT},
-	"Security/4634": {"TargetUserSid": evtxwriter.TypeSID, "TargetLogonId": evtxwriter.TypeHexInt64, "LogonType": evtxwriter.TypeUInt32},
-	"Security/4647": {"TargetUserSid": evtxwriter.TypeSID, "TargetLogonId": evtxwriter.TypeHexInt64},
-	"Security/4672": {"SubjectUserSid": evtxwriter.TypeSID, "SubjectLogonId": evtxwriter.TypeHexInt64},
 	"Security/4689": {"SubjectUserSid": evtxwriter.TypeSID, "SubjectLogonId": evtxwriter.TypeHexInt64,
 		"Status": evtxwriter.TypeHexInt32, "ProcessId": evtxwriter.TypeSizeT},
 	"Security/5156": {"ProcessID": evtxwriter.TypeUInt64, "Protocol": evtxwriter.TypeUInt32, "FilterRTID": evtxwriter.TypeUInt64,

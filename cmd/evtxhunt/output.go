@@ -52,12 +52,18 @@ type filterFlags struct {
 }
 
 func (f *filterFlags) register(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.Since, "since", "", "keep events at or after `TIME` (RFC 3339, or a date YYYY-MM-DD in UTC)")
-	cmd.Flags().StringVar(&f.Until, "until", "", "keep events at or before `TIME` (RFC 3339, or a date: up to the end of that day)")
-	cmd.Flags().StringArrayVar(&f.Hosts, "host", nil, "keep events of this `HOST` (full or short name, case-insensitive; repeatable)")
-	cmd.Flags().StringArrayVar(&f.Users, "user", nil, "keep events of this `USER` (DOMAIN\\name or name, case-insensitive; repeatable)")
+	f.registerRange(cmd, "events")
 	cmd.Flags().UintSliceVar(&f.EventIDs, "event-id", nil, "keep records of this event `ID` (repeatable or comma-separated)")
 	cmd.Flags().StringArrayVar(&f.Channels, "channel", nil, "keep records of this `CHANNEL`, e.g. Security or Microsoft-Windows-Sysmon/Operational (case-insensitive; repeatable)")
+}
+
+// registerRange registers --since, --until, --host and --user alone; what
+// names the things they keep ("events", "sessions").
+func (f *filterFlags) registerRange(cmd *cobra.Command, what string) {
+	cmd.Flags().StringVar(&f.Since, "since", "", "keep "+what+" at or after `TIME` (RFC 3339, or a date YYYY-MM-DD in UTC)")
+	cmd.Flags().StringVar(&f.Until, "until", "", "keep "+what+" at or before `TIME` (RFC 3339, or a date: up to the end of that day)")
+	cmd.Flags().StringArrayVar(&f.Hosts, "host", nil, "keep "+what+" of this `HOST` (full or short name, case-insensitive; repeatable)")
+	cmd.Flags().StringArrayVar(&f.Users, "user", nil, "keep "+what+" of this `USER` (DOMAIN\\name or name, case-insensitive; repeatable)")
 }
 
 func (f *filterFlags) build() (filter.Filter, error) {

@@ -22,7 +22,8 @@ type ioStreams struct {
 
 const rootLong = `evtxhunt reads Windows event logs (.evtx) offline, extracts every
 process-creation record (Security 4688 and Sysmon EventID 1) into one
-normalized event, and runs detection rules over them.
+normalized event, and runs detection rules over them. It also rebuilds
+the logon sessions of every host from the Security log (sessions).
 
 Exit codes:
   0    success, no findings
@@ -47,6 +48,7 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 
 	// Commands, one line each.
 	cmd.AddCommand(newCmdTimeline(ios))
+	cmd.AddCommand(newCmdSessions(ios))
 	cmd.AddCommand(newCmdStats(ios))
 	cmd.AddCommand(newCmdScan(ios))
 	cmd.AddCommand(newCmdRules(ios))

@@ -71,3 +71,35 @@ func TestParsersAgreeOnWindowsLog(t *testing.T) {
 		}
 	}
 }
+
+// VelocidexEvents gives a sample log's records as general events with
+// their System values and EventData in order.
+func TestVelocidexEvents(t *testing.T) {
+	path := filepath.Join("..", "..", "samples", "demo", "WS01-Security.evtx")
+	events, err := VelocidexEvents(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, _ := Velocidex(path)
+	if len(events) != len(recs) || len(events) < 100 {
+		t.Fatalf("%d events from %d records", len(events), len(recs))
+	}
+	logons := 0
+	for i := range events {
+		e := &events[i]
+		if e.Computer == "" || e.Channel != "Security" || e.Provider != "Microsoft-Windows-Security-Auditing" ||
+			e.Timestamp.IsZero() || e.EventRecordID == 0 || len(e.Items) != len(recs[i].Data) || e.SourceFile != path {
+			t.Fatalf("event %d: %+v", i, e)
+		}
+		if e.EventID == 4624 {
+			logons++
+			v, _ := e.Get("LogonType")
+			if first := e.Items[0].Name; first != "SubjectUserSid" || e.Version != 2 || v == "" {
+				t.Errorf("4624 event %d: version %d, first item %s, LogonType %q", i, e.Version, first, v)
+			}
+		}
+	}
+	if logons == 0 {
+		t.Error("no 4624 in the sample")
+	}
+}
