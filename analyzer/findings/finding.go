@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -34,6 +35,9 @@ type Finding struct {
 	// for a process creation logged by both Security and Sysmon, the
 	// 4688 record merged into it.
 	Records []RecordRef
+	// Session is the logon session of the event's logon id, when the scan
+	// built sessions (Results.SetSessions) and the event names one.
+	Session *sessions.Session
 	Context Context
 
 	key recordKey // the record's identity and content, for deduplication

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -68,8 +70,9 @@ type Results struct {
 	Groups []Group     // by host, then user (case-insensitive)
 	Hours  []HourCount // hours with findings, in time order
 
-	spool *spool
-	extra map[recordKey][]string
+	spool    *spool
+	extra    map[recordKey][]string
+	sessions *sessions.Index // nil: findings get no session
 }
 
 // Each calls fn with every finding in report order, stopping at the first
@@ -80,8 +83,30 @@ func (r *Results) Each(fn func(*Finding) error) error {
 		for _, src := range r.extra[f.key] {
 			f.Sources = addSource(f.Sources, src)
 		}
+		f.Session = r.sessionOf(f)
 		return fn(f)
 	})
+}
+
+// SetSessions gives the findings their logon sessions from idx: Each
+// then sets Session on every finding whose event names a logon id.
+func (r *Results) SetSessions(idx *sessions.Index) { r.sessions = idx }
+
+// sessionOf looks up the logon session of a finding's event: the latest
+// logon of its host and logon id not after the event.
+func (r *Results) sessionOf(f *Finding) *sessions.Session {
+	if r.sessions == nil {
+		return nil
+	}
+	id := f.Event.LogonId
+	if f.General != nil {
+		id = event.ActorOf(f.General).LogonID
+	}
+	if id == "" {
+		return nil
+	}
+	s := r.sessions.Lookup(f.Event.Computer, id, f.Event.Timestamp)
+	return &s
 }
 
 // All returns every finding in report order (for tests and small inputs).

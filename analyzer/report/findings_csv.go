@@ -15,20 +15,34 @@ import (
 // separated by ";". Channel and EventID name the record; Summary is the
 // one-line summary of a record that is not a process creation (whose
 // Image is then the acting process, when the record names one).
+// LogonType, SourceAddress (the RDP client's address when known, else the
+// logon's IpAddress), SourceWorkstation and Elevated describe the logon
+// session of the event's logon id; they are empty when no logon of it is
+// in the logs.
 var FindingColumns = []string{"Id", "Time", "Level", "RuleId", "Rule", "Host", "User", "Image", "CommandLine",
 	"ParentImage", "ParentCommandLine", "SourceFile", "EventRecordID", "AttackTags", "Decoded",
-	"Channel", "EventID", "Summary"}
+	"Channel", "EventID", "Summary", "LogonType", "SourceAddress", "SourceWorkstation", "Elevated"}
 
 func findingRow(f *findings.Finding) []string {
 	p := &f.Event
 	image, summary := p.Image, ""
+	var logonType, address, workstation, elevated string
+	if s := f.Session; s != nil && s.Known {
+		logonType = strconv.FormatUint(uint64(s.LogonType), 10)
+		address, workstation = s.IpAddress, s.WorkstationName
+		if s.ClientAddress != "" {
+			address, workstation = s.ClientAddress, s.ClientName
+		}
+		elevated = strconv.FormatBool(s.Elevated)
+	}
 	if f.General != nil {
 		image, summary = event.ActorOf(f.General).Image, event.Summary(f.General)
 	}
 	return []string{f.ID, event.FormatTime(p.Timestamp), f.Level.String(), f.RuleID, f.Title, p.Computer, p.User,
 		image, p.CommandLine, p.ParentImage, p.ParentCommandLine, strings.Join(f.Sources, ";"),
 		strconv.FormatUint(p.EventRecordID, 10), strings.Join(f.Tags, ";"), f.Decoded,
-		p.Channel, strconv.FormatUint(uint64(p.EventID), 10), summary}
+		p.Channel, strconv.FormatUint(uint64(p.EventID), 10), summary,
+		logonType, address, workstation, elevated}
 }
 
 // CSVFindingsWriter writes one CSV row per finding. Cells a spreadsheet

@@ -113,9 +113,11 @@ type htmlFinding struct {
 	Ancestry, Timeline, Children                []htmlContext
 	// A finding on a record that is not a process creation: its event
 	// name and payload (the table shows the summary as its command line).
-	General      bool
-	EventName    string
-	Payload      []event.Item
+	General   bool
+	EventName string
+	Payload   []event.Item
+	// Session is the logon session's one-line description ("" when none).
+	Session      string
 	MoreChildren int
 }
 
@@ -151,6 +153,9 @@ func findingView(n int, f *findings.Finding) htmlFinding {
 		for _, it := range g.Items {
 			v.Payload = append(v.Payload, event.Item{Name: SafeText(it.Name), Value: SafeText(it.Value)})
 		}
+	}
+	if f.Session != nil {
+		v.Session = SafeText(f.Session.TableLine())
 	}
 	c := &f.Context
 	for i := len(c.Ancestry) - 1; i >= 0; i-- {

@@ -110,6 +110,12 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	}
 	b = append(b, `,"context":`...)
 	b = appendContextJSON(b, &f.Context)
+	if f.Session != nil {
+		b = b[:len(b)-1] // inside the context object
+		b = append(b, `,"session":`...)
+		b = f.Session.AppendJSON(b)
+		b = append(b, '}')
+	}
 	return append(b, '}')
 }
 

@@ -184,6 +184,9 @@ func (t *tableWriter) finding(f *findings.Finding) {
 	}
 	t.field("Record", record+"  finding id "+f.ID)
 	t.field("Files", SafeText(strings.Join(f.Sources, ", ")))
+	if s := f.Session; s != nil {
+		t.field("Session", SafeText(s.TableLine()))
+	}
 	for _, row := range f.Context.Rows() {
 		t.contextRow(f, row)
 	}

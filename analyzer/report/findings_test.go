@@ -10,6 +10,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/findings"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -40,6 +41,10 @@ func sampleFindings() []findings.Finding {
 	}
 	a.Records = []findings.RecordRef{{Channel: "Security", EventRecordID: 1001, SourceFile: "logs/Security.evtx"},
 		{Channel: "Microsoft-Windows-Sysmon/Operational", EventRecordID: 5001, SourceFile: "logs/Sysmon.evtx"}}
+	a.Session = &sessions.Session{LogonId: "0x3e7", User: `CORP\alice`, LogonType: 10, LogonTypeName: "RemoteInteractive",
+		IpAddress: "198.51.100.23", IpPort: "51234", WorkstationName: "DESKTOP-X9", AuthenticationPackageName: "Negotiate",
+		LogonProcessName: "User32", LogonTime: t0.Add(-time.Hour), LogoffTime: t0.Add(time.Hour), Elevated: true,
+		Privileges: []string{"SeDebugPrivilege"}, EventRecordIDs: []uint64{900, 901}, Known: true}
 	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
 	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
 	b := a

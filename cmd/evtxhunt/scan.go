@@ -12,10 +12,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/filter"
 	"github.com/evtxhunt/evtxhunt/analyzer/findings"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"github.com/evtxhunt/evtxhunt/detections"
 	"github.com/evtxhunt/evtxhunt/detections/allowlist"
 	"github.com/evtxhunt/evtxhunt/detections/cmdline"
@@ -213,10 +215,18 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		prog = newProgress(stderr, opts.Paths, func() int { return scanner.Findings })
 		stderr = prog
 	}
+	// The rules' records, and the Security logon records the findings'
+	// sessions are built from.
+	ruled := set.Selection()
+	want := &event.Selection{}
+	want.Merge(ruled)
+	want.Merge(sessions.Selection())
+	logons := sessions.NewBuilder(sessions.Options{})
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, stderr, pipeline.Options{
-		Want: set.Selection(),
+		Want: want,
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
+				logons.AddProcess(&r.Events[i])
 				if opts.filter.Match(&r.Events[i]) {
 					scanner.Scan(&r.Events[i])
 				} else {
@@ -224,8 +234,10 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 				}
 			}
 			for i := range r.Selected {
-				if opts.filter.MatchEvent(&r.Selected[i]) {
-					scanner.ScanEvent(&r.Selected[i])
+				e := &r.Selected[i]
+				logons.Add(e)
+				if ruled.Wants(e.Channel, e.EventID) && opts.filter.MatchEvent(e) {
+					scanner.ScanEvent(e)
 				}
 			}
 		},
@@ -238,6 +250,7 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	}
 	readTime := time.Since(start)
 	results, err := scanner.Finish()
+	results.SetSessions(logons.Finish())
 	if err != nil {
 		results.Close()
 		return err
