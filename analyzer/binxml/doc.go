@@ -24,6 +24,10 @@
 // no allocation) and nothing else: no XML is rendered, no map is built
 // and nothing is allocated.
 //
+// With Decoder.HostsOnly every record takes that path, process creations
+// too: the decoder then only learns each record's time and host, which is
+// what a sharded scan's pre-pass needs to know which hosts a file holds.
+//
 // Process-creation records, and records whose template the hot path cannot
 // read (values written in several pieces, values that are themselves
 // binary XML, records written as plain elements without a template), are

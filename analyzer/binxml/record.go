@@ -96,7 +96,7 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 	if ok {
 		id = s.partUint(idPart)
 	}
-	if eid := uint32(id); eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate {
+	if eid := uint32(id); !s.hostsOnly && (eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate) {
 		provider, ok1, simple1 := s.staticPart(t, slotProvider, base, n)
 		channel, ok2, simple2 := s.staticPart(t, slotChannel, base, n)
 		if !simple1 || !simple2 {
@@ -192,7 +192,7 @@ func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	host := s.host(hostName)
 	r.See(ts, host)
 	id := uint32(s.spanUint(s.sys[slotEventID]))
-	if id != event.SecurityProcessCreate && id != event.SysmonProcessCreate {
+	if s.hostsOnly || (id != event.SecurityProcessCreate && id != event.SysmonProcessCreate) {
 		return failure{}
 	}
 	provider := s.intern(s.spanText(s.sys[slotProvider]))
