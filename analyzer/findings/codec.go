@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -30,6 +31,7 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = binary.LittleEndian.AppendUint64(b, f.key[1])
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
+	b = appendString(b, string(f.RawEvent))
 	b = appendContextEvents(b, f.Context.Before)
 	b = appendContextEvents(b, f.Context.After)
 	b = appendContextEvents(b, f.Context.Ancestry)
@@ -197,6 +199,9 @@ func decodeFinding(b []byte) (Finding, error) {
 	}
 	f.Sources = d.strings()
 	d.event(&f.Event)
+	if raw := d.bytes(d.uvarint()); len(raw) > 0 {
+		f.RawEvent = slices.Clone(raw) // the item's buffer is reused
+	}
 	f.Context.Before = d.contextEvents()
 	f.Context.After = d.contextEvents()
 	f.Context.Ancestry = d.contextEvents()
