@@ -31,7 +31,13 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = binary.LittleEndian.AppendUint64(b, f.key[1])
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
-	b = appendString(b, string(f.RawEvent))
+	b = appendBool(b, f.Raw != nil)
+	if f.Raw != nil {
+		b = appendString(b, string(f.Raw.Event))
+		b = appendString(b, f.Raw.Message)
+		b = appendString(b, f.Raw.Datetime)
+		b = appendString(b, f.Raw.TimestampDesc)
+	}
 	b = appendContextEvents(b, f.Context.Before)
 	b = appendContextEvents(b, f.Context.After)
 	b = appendContextEvents(b, f.Context.Ancestry)
@@ -199,8 +205,9 @@ func decodeFinding(b []byte) (Finding, error) {
 	}
 	f.Sources = d.strings()
 	d.event(&f.Event)
-	if raw := d.bytes(d.uvarint()); len(raw) > 0 {
-		f.RawEvent = slices.Clone(raw) // the item's buffer is reused
+	if d.bool() {
+		f.Raw = &RawJSON{Event: slices.Clone(d.bytes(d.uvarint())), // the item's buffer is reused
+			Message: d.string(), Datetime: d.string(), TimestampDesc: d.string()}
 	}
 	f.Context.Before = d.contextEvents()
 	f.Context.After = d.contextEvents()

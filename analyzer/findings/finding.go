@@ -26,13 +26,21 @@ type Finding struct {
 	Event       event.Process
 	Sources     []string // every file the record was read from, in the order they were read
 	Context     Context
-	// RawEvent is the JSON of the event when the finding was read back
-	// from a report and its event held values Process has no place for
-	// (report.UnmarshalFinding): Event then holds the values it could
-	// type, and JSON writers print RawEvent in its place, unchanged.
-	RawEvent []byte
+	// Raw is set when the finding was read back from a report and its
+	// event held values Process has no place for (report.UnmarshalFinding):
+	// Event then holds the values it could type, and JSON writers print
+	// Raw's parts in place of those made from Event, unchanged.
+	Raw *RawJSON
 
 	key recordKey // the record's identity and content, for deduplication
+}
+
+// RawJSON keeps, verbatim, the parts of a finding's JSON made from an
+// event a reader could not fully type: the event object, and the
+// message, datetime and timestamp_desc derived from it.
+type RawJSON struct {
+	Event                            []byte
+	Message, Datetime, TimestampDesc string
 }
 
 // RecordKey returns the key of the record the finding fired on (its

@@ -50,16 +50,26 @@ func (jw *JSONFindingsWriter) WriteFindings(w io.Writer, r *FindingsReport) erro
 
 // AppendFindingJSON appends one finding as a JSON object. Its top-level
 // message, datetime and timestamp_desc make JSONL load into Timesketch
-// as it is; then come the id, level, rule metadata, every source file, the
-// event and its context (before, after, ancestry, children).
+// as it is; then come the id, the record key (the same for copies of the
+// record in several files), level, rule metadata, every source file, the
+// event (with f.Raw set: its parts verbatim) and its context (before, after,
+// ancestry, children). UnmarshalFinding reads it back.
 func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
+	message, datetime, desc := f.Message(), event.FormatTime(f.Event.Timestamp), "Process Creation"
+	if f.Raw != nil {
+		message, datetime, desc = f.Raw.Message, f.Raw.Datetime, f.Raw.TimestampDesc
+	}
 	b = append(b, `{"message":`...)
-	b = event.AppendJSONString(b, f.Message())
+	b = event.AppendJSONString(b, message)
 	b = append(b, `,"datetime":`...)
-	b = event.AppendJSONString(b, event.FormatTime(f.Event.Timestamp))
-	b = append(b, `,"timestamp_desc":"Process Creation","id":`...)
+	b = event.AppendJSONString(b, datetime)
+	b = append(b, `,"timestamp_desc":`...)
+	b = event.AppendJSONString(b, desc)
+	b = append(b, `,"id":`...)
 	b = event.AppendJSONString(b, f.ID)
-	b = append(b, `,"level":`...)
+	b = append(b, `,"record":"`...)
+	b = append(b, f.RecordKey()...)
+	b = append(b, `","level":`...)
 	b = event.AppendJSONString(b, f.Level.String())
 	b = append(b, `,"rule":{"id":`...)
 	b = event.AppendJSONString(b, f.RuleID)
@@ -85,7 +95,11 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	b = append(b, `,"sources":`...)
 	b = appendJSONStrings(b, f.Sources)
 	b = append(b, `,"event":`...)
-	b = f.Event.AppendJSON(b)
+	if f.Raw != nil {
+		b = append(b, f.Raw.Event...)
+	} else {
+		b = f.Event.AppendJSON(b)
+	}
 	b = append(b, `,"context":`...)
 	b = appendContextJSON(b, &f.Context)
 	return append(b, '}')

@@ -40,6 +40,7 @@ func sampleFindings() []findings.Finding {
 	}
 	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
 	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
+	mustSetRecordKey(&a, "0123456789abcdef0011223344556677")
 	b := a
 	b.ID, b.RuleID, b.Title, b.Level, b.Tags = "2a3b4c5d6e7f8091", "0b5e6c1e-6f55-4b39-a8a0-5d2b9d3c7a10", "Long command line", sigma.Medium, nil
 	b.Event.CommandLine = "powershell.exe -NoProfile -EncodedCommand " + strings.Repeat("SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", 12)
@@ -51,7 +52,14 @@ func sampleFindings() []findings.Finding {
 		Reason: "the image name holds U+202E", Event: evs[1], Sources: []string{"logs/Sysmon.evtx"},
 		Context: findings.Context{Ancestry: []findings.ContextEvent{{Unknown: true, ProcessId: 4000}}},
 	}
+	mustSetRecordKey(&c, "fedcba9876543210ffeeddccbbaa9988")
 	return []findings.Finding{a, b, c}
+}
+
+func mustSetRecordKey(f *findings.Finding, key string) {
+	if err := f.SetRecordKey(key); err != nil {
+		panic(err) // a typo in the fixture
+	}
 }
 
 func TestWriteFindingsGolden(t *testing.T) {
