@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -214,9 +215,9 @@ func describeJSONError(err error) error {
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		return fmt.Errorf("not JSON: %v (byte %d)", err, se.Offset)
+		return fmt.Errorf("not JSON: %w (byte %d)", err, se.Offset)
 	}
-	return fmt.Errorf("not a finding: %v", err)
+	return fmt.Errorf("not a finding: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
 
 // sameAsWritten checks that a finding read back from line writes as line.

@@ -129,6 +129,10 @@ func TestReadFindingsErrors(t *testing.T) {
 		}
 		return lines[0] + strings.Replace(first, old, new, 1) + "\n"
 	}
+	noContext := strings.Index(lines[1], `,"context":`)
+	if noContext < 0 {
+		t.Fatal("fixture line 2 has no context")
+	}
 	tests := []struct {
 		name, input string
 		line        int
@@ -147,7 +151,7 @@ func TestReadFindingsErrors(t *testing.T) {
 		{"bad level", replace(`"level":"high","rule"`, `"level":"severe","rule"`), 2, "level"},
 		{"event not an object", replace(`"event":{`, `"event":["x"],"x":{`), 2, ""},
 		{"bad event value", replace(`"EventRecordID":1001`, `"EventRecordID":"many"`), 2, "event"},
-		{"missing context", lines[1][:strings.Index(lines[1], `,"context":`)] + "}\n", 1, "missing context"},
+		{"missing context", lines[1][:noContext] + "}\n", 1, "missing context"},
 		{"bad context time", replace(`"Timestamp":"2024-03-01T09:28:15.1234567Z"`, `"Timestamp":"soon"`), 2, "context before"},
 		{"edited message", replace(`"message":"[high]`, `"message":"[low]`), 2, "not as evtxhunt writes"},
 		{"two values", lines[0] + first + " {}\n", 2, "more than one"},
