@@ -35,7 +35,9 @@ record id. Folders are walked recursively; files are recognised as EVTX by
 their signature, not their name. Logs inside .zip archives and .gz files
 are read in place and named archive.zip!/path/inside.evtx. With --carve,
 deleted records recovered from chunk slack and unallocated space are
-listed too, flagged Recovered.`,
+listed too, flagged Recovered. With --shard K/N only the events of the
+hosts of shard K are listed (see scan --help), and only the inputs
+holding them are read.`,
 		Example: `  evtxhunt timeline samples/
   evtxhunt timeline -f jsonl -o events.jsonl --host WS01 --since 2024-03-01 logs/
   evtxhunt timeline --carve triage.zip`,
@@ -56,6 +58,7 @@ listed too, flagged Recovered.`,
 		},
 	}
 	opts.Read.register(cmd)
+	opts.Read.registerShard(cmd)
 	opts.Out.register(cmd, "table, csv, json, jsonl")
 	opts.Filters.register(cmd)
 	return cmd
