@@ -157,9 +157,13 @@ func writeSummary(w io.Writer, res *readResult, st findings.Stats, readTime, tot
 // writeShardLine says which shard ran, what its pre-pass let it skip,
 // and how many of the process events it read were its hosts'.
 func writeShardLine(w io.Writer, plan *shard.Plan, kept, events int) {
-	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts; kept %d of %d process events read; host pre-pass %s\n",
+	hostless := ""
+	if plan.Hostless > 0 {
+		hostless = fmt.Sprintf(" (%d without any host, read by shard 1)", plan.Hostless)
+	}
+	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts%s; kept %d of %d process events read; host pre-pass %s\n",
 		plan.Spec, len(plan.Inputs), plural(plan.Files, "file"), humanBytes(plan.ReadBytes()), humanBytes(plan.Bytes),
-		plural(plan.Skipped, "file"), humanBytes(plan.SkippedBytes), kept, events, roundDuration(plan.Elapsed))
+		plural(plan.Skipped, "file"), humanBytes(plan.SkippedBytes), hostless, kept, events, roundDuration(plan.Elapsed))
 }
 
 func filesWithProblems(sum *pipeline.Summary) int {

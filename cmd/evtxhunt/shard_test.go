@@ -369,3 +369,27 @@ func TestShardUsageErrors(t *testing.T) {
 		t.Errorf("stats --shard: exit %d, %q", code, errOut)
 	}
 }
+
+// TestShardHostlessInput: an input without any host (a file header
+// alone) is read, and its problem reported, by shard 1 only.
+func TestShardHostlessInput(t *testing.T) {
+	shareRuleLoads(t)
+	dir := t.TempDir()
+	ws01 := filepath.Join(testshared.Root(t), "samples", "demo", "WS01-Security.evtx") // shard 2 of 2
+	copyFile(t, ws01, filepath.Join(dir, "WS01-Security.evtx"))
+	data, err := os.ReadFile(ws01)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "header-only.evtx"), data[:4096])
+	for k, want := range map[int]struct {
+		code    int
+		problem bool
+	}{1: {exitInput, true}, 2: {exitFindings, false}} {
+		_, errOut, code := runCLI(t, "scan", "--shard", fmt.Sprintf("%d/2", k), "-f", "jsonl", "-o", os.DevNull, dir)
+		if code != want.code || strings.Contains(errOut, "header-only.evtx: no chunks") != want.problem ||
+			!strings.Contains(errOut, "(1 without any host, read by shard 1)") {
+			t.Errorf("shard %d/2: exit %d (want %d), problem reported %v (want %v):\n%s", k, code, want.code, !want.problem, want.problem, errOut)
+		}
+	}
+}
