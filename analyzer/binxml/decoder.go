@@ -15,6 +15,12 @@ type Decoder struct {
 	// not handle; each such chunk counts one in Result.Fallbacks. When nil,
 	// those records are reported as problems instead.
 	Fallback decode.Decoder
+	// HostsOnly reads every record as far as its time and computer name
+	// and builds no events: Result.Records, First, Last and Hosts are those
+	// of a full decode, Result.Events stays empty (unless a chunk goes to
+	// the fallback decoder, which decodes it whole). It is the cheap
+	// pre-pass that learns which hosts a file holds.
+	HostsOnly bool
 
 	// processItems, for tests, also puts the general event of every
 	// process creation in Result.Selected, so the truth test can check
@@ -37,7 +43,11 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 		s = newState()
 	}
 	s.beginChunk(c.Data)
+	s.hostsOnly = d.HostsOnly
 	s.want, s.processItems = c.Want, d.processItems
+	if s.hostsOnly {
+		s.want, s.processItems = nil, false
+	}
 	var unsupported []decode.Problem
 	malformed := false
 	for i, rec := range c.Records {

@@ -52,6 +52,10 @@
 // seven fractional digits, booleans as true/false, binary as upper-case
 // hex. Timestamps keep their full 100 ns precision.
 //
+// With Decoder.HostsOnly every record takes that path, process creations
+// too: the decoder then only learns each record's time and host, which is
+// what a sharded scan's pre-pass needs to know which hosts a file holds.
+//
 // Records written by exporting tools as plain elements lack the dependency
 // identifier of element start tokens that template definitions carry; the
 // decoder tells the two layouts apart by where the element's name is.

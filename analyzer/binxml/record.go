@@ -98,7 +98,7 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 		id = s.partUint(idPart)
 	}
 	eid := uint32(id)
-	if eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate {
+	if !s.hostsOnly && (eid == event.SecurityProcessCreate || eid == event.SysmonProcessCreate) {
 		provider, ok1, simple1 := s.staticPart(t, slotProvider, base, n)
 		channel, ok2, simple2 := s.staticPart(t, slotChannel, base, n)
 		if !simple1 || !simple2 {
@@ -208,7 +208,7 @@ func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	host := s.host(hostName)
 	r.See(ts, host)
 	id := uint32(s.spanUint(s.sys[slotEventID]))
-	process := id == event.SecurityProcessCreate || id == event.SysmonProcessCreate
+	process := !s.hostsOnly && (id == event.SecurityProcessCreate || id == event.SysmonProcessCreate)
 	if !process && !s.want.MayWant(id) {
 		return failure{}
 	}

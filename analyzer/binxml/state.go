@@ -72,7 +72,8 @@ type state struct {
 
 	// Per record: value tables of the template instances, and the view
 	// the walker builds (System slots and EventData items, as parts).
-	recordIndex  int // index in the chunk's record chain of the current record
+	recordIndex  int  // index in the chunk's record chain of the current record
+	hostsOnly    bool // Decoder.HostsOnly: no record is a process creation or selected
 	vals         []valueDesc
 	parts        []part
 	sys          [numSlots]span

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -116,5 +117,27 @@ func FuzzUnmarshal(f *testing.F) {
 		if err := json.Unmarshal(b, &q); err != nil {
 			t.Fatalf("re-reading our own output: %v\n%s", err, b)
 		}
+		if again := q.AppendJSON(nil); !bytes.Equal(again, b) {
+			t.Fatalf("output read back is written differently:\n%s\n%s", b, again)
+		}
 	})
+}
+
+// TestJSONStringStable: a string read back from AppendJSONString's output
+// is written again byte for byte, whatever it held (invalid UTF-8 and
+// U+FFFD both become \ufffd).
+func TestJSONStringStable(t *testing.T) {
+	for _, s := range []string{"plain", "\xff\xfe", "\uFFFD", "a\uFFFDb\xffc", "\x00\x1f\x7f\u2028\u202e", `"\'`, "\xed\xa0\x80", "日本"} {
+		first := AppendJSONString(nil, s)
+		var back string
+		if err := json.Unmarshal(first, &back); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		if again := AppendJSONString(nil, back); !bytes.Equal(again, first) {
+			t.Errorf("%q: written %s, read back and written %s", s, first, again)
+		}
+	}
+	if got := string(AppendJSONString(nil, "\uFFFD\xff")); got != `"\ufffd\ufffd"` {
+		t.Errorf("U+FFFD and invalid UTF-8 written as %s", got)
+	}
 }

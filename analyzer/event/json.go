@@ -112,7 +112,9 @@ func lower(s string) string {
 }
 
 // AppendJSONString appends s as a JSON string literal. Invalid UTF-8 becomes
-// U+FFFD; control characters are escaped. No HTML escaping is done.
+// U+FFFD; control characters are escaped. No HTML escaping is done. U+FFFD
+// itself, the stand-in for invalid UTF-8, is always written as \ufffd, so
+// that a string read back from the output is written again byte for byte.
 func AppendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
@@ -142,10 +144,10 @@ func AppendJSONString(dst []byte, s string) []byte {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		if r == utf8.RuneError {
 			dst = append(dst, s[start:i]...)
 			dst = append(dst, `\ufffd`...)
-			i++
+			i += size
 			start = i
 			continue
 		}

@@ -131,3 +131,28 @@ func TestSelection(t *testing.T) {
 		t.Errorf("merged %q, want %q", m.String(), s.String())
 	}
 }
+
+func TestEventJSONRoundTrip(t *testing.T) {
+	e := Event{
+		System: System{Timestamp: time.Date(2024, 3, 1, 9, 30, 15, 123456700, time.UTC), Computer: "WS01", Channel: "System",
+			Provider: "Service Control Manager", ProviderGUID: "{555908D1-A6D7-4695-8E1E-26931D2012F4}", EventID: 7045,
+			Version: 1, EventRecordID: 42, Level: 4, Task: 0, Opcode: 0, Keywords: 0x8080000000000000, UserID: "S-1-5-18",
+			ProcessID: 636, ThreadID: 700,
+			Has: SystemSet(0).With(SysProviderGUID).With(SysLevel).With(SysTask).With(SysOpcode).With(SysKeywords).With(SysUserID).With(SysProcessID).With(SysThreadID)},
+		Kind: UserData, Items: []Item{{"Z", "1"}, {"A", "x\"y"}, {"Data_3", ""}}, SourceFile: "s.evtx", Recovered: true,
+	}
+	b := e.AppendJSON(nil)
+	var got Event
+	if err := got.UnmarshalJSON(b); err != nil {
+		t.Fatal(err)
+	}
+	if again := got.AppendJSON(nil); string(again) != string(b) {
+		t.Errorf("round trip:\n got %s\nwant %s", again, b)
+	}
+	for _, bad := range []string{`[]`, `{"Nope":1}`, `{"EventID":"x"}`, `{"Level":300}`, `{"EventData":{},"UserData":{}}`, `{"EventData":{"a":1}}`} {
+		var x Event
+		if x.UnmarshalJSON([]byte(bad)) == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+}

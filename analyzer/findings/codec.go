@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -36,6 +37,13 @@ func appendFinding(b []byte, f *Finding) []byte {
 		b = appendString(b, r.Channel)
 		b = binary.AppendUvarint(b, r.EventRecordID)
 		b = appendString(b, r.SourceFile)
+	}
+	b = appendBool(b, f.Raw != nil)
+	if f.Raw != nil {
+		b = appendString(b, string(f.Raw.Event))
+		b = appendString(b, f.Raw.Message)
+		b = appendString(b, f.Raw.Datetime)
+		b = appendString(b, f.Raw.TimestampDesc)
 	}
 	b = appendContextEvents(b, f.Context.Before)
 	b = appendContextEvents(b, f.Context.After)
@@ -211,6 +219,10 @@ func decodeFinding(b []byte) (Finding, error) {
 		for range n {
 			f.Records = append(f.Records, RecordRef{Channel: d.string(), EventRecordID: d.uvarint(), SourceFile: d.string()})
 		}
+	}
+	if d.bool() {
+		f.Raw = &RawJSON{Event: slices.Clone(d.bytes(d.uvarint())), // the item's buffer is reused
+			Message: d.string(), Datetime: d.string(), TimestampDesc: d.string()}
 	}
 	f.Context.Before = d.contextEvents()
 	f.Context.After = d.contextEvents()

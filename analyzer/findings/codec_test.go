@@ -21,6 +21,8 @@ func sampleFinding(t testing.TB) Finding {
 	f.Reason, f.Decoded = "explains itself", "IEX (New-Object Net.WebClient)"
 	f.Event.Recovered = true
 	f.Event.ChunkIndex = 7
+	f.Raw = &RawJSON{Event: []byte(`{"Timestamp":"2024-03-01T09:02:00.0000000Z","EventData":{"Data":"\u001b"}}`),
+		Message: "[high] Logon: bob", Datetime: "2024-03-01T09:02:00.0000000Z", TimestampDesc: "Event Logged"}
 	return f
 }
 

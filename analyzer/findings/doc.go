@@ -47,4 +47,14 @@
 // Timestamp and its whole content (not its file): the same record read
 // from several files (copies, backups, shadow copies) gives one finding
 // listing every source file, and counts once.
+//
+// # Merging reports
+//
+// A Merger gives the findings of several reports read back (the JSONL of
+// the shards of one scan, see package shard) as Results, deduplicated and
+// ordered exactly as one scan of everything would: Order's tie-breaks
+// include the record key, which reports carry (Finding.RecordKey), so the
+// order does not depend on the reports' order. A finding read back from
+// JSON whose event the reader could not fully type keeps that event's
+// JSON (Finding.RawEvent) so it is written out again unchanged.
 package findings

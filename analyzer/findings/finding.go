@@ -2,6 +2,7 @@ package findings
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -39,8 +40,45 @@ type Finding struct {
 	// built sessions (Results.SetSessions) and the event names one.
 	Session *sessions.Session
 	Context Context
+	// Raw is set when the finding was read back from a report and its
+	// event held values Process has no place for (report.UnmarshalFinding):
+	// Event then holds the values it could type, and JSON writers print
+	// Raw's parts in place of those made from Event, unchanged.
+	Raw *RawJSON
 
 	key recordKey // the record's identity and content, for deduplication
+}
+
+// RawJSON keeps, verbatim, the parts of a finding's JSON made from an
+// event a reader could not fully type: the event object, and the
+// message, datetime and timestamp_desc derived from it.
+type RawJSON struct {
+	Event                            []byte
+	Message, Datetime, TimestampDesc string
+}
+
+// RecordKey returns the key of the record the finding fired on (its
+// identity and content, not its file) as 32 hex digits: copies of a
+// record in several files have the same key.
+func (f *Finding) RecordKey() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], f.key[0])
+	binary.BigEndian.PutUint64(b[8:], f.key[1])
+	return hex.EncodeToString(b[:])
+}
+
+// SetRecordKey sets the record key from RecordKey's form, for findings
+// read back from a report.
+func (f *Finding) SetRecordKey(s string) error {
+	if len(s) != 32 || strings.ToLower(s) != s {
+		return fmt.Errorf("record key %q is not 32 lower-case hex digits", s)
+	}
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		return fmt.Errorf("record key %q is not 32 lower-case hex digits", s)
+	}
+	f.key = recordKey{binary.BigEndian.Uint64(b[:8]), binary.BigEndian.Uint64(b[8:])}
+	return nil
 }
 
 // newID derives a finding's id from the rule and the record it fired on,

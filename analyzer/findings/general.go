@@ -28,7 +28,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 		return
 	}
 	actor := event.ActorOf(e)
-	pr := &pendingRecord{event: identityOf(e, &actor), general: cloneEvent(e), actor: actor,
+	pr := &pendingRecord{event: identity(e, &actor), general: cloneEvent(e), actor: actor,
 		key: key, host: s.hist.host(e.Computer), sources: []string{e.SourceFile}}
 	for _, hit := range s.hits {
 		if s.opts.Allowlist.SuppressedEvent(hit.Rule, pr.general) != nil {
@@ -41,9 +41,15 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 	s.addPending(pr)
 }
 
-// identityOf returns the identity of e as a Process event: what findings
-// are sorted, grouped and identified by.
-func identityOf(e *event.Event, a *event.Actor) event.Process {
+// IdentityOf returns the identity of a finding on the general event e, as
+// Finding.Event holds it: what findings are sorted, grouped and
+// identified by.
+func IdentityOf(e *event.Event) event.Process {
+	a := event.ActorOf(e)
+	return identity(e, &a)
+}
+
+func identity(e *event.Event, a *event.Actor) event.Process {
 	p := event.Process{
 		Timestamp: e.Timestamp, Computer: e.Computer, Channel: e.Channel, Provider: e.Provider,
 		EventID: e.EventID, Version: e.Version, EventRecordID: e.EventRecordID,

@@ -14,4 +14,8 @@
 // control characters and terminal escape sequences escaped, and CSV cells
 // that a spreadsheet would run as formulas are neutralized unless raw
 // output is asked for. JSON stays verbatim (escaped as JSON requires).
+//
+// Findings JSONL can be read back (UnmarshalFinding, ReadFindingsJSONL):
+// the reader accepts a line only when the finding it reads writes that
+// line again byte for byte, so merging reports never alters a finding.
 package report

@@ -50,18 +50,26 @@ func (jw *JSONFindingsWriter) WriteFindings(w io.Writer, r *FindingsReport) erro
 
 // AppendFindingJSON appends one finding as a JSON object. Its top-level
 // message, datetime and timestamp_desc make JSONL load into Timesketch
-// as it is; then come the id, level, rule metadata, every source file, the
-// event and its context (before, after, ancestry, children).
+// as it is; then come the id, the record key (the same for copies of the
+// record in several files), level, rule metadata, every source file, the
+// event (with f.Raw set: its parts verbatim) and its context (before, after,
+// ancestry, children). UnmarshalFinding reads it back.
 func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
+	message, datetime, desc := f.Message(), event.FormatTime(f.Event.Timestamp), timestampDesc(f)
+	if f.Raw != nil {
+		message, datetime, desc = f.Raw.Message, f.Raw.Datetime, f.Raw.TimestampDesc
+	}
 	b = append(b, `{"message":`...)
-	b = event.AppendJSONString(b, f.Message())
+	b = event.AppendJSONString(b, message)
 	b = append(b, `,"datetime":`...)
-	b = event.AppendJSONString(b, event.FormatTime(f.Event.Timestamp))
+	b = event.AppendJSONString(b, datetime)
 	b = append(b, `,"timestamp_desc":`...)
-	b = event.AppendJSONString(b, timestampDesc(f))
+	b = event.AppendJSONString(b, desc)
 	b = append(b, `,"id":`...)
 	b = event.AppendJSONString(b, f.ID)
-	b = append(b, `,"level":`...)
+	b = append(b, `,"record":"`...)
+	b = append(b, f.RecordKey()...)
+	b = append(b, `","level":`...)
 	b = event.AppendJSONString(b, f.Level.String())
 	b = append(b, `,"rule":{"id":`...)
 	b = event.AppendJSONString(b, f.RuleID)
@@ -103,9 +111,12 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 		b = append(b, ']')
 	}
 	b = append(b, `,"event":`...)
-	if f.General != nil {
+	switch {
+	case f.Raw != nil:
+		b = append(b, f.Raw.Event...)
+	case f.General != nil:
 		b = f.General.AppendJSON(b)
-	} else {
+	default:
 		b = f.Event.AppendJSON(b)
 	}
 	b = append(b, `,"context":`...)

@@ -47,6 +47,7 @@ func sampleFindings() []findings.Finding {
 		Privileges: []string{"SeDebugPrivilege"}, EventRecordIDs: []uint64{900, 901}, Known: true}
 	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
 	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
+	mustSetRecordKey(&a, "0123456789abcdef0011223344556677")
 	b := a
 	b.ID, b.RuleID, b.Title, b.Level, b.Tags = "2a3b4c5d6e7f8091", "0b5e6c1e-6f55-4b39-a8a0-5d2b9d3c7a10", "Long command line", sigma.Medium, nil
 	b.Event.CommandLine = "powershell.exe -NoProfile -EncodedCommand " + strings.Repeat("SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQA", 12)
@@ -65,20 +66,26 @@ func sampleFindings() []findings.Finding {
 			Provider: "Service Control Manager", EventID: 7045, EventRecordID: 5150, Level: 4, ProcessID: 636,
 			UserID: "S-1-5-21-1-2-3-1104", Has: event.SystemSet(0).With(event.SysLevel).With(event.SysProcessID).With(event.SysUserID)},
 		Kind: event.EventData,
-		Items: []event.Item{{Name: "ServiceName", Value: "updater\x1b[2J"}, {Name: "ImagePath", Value: `cmd.exe /c echo x > \\.\pipe\updater`},
+		Items: []event.Item{{Name: "SubjectUserName", Value: "alice"}, {Name: "SubjectDomainName", Value: "CORP"}, {Name: "ServiceName", Value: "updater\x1b[2J"}, {Name: "ImagePath", Value: `cmd.exe /c echo x > \\.\pipe\updater`},
 			{Name: "ServiceType", Value: "user mode service"}, {Name: "StartType", Value: "demand start"}, {Name: "AccountName", Value: "LocalSystem"}},
 		SourceFile: "logs/System.evtx",
 	}
 	d := findings.Finding{
 		ID: "4d5e6f708192a3b4", RuleID: "5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293", Title: "Service runs cmd into a named pipe",
 		Level: sigma.High, Tags: []string{"attack.privilege_escalation", "attack.t1543.003"}, RuleSource: "builtin:services/pipe.yml:1",
-		Event: event.Process{Timestamp: g.Timestamp, Computer: g.Computer, Channel: g.Channel, Provider: g.Provider,
-			EventID: g.EventID, EventRecordID: g.EventRecordID, SourceFile: g.SourceFile, User: `CORP\alice`,
-			Has: event.FieldSet(0).With(event.FieldUser)},
+		Event:   findings.IdentityOf(g),
 		General: g, Sources: []string{"logs/System.evtx"},
 		Context: findings.Context{Before: []findings.ContextEvent{ctx(20*time.Second, 400, `C:\Windows\System32\sc.exe`, "sc create updater")}},
 	}
+	mustSetRecordKey(&c, "fedcba9876543210ffeeddccbbaa9988")
+	mustSetRecordKey(&d, "0123456789abcdef0123456789abcdef")
 	return []findings.Finding{a, b, d, c}
+}
+
+func mustSetRecordKey(f *findings.Finding, key string) {
+	if err := f.SetRecordKey(key); err != nil {
+		panic(err) // a typo in the fixture
+	}
 }
 
 func TestWriteFindingsGolden(t *testing.T) {

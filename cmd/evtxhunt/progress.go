@@ -12,6 +12,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/findings"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
+	"github.com/evtxhunt/evtxhunt/analyzer/shard"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
@@ -47,15 +48,14 @@ type progress struct {
 	described  time.Time
 }
 
-// newProgress starts a bar for the inputs of paths, counting the findings
-// findings reports.
-func newProgress(stderr io.Writer, paths []string, findings func() int) *progress {
-	w := walk.Paths(paths)
+// newProgress starts a bar for inputs, counting the findings findings
+// reports.
+func newProgress(stderr io.Writer, inputs []walk.Input, findings func() int) *progress {
 	var total int64
-	for _, in := range w.Inputs {
+	for _, in := range inputs {
 		total += in.Size
 	}
-	p := &progress{stderr: stderr, totalFiles: len(w.Inputs), findings: findings}
+	p := &progress{stderr: stderr, totalFiles: len(inputs), findings: findings}
 	p.bar = progressbar.NewOptions64(total,
 		progressbar.OptionSetWriter(stderr),
 		progressbar.OptionShowBytes(true),
@@ -119,7 +119,11 @@ func (p *progress) Write(b []byte) (int, error) {
 // writeSummary prints the end-of-scan summary: files, records, process
 // events, findings by level, duplicates and suppressed findings, problems,
 // and the time taken with the reading and report stages apart.
-func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusable int, readTime, total time.Duration) {
+func writeSummary(w io.Writer, res *readResult, st findings.Stats, readTime, total time.Duration) {
+	sum := res.summary
+	if res.plan != nil {
+		writeShardLine(w, res.plan, res.kept, sum.Events)
+	}
 	secs := total.Seconds()
 	rate := 0.0
 	if secs > 0 {
@@ -146,9 +150,21 @@ func writeSummary(w io.Writer, sum *pipeline.Summary, st findings.Stats, unusabl
 	}
 	fmt.Fprintf(w, "%s; %d suppressed by the allowlist; %d copies of reported records merged; %d process creations logged by both Security and Sysmon reported once\n",
 		line, st.Suppressed, st.Duplicates, st.MergedPairs)
-	fmt.Fprintf(w, "evtxhunt: %d problems in %d files, %d inputs unreadable\n", len(sum.Problems), filesWithProblems(sum), unusable)
+	fmt.Fprintf(w, "evtxhunt: %d problems in %d files, %d inputs unreadable\n", len(sum.Problems), filesWithProblems(sum), res.unusable)
 	fmt.Fprintf(w, "evtxhunt: took %s (reading and detection %s, report %s), %.1f MiB/s\n",
 		roundDuration(total), roundDuration(readTime), roundDuration(total-readTime), rate)
+}
+
+// writeShardLine says which shard ran, what its pre-pass let it skip,
+// and how many of the process events it read were its hosts'.
+func writeShardLine(w io.Writer, plan *shard.Plan, kept, events int) {
+	hostless := ""
+	if plan.Hostless > 0 {
+		hostless = fmt.Sprintf(" (%d without any host, read by shard 1)", plan.Hostless)
+	}
+	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts%s; kept %d of %d process events read; host pre-pass %s\n",
+		plan.Spec, len(plan.Inputs), plural(plan.Files, "file"), humanBytes(plan.ReadBytes()), humanBytes(plan.Bytes),
+		plural(plan.Skipped, "file"), humanBytes(plan.SkippedBytes), hostless, kept, events, roundDuration(plan.Elapsed))
 }
 
 func filesWithProblems(sum *pipeline.Summary) int {

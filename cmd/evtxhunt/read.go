@@ -12,6 +12,7 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
+	"github.com/evtxhunt/evtxhunt/analyzer/shard"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 )
@@ -21,6 +22,9 @@ type readFlags struct {
 	Workers int
 	Parser  string
 	Carve   bool
+	Shard   string // K/N; only commands that register --shard
+
+	shard shard.Spec
 }
 
 func (f *readFlags) register(cmd *cobra.Command) {
@@ -29,12 +33,24 @@ func (f *readFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Parser, "parser", "fast", "EVTX record decoder: fast (evtxhunt's own; hands chunks it cannot read to velocidex) or velocidex (the reference)")
 }
 
+// registerShard adds --shard (scan and timeline).
+func (f *readFlags) registerShard(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.Shard, "shard", "", "handle only the hosts of shard `K/N` (1-based): those whose lower-cased Computer name hashes to K (FNV-1a 64 mod N, +1); reads only the inputs holding them")
+}
+
 func (f *readFlags) check() error {
 	if f.Workers < 1 {
 		return usageErrorf("--workers must be at least 1, not %d", f.Workers)
 	}
 	if _, err := decoderFactory(f.Parser); err != nil {
 		return usageError{err}
+	}
+	if f.Shard != "" {
+		spec, err := shard.Parse(f.Shard)
+		if err != nil {
+			return usageErrorf("--shard: %v", err)
+		}
+		f.shard = spec
 	}
 	return nil
 }
@@ -50,11 +66,25 @@ func decoderFactory(name string) (func() decode.Decoder, error) {
 	return nil, fmt.Errorf("unknown parser %q (want fast or velocidex)", name)
 }
 
+// hostsDecoderFactory returns the maker of the decoders of a shard's
+// pre-pass: the fast decoder reads records only as far as their host; the
+// velocidex one has no such mode and decodes them whole.
+func hostsDecoderFactory(name string) (func() decode.Decoder, error) {
+	if name == "fast" {
+		return func() decode.Decoder {
+			return &binxml.Decoder{Fallback: velocidex.Decoder{}, HostsOnly: true}
+		}, nil
+	}
+	return decoderFactory(name)
+}
+
 // readResult is what a reading command learns besides its own output.
 type readResult struct {
 	summary  *pipeline.Summary
 	notes    []walk.Note
-	unusable int // unreadable inputs (notes with an error)
+	unusable int         // unreadable inputs (notes with an error)
+	plan     *shard.Plan // with --shard: what the shard read and skipped
+	kept     int         // with --shard: process events of the shard's hosts
 }
 
 // problems reports whether any input was unreadable or damaged.
@@ -70,22 +100,60 @@ type stopError struct{ err error }
 func (e stopError) Error() string { return e.err.Error() }
 func (e stopError) Unwrap() error { return e.err }
 
+// inputSet is the inputs a command reads once the paths are walked and,
+// with --shard, the shard's inputs chosen.
+type inputSet struct {
+	inputs []walk.Input
+	res    *readResult
+}
+
 // readInputs walks paths and runs the pipeline over them, printing notes
 // and problems to stderr in input order as they are found.
 func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Writer, opts pipeline.Options) (*readResult, error) {
+	set, err := openInputs(ctx, paths, rf, stderr)
+	if err != nil {
+		return set.res, err
+	}
+	return set.read(ctx, rf, stderr, opts)
+}
+
+// openInputs walks paths, printing the walk's notes, and with --shard
+// runs the host pre-pass that keeps the inputs holding the shard's hosts.
+func openInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Writer) (*inputSet, error) {
 	w := walk.Paths(paths)
-	res := &readResult{notes: w.Notes}
+	set := &inputSet{inputs: w.Inputs, res: &readResult{notes: w.Notes, summary: &pipeline.Summary{}}}
 	for _, n := range w.Notes {
 		kind := "note"
 		if n.Err != nil {
 			kind = "problem"
-			res.unusable++
+			set.res.unusable++
 		}
 		fmt.Fprintf(stderr, "evtxhunt: %s: %s\n", kind, n)
 	}
 	if w.Skipped > 0 {
 		fmt.Fprintf(stderr, "evtxhunt: note: skipped %d files without an EVTX signature inside the given folders\n", w.Skipped)
 	}
+	if !rf.shard.Active() {
+		return set, nil
+	}
+	newDecoder, err := hostsDecoderFactory(rf.Parser)
+	if err != nil {
+		return set, usageError{err}
+	}
+	plan, err := shard.Prepare(ctx, w.Inputs, rf.shard, pipeline.Options{Workers: rf.Workers, NewDecoder: newDecoder, Carve: rf.Carve})
+	if err != nil {
+		fmt.Fprintf(stderr, "evtxhunt: interrupted: stopped while finding the hosts of the %d inputs for shard %s; no report written\n",
+			len(w.Inputs), rf.shard)
+		return set, errInterrupted
+	}
+	set.inputs, set.res.plan = plan.Inputs, plan
+	return set, nil
+}
+
+// read runs the pipeline over the set's inputs. With --shard, OnChunk
+// only sees the events of the shard's hosts.
+func (set *inputSet) read(ctx context.Context, rf *readFlags, stderr io.Writer, opts pipeline.Options) (*readResult, error) {
+	res := set.res
 	newDecoder, err := decoderFactory(rf.Parser)
 	if err != nil {
 		return nil, usageError{err}
@@ -96,7 +164,10 @@ func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Wr
 	opts.OnProblem = func(p decode.Problem) {
 		fmt.Fprintf(stderr, "evtxhunt: problem: %s\n", p)
 	}
-	res.summary, err = pipeline.Run(ctx, w.Inputs, opts)
+	if rf.shard.Active() {
+		opts.OnChunk = keepShard(rf.shard, &res.kept, opts.OnChunk)
+	}
+	res.summary, err = pipeline.Run(ctx, set.inputs, opts)
 	if err != nil {
 		var stop stopError
 		if errors.As(context.Cause(ctx), &stop) {
@@ -104,8 +175,38 @@ func readInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Wr
 		}
 		sum := res.summary
 		fmt.Fprintf(stderr, "evtxhunt: interrupted: stopped after reading %d records (%d process events) in %d of %d files; no report written\n",
-			sum.Records, sum.Events, len(sum.Files), len(w.Inputs))
+			sum.Records, sum.Events, len(sum.Files), len(set.inputs))
 		return res, errInterrupted
 	}
 	return res, nil
+}
+
+// keepShard wraps onChunk so it receives only the events (process
+// creations, counted in kept, and other records) of spec's hosts.
+func keepShard(spec shard.Spec, kept *int, onChunk func(*pipeline.FileStats, int, *decode.Result)) func(*pipeline.FileStats, int, *decode.Result) {
+	keeper := shard.NewKeeper(spec)
+	return func(f *pipeline.FileStats, chunk int, r *decode.Result) {
+		n := 0
+		for i := range r.Events {
+			if keeper.Keep(r.Events[i].Computer) {
+				r.Events[n] = r.Events[i]
+				n++
+			}
+		}
+		clear(r.Events[n:])
+		r.Events = r.Events[:n]
+		*kept += n
+		m := 0
+		for i := range r.Selected {
+			if keeper.Keep(r.Selected[i].Computer) {
+				r.Selected[m] = r.Selected[i]
+				m++
+			}
+		}
+		clear(r.Selected[m:])
+		r.Selected = r.Selected[:m]
+		if onChunk != nil {
+			onChunk(f, chunk, r)
+		}
+	}
 }

@@ -27,8 +27,9 @@ the logon sessions of every host from the Security log (sessions).
 
 Exit codes:
   0    success, no findings
-  1    findings at or above --fail-level (scan)
-  2    usage error: bad flag, argument, rule or configuration file
+  1    findings at or above --fail-level (scan, merge)
+  2    usage error: bad flag, argument, rule or configuration file, or
+       (merge) an unreadable file or a line that is not a finding
   3    some input could not be read or was damaged; the rest was processed
   130  interrupted (Ctrl-C): what was read is printed, no report is written`
 
@@ -51,6 +52,7 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 	cmd.AddCommand(newCmdSessions(ios))
 	cmd.AddCommand(newCmdStats(ios))
 	cmd.AddCommand(newCmdScan(ios))
+	cmd.AddCommand(newCmdMerge(ios))
 	cmd.AddCommand(newCmdRules(ios))
 	cmd.AddCommand(newCmdSynth(ios))
 	return cmd

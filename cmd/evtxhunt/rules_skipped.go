@@ -21,7 +21,7 @@ func (f *ruleFlags) loadSkipping(stderr io.Writer, quiet bool) (*detections.Set,
 	if err != nil {
 		return nil, nil, err
 	}
-	set, errs := detections.Load(cfg)
+	set, errs := loadDetections(cfg)
 	bad := 0
 	var skipped []*sigma.LoadError
 	for _, e := range errs {

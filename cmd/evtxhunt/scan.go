@@ -80,6 +80,11 @@ func (f *ruleFlags) config() (detections.Config, error) {
 		MinLevel: lvl, LongCommandLine: f.LongCmdline}, nil
 }
 
+// loadDetections loads a rule configuration. Tests that run many scans
+// with the same rules replace it with a memo (a Set is read-only once
+// loaded).
+var loadDetections = detections.Load
+
 // load loads the rules, printing rule defects and one note counting the
 // rules skipped on purpose (see loadSkipping); rule defects are a usage
 // error.
@@ -125,12 +130,21 @@ whose rows expand to show their context).
 On a terminal a progress bar runs on stderr (--no-progress or -q turn it
 off), and a summary follows the report on stderr (-q leaves it out).
 
+--shard K/N splits a scan across N batch jobs by host: this job handles
+the hosts whose lower-cased Computer name hashes to K (FNV-1a 64 of the
+name's UTF-8 bytes, mod N, plus 1). A pre-pass reads every input only as
+far as its records' hosts; then only the inputs holding one of the
+shard's hosts are read, and only its hosts' events kept. The summary
+says which shard ran and how many files and bytes it skipped. evtxhunt
+merge of the N shards' -f jsonl outputs equals one scan of everything.
+
 Exit codes: 0 no findings at or above --fail-level, 1 findings at or above
 it, 2 usage or rule error, 3 some input could not be read (the rest was
 scanned; 1 takes precedence when there are findings), 130 interrupted.`,
 		Example: `  evtxhunt scan samples/
   evtxhunt scan -r my-rules/ --min-level medium -f csv -o findings.csv --context-csv context.csv /cases/42/logs
-  evtxhunt scan -o report.html --context 10 --context-window 1h /cases/42/logs`,
+  evtxhunt scan -o report.html --context 10 --context-window 1h /cases/42/logs
+  evtxhunt scan --shard 2/8 -f jsonl -o shard-2.jsonl /cases/42/logs`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -141,6 +155,7 @@ scanned; 1 takes precedence when there are findings), 130 interrupted.`,
 		},
 	}
 	opts.Read.register(cmd)
+	opts.Read.registerShard(cmd)
 	opts.Out.register(cmd, "table, csv, json, jsonl, html")
 	opts.Filters.register(cmd)
 	opts.Rules.register(cmd)
@@ -210,9 +225,13 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		return usageErrorf("--sort: %v", err)
 	}
 	stderr := opts.IO.ErrOut
+	inputs, err := openInputs(ctx, opts.Paths, &opts.Read, stderr)
+	if err != nil {
+		return err
+	}
 	var prog *progress
 	if !opts.Quiet && !opts.NoProgress && isTerminal(stderr) {
-		prog = newProgress(stderr, opts.Paths, func() int { return scanner.Findings })
+		prog = newProgress(stderr, inputs.inputs, func() int { return scanner.Findings })
 		stderr = prog
 	}
 	// The rules' records, and the Security logon records the findings'
@@ -222,7 +241,7 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	want.Merge(ruled)
 	want.Merge(sessions.Selection())
 	logons := sessions.NewBuilder(sessions.Options{})
-	res, err := readInputs(ctx, opts.Paths, &opts.Read, stderr, pipeline.Options{
+	res, err := inputs.read(ctx, &opts.Read, stderr, pipeline.Options{
 		Want: want,
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
@@ -260,7 +279,7 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		return err
 	}
 	if !opts.Quiet {
-		writeSummary(opts.IO.ErrOut, res.summary, results.Stats, res.unusable, readTime, time.Since(start))
+		writeSummary(opts.IO.ErrOut, res, results.Stats, readTime, time.Since(start))
 		writeAllowlistCounts(opts.IO.ErrOut, allow)
 	}
 	if failReached(results.Stats, opts.failLevel) {
@@ -309,27 +328,33 @@ func writeAllowlistCounts(w io.Writer, list *allowlist.List) {
 
 // writeReports writes the report, and the context CSV when asked for.
 func (o *scanOptions) writeReports(results *findings.Results) error {
-	ropts := o.Out.options()
-	if o.Out.Output == "" || o.Out.Output == "-" {
-		if isTerminal(o.IO.Out) {
-			ropts.Width = terminalWidth(o.IO.Out)
+	return writeFindingsReports(o.IO, &o.Out, o.format, o.ContextCSV, results)
+}
+
+// writeFindingsReports writes findings in format as out says, and their
+// context rows to contextCSV unless it is empty (scan and merge).
+func writeFindingsReports(ios *ioStreams, out *outputFlags, format report.Format, contextCSV string, results *findings.Results) error {
+	ropts := out.options()
+	if out.Output == "" || out.Output == "-" {
+		if isTerminal(ios.Out) {
+			ropts.Width = terminalWidth(ios.Out)
 			_, noColor := os.LookupEnv("NO_COLOR")
 			ropts.Color = !noColor
 		}
 	}
-	w, err := report.NewFindingsWriter(o.format, ropts)
+	w, err := report.NewFindingsWriter(format, ropts)
 	if err != nil {
 		return err
 	}
-	if err := writeReport(o.Out.Output, o.IO, func(out *report.Output) error {
-		return w.WriteFindings(out, report.ReportOf(results))
+	if err := writeReport(out.Output, ios, func(o *report.Output) error {
+		return w.WriteFindings(o, report.ReportOf(results))
 	}); err != nil {
 		return err
 	}
-	if o.ContextCSV == "" {
+	if contextCSV == "" {
 		return nil
 	}
-	return writeReport(o.ContextCSV, o.IO, func(out *report.Output) error {
-		return report.WriteContextCSV(out, results, o.Out.RawCSV)
+	return writeReport(contextCSV, ios, func(o *report.Output) error {
+		return report.WriteContextCSV(o, results, out.RawCSV)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 	"github.com/evtxhunt/evtxhunt/internal/testshared"
 )
 
@@ -232,7 +233,7 @@ func TestProgressBar(t *testing.T) {
 	dir := testshared.Dir(t, "corpus", "evtx", "DeepBlueCLI")
 	var buf strings.Builder
 	found := 0
-	p := newProgress(&buf, []string{dir}, func() int { return found })
+	p := newProgress(&buf, walk.Paths([]string{dir}).Inputs, func() int { return found })
 	if p.totalFiles != 11 {
 		t.Fatalf("%d files, want 11", p.totalFiles)
 	}

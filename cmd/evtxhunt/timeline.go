@@ -58,7 +58,9 @@ Folders are walked recursively; files are recognised as EVTX by
 their signature, not their name. Logs inside .zip archives and .gz files
 are read in place and named archive.zip!/path/inside.evtx. With --carve,
 deleted records recovered from chunk slack and unallocated space are
-listed too, flagged Recovered.
+listed too, flagged Recovered. With --shard K/N only the events of the
+hosts of shard K are listed (see scan --help), and only the inputs
+holding them are read.
 
 Memory stays bounded whatever the input size: events are sorted in memory
 up to --sort-memory (default 128MiB), then in sorted runs written to
@@ -81,6 +83,7 @@ ends. The output is the same whatever the budget.`,
 		},
 	}
 	opts.Read.register(cmd)
+	opts.Read.registerShard(cmd)
 	opts.Out.register(cmd, "table, csv, json, jsonl")
 	opts.Filters.register(cmd)
 	cmd.Flags().StringVar(&opts.SortMemory, "sort-memory", "128MiB",
