@@ -91,16 +91,16 @@ func (s *state) arrayPart(sp span) (part, bool) {
 func (s *state) systemValues(sys *event.System) {
 	sys.Version = uint8(s.spanUint(s.sys[slotVersion]))
 	sys.EventRecordID = s.spanUint(s.sys[slotRecordID])
-	if sp := s.sys[slotProviderGUID]; sp.n > 0 {
+	if sp := s.sysSpan(slotProviderGUID); sp.n > 0 {
 		sys.ProviderGUID = s.intern(s.spanText(sp))
 		sys.Has = sys.Has.With(event.SysProviderGUID)
 	}
-	if sp := s.sys[slotUserID]; sp.n > 0 {
+	if sp := s.sysSpan(slotUserID); sp.n > 0 {
 		sys.UserID = s.intern(s.spanText(sp))
 		sys.Has = sys.Has.With(event.SysUserID)
 	}
 	for _, o := range optionalNumbers {
-		sp := s.sys[o.slot]
+		sp := s.sysSpan(o.slot)
 		if sp.n == 0 {
 			continue
 		}

@@ -72,10 +72,23 @@ var classNames = [...]struct {
 	{"ThreadID", classThreadID},
 }
 
+// classesByLength lists the entries of classNames by name length, so
+// that classifying a name compares it with one or two of them.
+var classesByLength = func() (t [16][]int) {
+	for i, c := range classNames {
+		t[len(c.name)] = append(t[len(c.name)], i)
+	}
+	return t
+}()
+
 // classify returns the class of a UTF-16LE name.
 func classify(name []byte) nameClass {
-	for _, c := range classNames {
-		if utf16EqualASCII(name, c.name, false) {
+	n := len(name) / 2
+	if n >= len(classesByLength) {
+		return classOther
+	}
+	for _, i := range classesByLength[n] {
+		if c := &classNames[i]; utf16EqualASCII(name, c.name, false) {
 			return c.class
 		}
 	}

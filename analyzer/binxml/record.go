@@ -115,7 +115,7 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 			return false
 		}
 	}
-	if s.want.MayWant(eid) {
+	if s.want != nil && s.want.MayWant(eid) { // no call at all without a selection
 		channel, ok, simple := s.staticPart(t, slotChannel, base, n)
 		if !simple {
 			return false

@@ -2,6 +2,7 @@ package binxml
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/extract"
@@ -77,6 +78,8 @@ type state struct {
 	vals         []valueDesc
 	parts        []part
 	sys          [numSlots]span
+	lazy         [numSlots - firstLazySlot]lazySlot // valid where lazyMask says
+	lazyMask     uint32                             // bit sl: s.sys[sl] is in lazy
 	items        []item
 	kind         event.DataKind // EventData or UserData, when the record has one
 	itemsFull    bool           // more payload items than maxDataItems
@@ -132,8 +135,27 @@ func (s *state) beginRecord() {
 	s.vals = s.vals[:0]
 	s.parts = s.parts[:0]
 	s.sys = [numSlots]span{}
+	s.lazyMask = 0
 	s.items = s.items[:0]
 	s.kind, s.itemsFull = event.NoData, false
+}
+
+// lazySlot is a System value the static view has not resolved yet: the
+// template nodes that hold it and the values of their template instance.
+type lazySlot struct {
+	nodes   span
+	base, n int
+}
+
+// sysSpan returns the parts of System value sl, resolving it first when
+// the static view left it lazy.
+func (s *state) sysSpan(sl slot) span {
+	if s.lazyMask&(1<<sl) != 0 {
+		l := s.lazy[sl-firstLazySlot]
+		s.sys[sl] = s.resolve(l.nodes, l.base, l.n)
+		s.lazyMask &^= 1 << sl
+	}
+	return s.sys[sl]
 }
 
 // maxHosts bounds the cache of computer names.
@@ -193,8 +215,10 @@ func (s *state) itemName(it *item) string {
 // nodeName returns the text of template node i, a literal text or an
 // element start's name, interned and kept for the rest of the chunk.
 func (s *state) nodeName(i int32) string {
-	for len(s.nodeNames) <= int(i) {
-		s.nodeNames = append(s.nodeNames, "")
+	if n := int(i) + 1; n > len(s.nodeNames) {
+		old := len(s.nodeNames)
+		s.nodeNames = slices.Grow(s.nodeNames, n-old)[:n]
+		clear(s.nodeNames[old:]) // names of the previous chunk's nodes
 	}
 	if s.nodeNames[i] == "" {
 		nd := &s.nodes[i]

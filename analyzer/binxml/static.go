@@ -163,7 +163,7 @@ func (s *state) staticView(t *template, base, n int) bool {
 	}
 	if !s.resolveLevels(levels[:count]) {
 		s.parts, s.sys, s.items = s.parts[:0], [numSlots]span{}, s.items[:0]
-		s.kind = event.NoData
+		s.kind, s.lazyMask = event.NoData, 0
 		return false
 	}
 	return true
@@ -187,7 +187,8 @@ func (s *state) nestedLevel(v valueDesc, ctx context) (level, bool) {
 	return level{sh: sh, base: base, n: n}, sh != nil
 }
 
-// resolveLevels resolves the spans of every level into parts; each System
+// resolveLevels resolves the spans of every level into parts (the System
+// values only general events read are left lazy: sysSpan); each System
 // value and the payload items must come from one level only.
 func (s *state) resolveLevels(levels []level) bool {
 	itemsFrom := -1
@@ -199,8 +200,13 @@ func (s *state) resolveLevels(levels []level) bool {
 			if sp.n == 0 {
 				continue
 			}
-			if s.sys[sl].n > 0 {
+			if s.sys[sl].n > 0 || s.lazyMask&(1<<sl) != 0 {
 				return false
+			}
+			if slot(sl) >= firstLazySlot { // read by general events only
+				s.lazy[sl-int(firstLazySlot)] = lazySlot{nodes: sp, base: lv.base, n: lv.n}
+				s.lazyMask |= 1 << sl
+				continue
 			}
 			s.sys[sl] = s.resolve(sp, lv.base, lv.n)
 		}

@@ -16,8 +16,8 @@ import (
 // as text, for comparing two ways of building it.
 func (s *state) renderView() []string {
 	out := []string{fmt.Sprintf("payload %v", s.kind)}
-	for sl, sp := range s.sys {
-		out = append(out, fmt.Sprintf("slot %d: %q", sl, s.spanText(sp)))
+	for sl := range numSlots {
+		out = append(out, fmt.Sprintf("slot %d: %q", sl, s.spanText(s.sysSpan(sl))))
 	}
 	for i := range s.items {
 		it := &s.items[i]

@@ -48,6 +48,10 @@ const (
 	slotProcessID // Execution/@ProcessID
 	slotThreadID  // Execution/@ThreadID
 	numSlots
+
+	// firstLazySlot is the first of the slots only general events read:
+	// the static view resolves them when they are asked for (lazySlot).
+	firstLazySlot = slotProviderGUID
 )
 
 // span is a run of nodes (in a template) or parts (in a record view).

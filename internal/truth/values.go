@@ -83,7 +83,7 @@ func sameBinary(got, want string) bool {
 	if strings.EqualFold(got, want) {
 		return true
 	}
-	w, err := base64.StdEncoding.DecodeString(want)
+	w, err := base64.StdEncoding.Strict().DecodeString(want)
 	return err == nil && string(g) == string(w)
 }
 
