@@ -1,0 +1,220 @@
+package correlation
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// obs is one record (a base rule's match) or one finding of a correlation
+// this rule refers to, held in its group until its windows are decided.
+type obs struct {
+	t     int64  // time, nanoseconds since 1970, clamped to ±2^62
+	pos   uint8  // which of the rule's referenced rules it matched
+	value string // value_count: the counted value as logged
+	vkey  string // value_count: value folded to lower case
+	rec   record // the record; zero for a correlation's finding
+	inner *Finding
+}
+
+// record is the identity of a record, as compact as Ref.
+type record struct {
+	computer, channel, file string
+	eventID                 uint32
+	recordID                uint64
+}
+
+// compareObs orders a group's records: by time, then by referenced rule
+// (records of the same instant count as in the listed order), then by
+// record id, so the order does not depend on the reading order.
+func compareObs(a, b *obs) int {
+	if c := cmp.Compare(a.t, b.t); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.pos, b.pos); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.rec.recordID, b.rec.recordID)
+}
+
+// group is the state of one group of one rule: its records not yet
+// decided, sorted, and the aggregate of the window of its earliest one.
+//
+// The window of the anchor buf[head] is buf[head:tail]: every record from
+// the anchor to the anchor's time plus the timespan (inclusive). tail
+// lags behind until a decision extends it; agg always describes
+// buf[head:tail].
+type group struct {
+	key     string   // folded group-by values
+	values  []string // group-by values as first logged
+	buf     []obs
+	head    int
+	tail    int
+	agg     aggregate
+	touch   int64 // the engine's watermark when the group last received a record
+	decided int64 // end of the latest window decided
+	// prev and next link the groups of a rule from least to most
+	// recently touched.
+	prev, next *group
+}
+
+// aggregate is what a rule's condition needs of a window.
+type aggregate struct {
+	n        int              // records
+	distinct map[string]int32 // value_count: folded value -> records
+	perPos   []int32          // temporal: records per referenced rule
+	present  int              // temporal: referenced rules with records
+}
+
+func (a *aggregate) add(o *obs) {
+	a.n++
+	if a.distinct != nil {
+		a.distinct[o.vkey]++
+	}
+	if a.perPos != nil {
+		if a.perPos[o.pos] == 0 {
+			a.present++
+		}
+		a.perPos[o.pos]++
+	}
+}
+
+func (a *aggregate) remove(o *obs) {
+	a.n--
+	if a.distinct != nil {
+		if a.distinct[o.vkey]--; a.distinct[o.vkey] == 0 {
+			delete(a.distinct, o.vkey)
+		}
+	}
+	if a.perPos != nil {
+		if a.perPos[o.pos]--; a.perPos[o.pos] == 0 {
+			a.present--
+		}
+	}
+}
+
+func (a *aggregate) reset() {
+	a.n, a.present = 0, 0
+	clear(a.distinct)
+	clear(a.perPos)
+}
+
+// pending returns the number of records held.
+func (g *group) pending() int { return len(g.buf) - g.head }
+
+// insert adds o at its place in time order. A record before the current
+// anchor makes it the new anchor: the window is rebuilt on the next
+// decision.
+func (g *group) insert(o obs) {
+	p := g.head + sortSearch(g.buf[g.head:], &o)
+	g.buf = slices.Insert(g.buf, p, o)
+	switch {
+	case p == g.head && g.tail > g.head:
+		g.agg.reset()
+		g.tail = g.head
+	case p < g.tail:
+		g.agg.add(&g.buf[p])
+		g.tail++
+	}
+}
+
+// sortSearch returns the index of the first record of buf after o.
+func sortSearch(buf []obs, o *obs) int {
+	lo, hi := 0, len(buf)
+	if hi > 0 && compareObs(&buf[hi-1], o) <= 0 {
+		return hi // in order: the common case
+	}
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if compareObs(&buf[m], o) <= 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// extend grows the anchor's window to every record within span of it.
+func (g *group) extend(span int64) {
+	if g.tail < g.head {
+		g.tail = g.head
+	}
+	end := g.buf[g.head].t + span
+	for g.tail < len(g.buf) && g.buf[g.tail].t <= end {
+		g.agg.add(&g.buf[g.tail])
+		g.tail++
+	}
+}
+
+// dropAnchor removes the anchor from the window: its window did not
+// satisfy the condition, and the next record becomes the anchor.
+func (g *group) dropAnchor() {
+	g.agg.remove(&g.buf[g.head])
+	g.buf[g.head] = obs{}
+	g.head++
+}
+
+// consumeWindow removes the anchor's whole window: it made a finding.
+func (g *group) consumeWindow() {
+	clear(g.buf[g.head:g.tail])
+	g.head = g.tail
+	g.agg.reset()
+}
+
+// compact moves the held records to the front of buf once more than half
+// of it is spent, and gives back the memory of a buffer that emptied.
+func (g *group) compact() {
+	n := g.pending()
+	switch {
+	case n == 0:
+		if cap(g.buf) > 64 {
+			g.buf = nil
+		}
+		g.buf, g.head, g.tail = g.buf[:0], 0, 0
+	case g.head > 32 && g.head > len(g.buf)/2:
+		copy(g.buf, g.buf[g.head:])
+		clear(g.buf[n:])
+		g.buf = g.buf[:n]
+		g.tail -= g.head
+		g.head = 0
+		if cap(g.buf) > 1024 && n < cap(g.buf)/4 {
+			g.buf = slices.Clip(slices.Clone(g.buf))
+		}
+	}
+}
+
+// count returns the count the rule's condition is checked against for the
+// anchor's window (extended), and whether the window can make a finding at
+// all (a temporal_ordered window must start with the first rule).
+func (rs *ruleState) count(g *group) (int64, bool) {
+	switch rs.Type {
+	case ValueCount:
+		return int64(len(g.agg.distinct)), true
+	case Temporal:
+		return int64(g.agg.present), true
+	case TemporalOrdered:
+		if g.buf[g.head].pos != 0 || int64(g.agg.present) < rs.Condition.Min {
+			return 0, false
+		}
+		n, _ := orderedPrefix(g.buf[g.head:g.tail], len(rs.inputs), math.MaxInt)
+		return int64(n), true
+	}
+	return int64(g.agg.n), true
+}
+
+// orderedPrefix returns how many of the rules, from the first, the window
+// matched in order (greedily, earliest first), and the index of the record
+// at which the prefix first reached want (-1 if it never did).
+func orderedPrefix(window []obs, rules, want int) (int, int) {
+	k, at := 0, -1
+	for i := range window {
+		if k < rules && int(window[i].pos) == k {
+			k++
+			if k == want && at < 0 {
+				at = i
+			}
+		}
+	}
+	return k, at
+}
