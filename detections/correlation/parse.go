@@ -57,9 +57,10 @@ func Parse(file string, doc *yaml.Node) (*Rule, []*Error) {
 	if len(r.Title) > maxTitle {
 		fail(errAt(mapValue(doc, "title"), "title is longer than %d characters", maxTitle))
 	}
-	if section == nil {
+	switch v := mapValue(doc, "correlation"); {
+	case v == nil:
 		fail(&nodeError{doc.Line, "missing correlation"})
-	} else {
+	case section != nil:
 		readSection(r, section, generate, fail)
 	}
 	if len(errs) > 0 {

@@ -158,14 +158,13 @@ func readTimespan(n *yaml.Node) (time.Duration, *nodeError) {
 	}
 	count, _ := strconv.ParseInt(m[1], 10, 64) // at most 7 digits
 	unit := map[string]time.Duration{"s": time.Second, "m": time.Minute, "h": time.Hour, "d": 24 * time.Hour}[m[2]]
-	d := time.Duration(count) * unit
 	switch {
 	case count == 0:
 		return 0, errAt(n, "timespan must be longer than zero")
-	case d > MaxTimespan:
+	case count > int64(MaxTimespan/unit):
 		return 0, errAt(n, "timespan %s is longer than the %d days supported", n.Value, MaxTimespan/(24*time.Hour))
 	}
-	return d, nil
+	return time.Duration(count) * unit, nil
 }
 
 // readCondition reads the condition (cond may be nil) and checks it
@@ -179,8 +178,10 @@ func readCondition(r *Rule, sec, cond *yaml.Node, fail func(*nodeError)) {
 			r.Condition = anyCount
 			r.Condition.Min = int64(len(r.Rules))
 			r.Condition.text = "all " + strconv.Itoa(len(r.Rules)) + " rules"
+		case r.Type == ValueCount:
+			fail(&nodeError{sec.Line, "a value_count correlation needs a condition (e.g. field: TargetUserName, gte: 10)"})
 		case r.Type != 0:
-			fail(&nodeError{sec.Line, "a " + r.Type.String() + " correlation needs a condition (e.g. gte: 10)"})
+			fail(&nodeError{sec.Line, "an " + r.Type.String() + " correlation needs a condition (e.g. gte: 10)"})
 		}
 		return
 	}
@@ -242,7 +243,10 @@ func parseCondition(n *yaml.Node) (Condition, *nodeError) {
 		parts = append(parts, k.Value+" "+v.Value)
 		switch k.Value {
 		case "gt":
-			c.Min = max(c.Min, addSat(x, 1))
+			if x == math.MaxInt64 {
+				return c, errAt(v, "condition gt %s can never be true", v.Value)
+			}
+			c.Min = max(c.Min, x+1)
 		case "gte":
 			c.Min = max(c.Min, x)
 		case "lt":
@@ -261,14 +265,6 @@ func parseCondition(n *yaml.Node) (Condition, *nodeError) {
 		return c, errAt(n, "condition %s can never be true", c.text)
 	}
 	return c, nil
-}
-
-// addSat adds without overflowing past math.MaxInt64.
-func addSat(a, b int64) int64 {
-	if a > math.MaxInt64-b {
-		return math.MaxInt64
-	}
-	return a + b
 }
 
 // readAliases reads alias -> {rule reference -> field}; every reference

@@ -194,14 +194,26 @@ func stringList(n *yaml.Node, key string, single bool) ([]string, *nodeError) {
 }
 
 // suggest returns ` (did you mean "x"?)` when name is a near miss of one
-// of the known names (a case difference or up to two edits), else "".
+// of the known names (a case difference or up to two edits; the closest
+// wins), else "".
 func suggest(name string, known []string) string {
+	best, bestDist := "", 3
 	for _, k := range known {
-		if strings.EqualFold(name, k) || len(name) > 3 && editDistance(strings.ToLower(name), k, 2) <= 2 {
-			return fmt.Sprintf(" (did you mean %q?)", k)
+		d := 0
+		if !strings.EqualFold(name, k) {
+			if len(name) <= 3 {
+				continue
+			}
+			d = editDistance(strings.ToLower(name), k, 2)
+		}
+		if d < bestDist {
+			best, bestDist = k, d
 		}
 	}
-	return ""
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
 }
 
 // editDistance is the Levenshtein distance of a and b, or limit+1 as soon
