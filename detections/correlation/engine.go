@@ -2,7 +2,9 @@ package correlation
 
 import (
 	"encoding/binary"
+	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -38,6 +40,9 @@ const (
 	DefaultMaxRefs         = 20
 )
 
+// maxFree bounds the closed groups a rule keeps for reuse.
+const maxFree = 4096
+
 // maxLateness keeps time arithmetic far from overflowing.
 const maxLateness = 10 * 366 * 24 * time.Hour
 
@@ -56,14 +61,18 @@ type Stats struct {
 // in input order, reporting findings through a callback. It is not safe
 // for concurrent use.
 type Engine struct {
-	set     *Set
-	opts    Options
-	emit    func(*Finding)
-	rules   []*ruleState
-	maxSeen int64 // the watermark: the latest time seen
-	held    int   // records held over all groups
-	strs    interner
-	keyBuf  []byte
+	set       *Set
+	opts      Options
+	emit      func(*Finding)
+	rules     []*ruleState
+	maxSeen   int64 // the watermark: the latest time seen
+	held      int   // records held over all groups
+	names     namesInterner
+	keyBuf    []byte    // the group key last built
+	keyParts  []keyPart // where its values are
+	keyNames  []string  // the fields it was built from
+	keySource uint64    // and their source, see newSource
+	sources   uint64
 	Stats
 }
 
@@ -73,7 +82,9 @@ type ruleState struct {
 	span     int64 // timespan, ns
 	lateness int64 // ns: Lateness plus the timespan and lateness of every correlation it refers to
 	groups   map[string]*group
-	oldest   *group // least recently touched
+	deleted  int      // groups deleted since groups was last copied
+	free     []*group // closed groups, for reuse
+	oldest   *group   // least recently touched
 	newest   *group
 }
 
@@ -88,7 +99,8 @@ func NewEngine(s *Set, opts Options, emit func(*Finding)) *Engine {
 	opts.MaxGroupRecords = orDefault(opts.MaxGroupRecords, DefaultMaxGroupRecords)
 	opts.MaxHeld = orDefault(opts.MaxHeld, DefaultMaxHeld)
 	opts.MaxRefs = orDefault(opts.MaxRefs, DefaultMaxRefs)
-	e := &Engine{set: s, opts: opts, emit: emit, maxSeen: math.MinInt64, strs: interner{m: map[string]string{}}}
+	e := &Engine{set: s, opts: opts, emit: emit, maxSeen: math.MinInt64,
+		names: namesInterner{m: map[names]*names{}}}
 	for _, r := range s.rules {
 		rs := &ruleState{resolved: r, span: int64(r.Timespan), lateness: int64(opts.Lateness), groups: map[string]*group{}}
 		for _, u := range r.upstream {
@@ -128,11 +140,11 @@ func (e *Engine) Observe(baseRuleID string, t time.Time, fields func(name string
 	}
 	ns := nanos(t)
 	e.maxSeen = max(e.maxSeen, ns)
-	rec := record{computer: e.strs.get(ref.Computer), channel: e.strs.get(ref.Channel), file: e.strs.get(ref.File),
-		eventID: ref.EventID, recordID: ref.EventRecordID}
+	rec := record{names: e.names.get(ref.Computer, ref.Channel, ref.File), eventID: ref.EventID, recordID: ref.EventRecordID}
+	src := e.newSource()
 	for _, tg := range targets {
 		e.Observed++
-		e.deliver(tg, ns, fields, rec, nil)
+		e.deliver(tg, ns, fields, src, rec, nil)
 	}
 	e.sweep()
 	for e.held > e.opts.MaxHeld {
@@ -152,13 +164,23 @@ func (e *Engine) Flush() {
 	}
 }
 
+// newSource returns a new id for a record's fields (a base-rule match
+// or a correlation's finding), so a group key built from them can be
+// reused for the next rule fed with the same group-by fields.
+func (e *Engine) newSource() uint64 {
+	e.sources++
+	return e.sources
+}
+
 // deliver adds one record (or, with inner set, one finding of a
 // correlation) to input tg of a rule and decides the windows its arrival
 // decides: those whose anchor is more than timespan plus lateness older.
-func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool), rec record, inner *Finding) {
+// src identifies fields (see newSource).
+func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool), src uint64, rec record, inner *Finding) {
 	rs := e.rules[tg.rule]
 	in := &rs.inputs[tg.pos]
-	o := obs{t: ns, pos: uint8(tg.pos), rec: rec, inner: inner}
+	rec.pos = uint8(tg.pos)
+	o := obs{t: ns, rec: rec, inner: inner}
 	if rs.Type == ValueCount {
 		v, ok := fields(in.valueField)
 		if !ok {
@@ -168,7 +190,7 @@ func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool)
 		o.value = strings.Clone(v)
 		o.vkey = strings.ToLower(o.value)
 	}
-	g := rs.groupOf(e, in.groupBy, fields)
+	g := rs.groupOf(e, in.groupBy, fields, src)
 	if ns <= g.decided {
 		e.Late++
 	}
@@ -213,6 +235,15 @@ func (e *Engine) close(rs *ruleState, g *group) {
 	e.decide(rs, g, math.MaxInt64)
 	rs.unlink(g)
 	delete(rs.groups, g.key)
+	if len(rs.free) < maxFree {
+		rs.free = append(rs.free, g.reset())
+	}
+	// A map with constant inserts and deletes fills with tombstones that
+	// lengthen every probe; copying it now and then keeps lookups short.
+	if rs.deleted++; rs.deleted > 2*len(rs.groups)+1024 {
+		rs.groups = maps.Clone(rs.groups)
+		rs.deleted = 0
+	}
 }
 
 // sweep closes the groups nothing was added to while the watermark moved
@@ -241,11 +272,16 @@ func (e *Engine) leastRecent() *ruleState {
 // groupOf returns the group of a record whose group-by fields are read
 // from fields (absent fields read as empty), creating it, and closing the
 // least recently fed group when the rule is at MaxGroups.
-func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (string, bool)) *group {
-	e.keyBuf = e.keyBuf[:0]
-	for _, name := range names {
-		v, _ := fields(name)
-		e.keyBuf = appendKeyPart(e.keyBuf, v)
+func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (string, bool), src uint64) *group {
+	if src != e.keySource || !slices.Equal(names, e.keyNames) { // else the key of the previous rule fed is this one's
+		e.keyBuf, e.keyParts = e.keyBuf[:0], e.keyParts[:0]
+		for _, name := range names {
+			v, _ := fields(name)
+			var part keyPart
+			e.keyBuf, part = appendKeyPart(e.keyBuf, v)
+			e.keyParts = append(e.keyParts, part)
+		}
+		e.keySource, e.keyNames = src, names
 	}
 	if g, ok := rs.groups[string(e.keyBuf)]; ok {
 		return g
@@ -254,40 +290,61 @@ func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (str
 		e.Evicted++
 		e.close(rs, rs.oldest)
 	}
-	g := &group{key: string(e.keyBuf), decided: math.MinInt64}
-	for _, name := range names {
-		v, _ := fields(name)
+	var g *group
+	if n := len(rs.free); n > 0 {
+		g, rs.free = rs.free[n-1], rs.free[:n-1]
+	} else {
+		g = &group{}
+	}
+	g.key, g.decided = string(e.keyBuf), math.MinInt64
+	g.buf, g.values = g.first[:0], g.valArr[:0]
+	for i, part := range e.keyParts {
+		if part.asLogged { // the key holds the value as logged: share it
+			g.values = append(g.values, g.key[part.start:part.end])
+			continue
+		}
+		v, _ := fields(names[i])
 		g.values = append(g.values, strings.Clone(v))
 	}
 	switch rs.Type {
 	case ValueCount:
-		g.agg.distinct = map[string]int32{}
+		g.agg.counting = true
 	case Temporal, TemporalOrdered:
-		g.agg.perPos = make([]int32, len(rs.inputs))
+		g.agg.perPos = slices.Grow(g.agg.perPos[:0], len(rs.inputs))[:len(rs.inputs)]
 	}
 	rs.groups[g.key] = g
 	return g
 }
 
+// keyPart locates one value in a group key.
+type keyPart struct {
+	start, end int
+	asLogged   bool // the value had no upper case: the key holds it as logged
+}
+
 // appendKeyPart appends one group-by value to a group key: its length,
 // then the value in lower case (group-by values compare as Sigma values
 // do, ignoring case).
-func appendKeyPart(dst []byte, s string) []byte {
+func appendKeyPart(dst []byte, s string) ([]byte, keyPart) {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			f := strings.ToLower(s)
-			return append(binary.AppendUvarint(dst, uint64(len(f))), f...)
+			dst = binary.AppendUvarint(dst, uint64(len(f)))
+			part := keyPart{start: len(dst), end: len(dst) + len(f), asLogged: f == s}
+			return append(dst, f...), part
 		}
 	}
 	dst = binary.AppendUvarint(dst, uint64(len(s)))
+	part := keyPart{start: len(dst), end: len(dst) + len(s), asLogged: true}
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
+			part.asLogged = false
 		}
 		dst = append(dst, c)
 	}
-	return dst
+	return dst, part
 }
 
 // touch marks g as fed at watermark now: it becomes the most recent.
@@ -334,19 +391,19 @@ func nanos(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-// interner shares the few distinct computer, channel and file names
-// among held records, up to a bound past which names are copied.
-type interner struct{ m map[string]string }
-
 const maxInterned = 1 << 14
 
-func (in *interner) get(s string) string {
-	if v, ok := in.m[s]; ok {
-		return v
+// namesInterner shares the computer, channel and file names of held
+// records, up to a bound past which each record gets its own copy.
+type namesInterner struct{ m map[names]*names }
+
+func (in *namesInterner) get(computer, channel, file string) *names {
+	if n, ok := in.m[names{computer, channel, file}]; ok {
+		return n
 	}
-	v := strings.Clone(s)
+	n := &names{strings.Clone(computer), strings.Clone(channel), strings.Clone(file)}
 	if len(in.m) < maxInterned {
-		in.m[v] = v
+		in.m[*n] = n
 	}
-	return v
+	return n
 }

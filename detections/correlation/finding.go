@@ -76,7 +76,7 @@ func (e *Engine) fire(rs *ruleState, g *group, n int64) {
 	own := 0 // records of the window itself listed: the earliest, as it is sorted
 	for i := range window {
 		o := &window[i]
-		matched[o.pos] = true
+		matched[o.rec.pos] = true
 		if o.inner == nil {
 			f.Records++
 			if own < e.opts.MaxRefs {
@@ -108,10 +108,10 @@ func (e *Engine) fire(rs *ruleState, g *group, n int64) {
 			e.emit(f)
 		}
 	}
-	fields := f.fieldValue
+	fields, src := f.fieldValue, e.newSource()
 	at := nanos(f.Completed)
 	for _, tg := range rs.feeds {
-		e.deliver(tg, at, fields, record{}, f)
+		e.deliver(tg, at, fields, src, record{}, f)
 	}
 }
 
@@ -151,8 +151,8 @@ func completedAt(rs *ruleState, window []obs) int {
 		seen := make([]bool, len(rs.inputs))
 		k := 0
 		for i := range window {
-			if !seen[window[i].pos] {
-				seen[window[i].pos] = true
+			if !seen[window[i].rec.pos] {
+				seen[window[i].rec.pos] = true
 				if k++; k >= want {
 					return i
 				}
@@ -181,8 +181,11 @@ func (f *Finding) fieldValue(name string) (string, bool) {
 
 // ref returns the Ref of a held record.
 func (r *record) ref(t int64) Ref {
-	return Ref{Time: time.Unix(0, t).UTC(), Computer: r.computer, Channel: r.channel, EventID: r.eventID,
-		EventRecordID: r.recordID, File: r.file}
+	ref := Ref{Time: time.Unix(0, t).UTC(), EventID: r.eventID, EventRecordID: r.recordID}
+	if r.names != nil {
+		ref.Computer, ref.Channel, ref.File = r.names.computer, r.names.channel, r.names.file
+	}
+	return ref
 }
 
 func compareRefs(a, b Ref) int {

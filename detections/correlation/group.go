@@ -8,21 +8,27 @@ import (
 
 // obs is one record (a base rule's match) or one finding of a correlation
 // this rule refers to, held in its group until its windows are decided.
+// Its fields are ordered to keep it at 72 bytes.
 type obs struct {
 	t     int64  // time, nanoseconds since 1970, clamped to ±2^62
-	pos   uint8  // which of the rule's referenced rules it matched
 	value string // value_count: the counted value as logged
 	vkey  string // value_count: value folded to lower case
 	rec   record // the record; zero for a correlation's finding
 	inner *Finding
 }
 
-// record is the identity of a record, as compact as Ref.
+// record is the identity of a record, as compact as Ref, and the
+// referenced rule it matched.
 type record struct {
-	computer, channel, file string
-	eventID                 uint32
-	recordID                uint64
+	names    *names // nil for a correlation's finding
+	recordID uint64
+	eventID  uint32
+	pos      uint8 // which of the rule's referenced rules it matched
 }
+
+// names are the computer, channel and file of records, shared between
+// records.
+type names struct{ computer, channel, file string }
 
 // compareObs orders a group's records: by time, then by referenced rule
 // (records of the same instant count as in the listed order), then by
@@ -31,7 +37,7 @@ func compareObs(a, b *obs) int {
 	if c := cmp.Compare(a.t, b.t); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(a.pos, b.pos); c != 0 {
+	if c := cmp.Compare(a.rec.pos, b.rec.pos); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.rec.recordID, b.rec.recordID)
@@ -47,7 +53,9 @@ func compareObs(a, b *obs) int {
 type group struct {
 	key     string   // folded group-by values
 	values  []string // group-by values as first logged
-	buf     []obs
+	buf     []obs    // starts as first, so a group of one record allocates no buffer
+	first   [1]obs
+	valArr  [2]string // storage of values for up to two group-by fields
 	head    int
 	tail    int
 	agg     aggregate
@@ -60,34 +68,33 @@ type group struct {
 
 // aggregate is what a rule's condition needs of a window.
 type aggregate struct {
-	n        int              // records
-	distinct map[string]int32 // value_count: folded value -> records
-	perPos   []int32          // temporal: records per referenced rule
-	present  int              // temporal: referenced rules with records
+	n        int          // records
+	counting bool         // value_count: values counts the window's values
+	values   valueCounter // value_count: records per folded value
+	perPos   []int32      // temporal: records per referenced rule
+	present  int          // temporal: referenced rules with records
 }
 
 func (a *aggregate) add(o *obs) {
 	a.n++
-	if a.distinct != nil {
-		a.distinct[o.vkey]++
+	if a.counting {
+		a.values.add(o.vkey)
 	}
 	if a.perPos != nil {
-		if a.perPos[o.pos] == 0 {
+		if a.perPos[o.rec.pos] == 0 {
 			a.present++
 		}
-		a.perPos[o.pos]++
+		a.perPos[o.rec.pos]++
 	}
 }
 
 func (a *aggregate) remove(o *obs) {
 	a.n--
-	if a.distinct != nil {
-		if a.distinct[o.vkey]--; a.distinct[o.vkey] == 0 {
-			delete(a.distinct, o.vkey)
-		}
+	if a.counting {
+		a.values.remove(o.vkey)
 	}
 	if a.perPos != nil {
-		if a.perPos[o.pos]--; a.perPos[o.pos] == 0 {
+		if a.perPos[o.rec.pos]--; a.perPos[o.rec.pos] == 0 {
 			a.present--
 		}
 	}
@@ -95,8 +102,22 @@ func (a *aggregate) remove(o *obs) {
 
 func (a *aggregate) reset() {
 	a.n, a.present = 0, 0
-	clear(a.distinct)
+	a.values.reset()
 	clear(a.perPos)
+}
+
+// reset empties a closed group for reuse by its rule, keeping its small
+// buffers and aggregate maps.
+func (g *group) reset() *group {
+	clear(g.buf[:cap(g.buf)])
+	clear(g.valArr[:])
+	g.agg.reset()
+	if cap(g.buf) > 64 || cap(g.agg.values.few) > fewValues {
+		*g = group{}
+		return g
+	}
+	*g = group{buf: g.buf[:0], agg: aggregate{values: g.agg.values, perPos: g.agg.perPos[:0]}}
+	return g
 }
 
 // pending returns the number of records held.
@@ -106,6 +127,9 @@ func (g *group) pending() int { return len(g.buf) - g.head }
 // anchor makes it the new anchor: the window is rebuilt on the next
 // decision.
 func (g *group) insert(o obs) {
+	if len(g.buf) == cap(g.buf) && g.head > 0 {
+		g.shift() // reuse the spent front rather than grow
+	}
 	p := g.head + sortSearch(g.buf[g.head:], &o)
 	g.buf = slices.Insert(g.buf, p, o)
 	switch {
@@ -162,25 +186,28 @@ func (g *group) consumeWindow() {
 	g.agg.reset()
 }
 
-// compact moves the held records to the front of buf once more than half
-// of it is spent, and gives back the memory of a buffer that emptied.
+// shift moves the held records to the front of buf.
+func (g *group) shift() {
+	n := copy(g.buf, g.buf[g.head:])
+	clear(g.buf[n:])
+	g.buf = g.buf[:n]
+	g.tail -= g.head
+	g.head = 0
+}
+
+// compact gives back the memory of a buffer that emptied or shrank to a
+// quarter of a large capacity.
 func (g *group) compact() {
 	n := g.pending()
 	switch {
 	case n == 0:
-		if cap(g.buf) > 64 {
-			g.buf = nil
-		}
 		g.buf, g.head, g.tail = g.buf[:0], 0, 0
-	case g.head > 32 && g.head > len(g.buf)/2:
-		copy(g.buf, g.buf[g.head:])
-		clear(g.buf[n:])
-		g.buf = g.buf[:n]
-		g.tail -= g.head
-		g.head = 0
-		if cap(g.buf) > 1024 && n < cap(g.buf)/4 {
-			g.buf = slices.Clip(slices.Clone(g.buf))
+		if cap(g.buf) > 64 {
+			g.buf = g.first[:0]
 		}
+	case cap(g.buf) > 1024 && n < cap(g.buf)/4:
+		g.shift()
+		g.buf = slices.Clip(slices.Clone(g.buf))
 	}
 }
 
@@ -190,11 +217,11 @@ func (g *group) compact() {
 func (rs *ruleState) count(g *group) (int64, bool) {
 	switch rs.Type {
 	case ValueCount:
-		return int64(len(g.agg.distinct)), true
+		return int64(g.agg.values.distinct()), true
 	case Temporal:
 		return int64(g.agg.present), true
 	case TemporalOrdered:
-		if g.buf[g.head].pos != 0 || int64(g.agg.present) < rs.Condition.Min {
+		if g.buf[g.head].rec.pos != 0 || int64(g.agg.present) < rs.Condition.Min {
 			return 0, false
 		}
 		n, _ := orderedPrefix(g.buf[g.head:g.tail], len(rs.inputs), math.MaxInt)
@@ -209,7 +236,7 @@ func (rs *ruleState) count(g *group) (int64, bool) {
 func orderedPrefix(window []obs, rules, want int) (int, int) {
 	k, at := 0, -1
 	for i := range window {
-		if k < rules && int(window[i].pos) == k {
+		if k < rules && int(window[i].rec.pos) == k {
 			k++
 			if k == want && at < 0 {
 				at = i
