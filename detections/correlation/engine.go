@@ -1,13 +1,10 @@
 package correlation
 
 import (
-	"encoding/binary"
 	"maps"
 	"math"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Options bound an Engine's memory and say how late a record may come.
@@ -22,21 +19,23 @@ type Options struct {
 	// MaxGroupRecords bounds the records one group holds; past it, its
 	// earliest window is decided early (0: DefaultMaxGroupRecords).
 	MaxGroupRecords int
-	// MaxHeld bounds the records held over all groups and rules; past it,
-	// the least recently fed group is closed early (0: DefaultMaxHeld).
-	MaxHeld int
+	// MaxMemory bounds the bytes of state the engine holds over all groups
+	// and rules, by its own count (records, their buffers and values,
+	// groups, keys); past it, the least recently fed group of any rule is
+	// closed early (0: DefaultMaxMemory). The Go heap needs up to about
+	// twice as much.
+	MaxMemory int
 	// MaxRefs is the number of records (and value_count values) a finding
 	// lists; all are counted (0: DefaultMaxRefs).
 	MaxRefs int
 }
 
-// Defaults of Options. A held record costs about 130 bytes, so the
-// defaults keep an engine's state under about 48 MiB whatever the input.
+// Defaults of Options.
 const (
 	DefaultLateness        = 10 * time.Minute
 	DefaultMaxGroups       = 50_000
 	DefaultMaxGroupRecords = 10_000
-	DefaultMaxHeld         = 250_000
+	DefaultMaxMemory       = 32 << 20
 	DefaultMaxRefs         = 20
 )
 
@@ -51,7 +50,7 @@ type Stats struct {
 	Observed int64 // base-rule matches that fed a rule (once per rule fed)
 	Skipped  int64 // value_count matches without the counted field
 	Late     int64 // records falling in a window already decided in their group
-	Evicted  int64 // groups closed early by MaxGroups or MaxHeld
+	Evicted  int64 // groups closed early by MaxGroups or MaxMemory
 	Split    int64 // windows decided early by MaxGroupRecords
 	Findings int64 // findings reported
 	Quiet    int64 // findings of correlations that only feed others (not reported)
@@ -67,6 +66,7 @@ type Engine struct {
 	rules     []*ruleState
 	maxSeen   int64 // the watermark: the latest time seen
 	held      int   // records held over all groups
+	used      int   // bytes of state held, see account
 	names     namesInterner
 	keyBuf    []byte    // the group key last built
 	keyParts  []keyPart // where its values are
@@ -74,18 +74,6 @@ type Engine struct {
 	keySource uint64    // and their source, see newSource
 	sources   uint64
 	Stats
-}
-
-// ruleState is one rule's groups.
-type ruleState struct {
-	*resolved
-	span     int64 // timespan, ns
-	lateness int64 // ns: Lateness plus the timespan and lateness of every correlation it refers to
-	groups   map[string]*group
-	deleted  int      // groups deleted since groups was last copied
-	free     []*group // closed groups, for reuse
-	oldest   *group   // least recently touched
-	newest   *group
 }
 
 // NewEngine returns an engine over the rules of s; emit receives each
@@ -97,7 +85,7 @@ func NewEngine(s *Set, opts Options, emit func(*Finding)) *Engine {
 	}
 	opts.MaxGroups = orDefault(opts.MaxGroups, DefaultMaxGroups)
 	opts.MaxGroupRecords = orDefault(opts.MaxGroupRecords, DefaultMaxGroupRecords)
-	opts.MaxHeld = orDefault(opts.MaxHeld, DefaultMaxHeld)
+	opts.MaxMemory = orDefault(opts.MaxMemory, DefaultMaxMemory)
 	opts.MaxRefs = orDefault(opts.MaxRefs, DefaultMaxRefs)
 	e := &Engine{set: s, opts: opts, emit: emit, maxSeen: math.MinInt64,
 		names: namesInterner{m: map[names]*names{}}}
@@ -147,7 +135,7 @@ func (e *Engine) Observe(baseRuleID string, t time.Time, fields func(name string
 		e.deliver(tg, ns, fields, src, rec, nil)
 	}
 	e.sweep()
-	for e.held > e.opts.MaxHeld {
+	for e.used > e.opts.MaxMemory {
 		rs := e.leastRecent()
 		e.Evicted++
 		e.close(rs, rs.oldest)
@@ -203,6 +191,7 @@ func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool)
 		e.decideOne(rs, g)
 	}
 	g.compact()
+	e.account(g)
 }
 
 // decide decides, in time order, the windows of g whose anchor is before
@@ -235,6 +224,7 @@ func (e *Engine) close(rs *ruleState, g *group) {
 	e.decide(rs, g, math.MaxInt64)
 	rs.unlink(g)
 	delete(rs.groups, g.key)
+	e.used -= g.cost
 	if len(rs.free) < maxFree {
 		rs.free = append(rs.free, g.reset())
 	}
@@ -257,127 +247,6 @@ func (e *Engine) sweep() {
 	}
 }
 
-// leastRecent returns the rule whose least recently touched group is the
-// oldest of all; only called while records are held.
-func (e *Engine) leastRecent() *ruleState {
-	var best *ruleState
-	for _, rs := range e.rules {
-		if rs.oldest != nil && (best == nil || rs.oldest.touch < best.oldest.touch) {
-			best = rs
-		}
-	}
-	return best
-}
-
-// groupOf returns the group of a record whose group-by fields are read
-// from fields (absent fields read as empty), creating it, and closing the
-// least recently fed group when the rule is at MaxGroups.
-func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (string, bool), src uint64) *group {
-	if src != e.keySource || !slices.Equal(names, e.keyNames) { // else the key of the previous rule fed is this one's
-		e.keyBuf, e.keyParts = e.keyBuf[:0], e.keyParts[:0]
-		for _, name := range names {
-			v, _ := fields(name)
-			var part keyPart
-			e.keyBuf, part = appendKeyPart(e.keyBuf, v)
-			e.keyParts = append(e.keyParts, part)
-		}
-		e.keySource, e.keyNames = src, names
-	}
-	if g, ok := rs.groups[string(e.keyBuf)]; ok {
-		return g
-	}
-	if len(rs.groups) >= e.opts.MaxGroups {
-		e.Evicted++
-		e.close(rs, rs.oldest)
-	}
-	var g *group
-	if n := len(rs.free); n > 0 {
-		g, rs.free = rs.free[n-1], rs.free[:n-1]
-	} else {
-		g = &group{}
-	}
-	g.key, g.decided = string(e.keyBuf), math.MinInt64
-	g.buf, g.values = g.first[:0], g.valArr[:0]
-	for i, part := range e.keyParts {
-		if part.asLogged { // the key holds the value as logged: share it
-			g.values = append(g.values, g.key[part.start:part.end])
-			continue
-		}
-		v, _ := fields(names[i])
-		g.values = append(g.values, strings.Clone(v))
-	}
-	switch rs.Type {
-	case ValueCount:
-		g.agg.counting = true
-	case Temporal, TemporalOrdered:
-		g.agg.perPos = slices.Grow(g.agg.perPos[:0], len(rs.inputs))[:len(rs.inputs)]
-	}
-	rs.groups[g.key] = g
-	return g
-}
-
-// keyPart locates one value in a group key.
-type keyPart struct {
-	start, end int
-	asLogged   bool // the value had no upper case: the key holds it as logged
-}
-
-// appendKeyPart appends one group-by value to a group key: its length,
-// then the value in lower case (group-by values compare as Sigma values
-// do, ignoring case).
-func appendKeyPart(dst []byte, s string) ([]byte, keyPart) {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			f := strings.ToLower(s)
-			dst = binary.AppendUvarint(dst, uint64(len(f)))
-			part := keyPart{start: len(dst), end: len(dst) + len(f), asLogged: f == s}
-			return append(dst, f...), part
-		}
-	}
-	dst = binary.AppendUvarint(dst, uint64(len(s)))
-	part := keyPart{start: len(dst), end: len(dst) + len(s), asLogged: true}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-			part.asLogged = false
-		}
-		dst = append(dst, c)
-	}
-	return dst, part
-}
-
-// touch marks g as fed at watermark now: it becomes the most recent.
-func (rs *ruleState) touch(g *group, now int64) {
-	g.touch = now
-	if rs.newest == g {
-		return
-	}
-	rs.unlink(g)
-	g.prev = rs.newest
-	if rs.newest != nil {
-		rs.newest.next = g
-	}
-	rs.newest = g
-	if rs.oldest == nil {
-		rs.oldest = g
-	}
-}
-
-func (rs *ruleState) unlink(g *group) {
-	if g.prev != nil {
-		g.prev.next = g.next
-	} else if rs.oldest == g {
-		rs.oldest = g.next
-	}
-	if g.next != nil {
-		g.next.prev = g.prev
-	} else if rs.newest == g {
-		rs.newest = g.prev
-	}
-	g.prev, g.next = nil, nil
-}
-
 // nanos returns t in nanoseconds since 1970, clamped to ±2^62 so that
 // adding timespans and lateness never overflows.
 func nanos(t time.Time) int64 {
@@ -389,21 +258,4 @@ func nanos(t time.Time) int64 {
 		return limit
 	}
 	return t.UnixNano()
-}
-
-const maxInterned = 1 << 14
-
-// namesInterner shares the computer, channel and file names of held
-// records, up to a bound past which each record gets its own copy.
-type namesInterner struct{ m map[names]*names }
-
-func (in *namesInterner) get(computer, channel, file string) *names {
-	if n, ok := in.m[names{computer, channel, file}]; ok {
-		return n
-	}
-	n := &names{strings.Clone(computer), strings.Clone(channel), strings.Clone(file)}
-	if len(in.m) < maxInterned {
-		in.m[*n] = n
-	}
-	return n
 }

@@ -132,9 +132,10 @@ func TestCaps(t *testing.T) {
 			t.Errorf("findings %q, split %d; want %q", s, e.Split, want)
 		}
 	})
-	t.Run("MaxHeld closes the least recently fed group of any rule", func(t *testing.T) {
+	t.Run("MaxMemory closes the least recently fed group of any rule", func(t *testing.T) {
 		recs := append(every("fail", "a", 3, 0, sec), every("fail", "b", 3, 10*sec, sec)...)
-		got, e := run(t, set, Options{MaxHeld: 4}, recs)
+		oneGroup := groupBytes + 8 + 4*recordBytes // three records, a buffer of four
+		got, e := run(t, set, Options{MaxMemory: oneGroup + groupBytes/2}, recs)
 		want := []string{"count [User=a] 3/3 0s..2s", "count [User=b] 3/3 10s..12s"}
 		if s := summary(got); !slices.Equal(s, want) || e.Evicted != 1 {
 			t.Errorf("findings %q, evicted %d; want %q, 1", s, e.Evicted, want)
@@ -178,8 +179,8 @@ func TestFlushReuse(t *testing.T) {
 			e.Observe(r.rule, t0.Add(r.at), r.fieldsOf(), Ref{Time: t0.Add(r.at)})
 		}
 		e.Flush()
-		if n != round+1 || e.held != 0 {
-			t.Fatalf("round %d: %d findings, %d held", round, n, e.held)
+		if n != round+1 || e.held != 0 || e.used != 0 {
+			t.Fatalf("round %d: %d findings, %d records and %d bytes held", round, n, e.held, e.used)
 		}
 	}
 	e.Observe("unknown", t0, nil, Ref{})

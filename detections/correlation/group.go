@@ -59,6 +59,8 @@ type group struct {
 	head    int
 	tail    int
 	agg     aggregate
+	extra   int   // bytes the held records point to (values, findings)
+	cost    int   // bytes counted for the group in Engine.used
 	touch   int64 // the engine's watermark when the group last received a record
 	decided int64 // end of the latest window decided
 	// prev and next link the groups of a rule from least to most
@@ -130,6 +132,7 @@ func (g *group) insert(o obs) {
 	if len(g.buf) == cap(g.buf) && g.head > 0 {
 		g.shift() // reuse the spent front rather than grow
 	}
+	g.extra += extraBytes(&o)
 	p := g.head + sortSearch(g.buf[g.head:], &o)
 	g.buf = slices.Insert(g.buf, p, o)
 	switch {
@@ -175,12 +178,16 @@ func (g *group) extend(span int64) {
 // satisfy the condition, and the next record becomes the anchor.
 func (g *group) dropAnchor() {
 	g.agg.remove(&g.buf[g.head])
+	g.extra -= extraBytes(&g.buf[g.head])
 	g.buf[g.head] = obs{}
 	g.head++
 }
 
 // consumeWindow removes the anchor's whole window: it made a finding.
 func (g *group) consumeWindow() {
+	for i := g.head; i < g.tail; i++ {
+		g.extra -= extraBytes(&g.buf[i])
+	}
 	clear(g.buf[g.head:g.tail])
 	g.head = g.tail
 	g.agg.reset()

@@ -92,7 +92,7 @@ func TestMemoryBounded(t *testing.T) {
 	var before, now runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	peak, peakHeld, peakGroups := uint64(0), 0, 0
+	peak, peakHeld, peakGroups, peakUsed := uint64(0), 0, 0, 0
 	start := time.Now()
 	const step = 100 * time.Millisecond
 	for i := range n {
@@ -110,14 +110,14 @@ func TestMemoryBounded(t *testing.T) {
 			for _, rs := range e.rules {
 				groups += len(rs.groups)
 			}
-			peakHeld, peakGroups = max(peakHeld, e.held), max(peakGroups, groups)
+			peakHeld, peakGroups, peakUsed = max(peakHeld, e.held), max(peakGroups, groups), max(peakUsed, e.used)
 		}
 	}
 	e.Flush()
 	elapsed := time.Since(start)
 	growth := int64(peak) - int64(before.HeapInuse)
-	t.Logf("%d matches in %v (%.0f/s); heap in use %.1f MiB before, peak %.1f MiB (+%.1f MiB); at most %d records held in %d groups; stats %+v",
-		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), mib(before.HeapInuse), mib(peak), float64(growth)/(1<<20), peakHeld, peakGroups, e.Stats)
+	t.Logf("%d matches in %v (%.0f/s); heap in use %.1f MiB before, peak %.1f MiB (+%.1f MiB); at most %d records held in %d groups, counted %.1f MiB; stats %+v",
+		n, elapsed.Round(time.Millisecond), float64(n)/elapsed.Seconds(), mib(before.HeapInuse), mib(peak), float64(growth)/(1<<20), peakHeld, peakGroups, float64(peakUsed)/(1<<20), e.Stats)
 	if growth > memoryBound {
 		t.Errorf("heap grew by %.1f MiB, more than %d MiB", float64(growth)/(1<<20), memoryBound>>20)
 	}
