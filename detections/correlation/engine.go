@@ -92,7 +92,7 @@ func NewEngine(s *Set, opts Options, emit func(*Finding)) *Engine {
 	for _, r := range s.rules {
 		rs := &ruleState{resolved: r, span: int64(r.Timespan), lateness: int64(opts.Lateness), groups: map[string]*group{}}
 		for _, u := range r.upstream {
-			rs.lateness = max(rs.lateness, int64(opts.Lateness)+e.rules[u].span+e.rules[u].lateness)
+			rs.lateness = max(rs.lateness, min(int64(opts.Lateness)+e.rules[u].span+e.rules[u].lateness, int64(maxLateness)))
 		}
 		e.rules = append(e.rules, rs)
 	}
@@ -137,6 +137,9 @@ func (e *Engine) Observe(baseRuleID string, t time.Time, fields func(name string
 	e.sweep()
 	for e.used > e.opts.MaxMemory {
 		rs := e.leastRecent()
+		if rs == nil {
+			break
+		}
 		e.Evicted++
 		e.close(rs, rs.oldest)
 	}

@@ -108,8 +108,8 @@ func (a *aggregate) reset() {
 	clear(a.perPos)
 }
 
-// reset empties a closed group for reuse by its rule, keeping its small
-// buffers and aggregate maps.
+// reset empties a closed group for reuse by its rule, keeping a small
+// record buffer and value list.
 func (g *group) reset() *group {
 	clear(g.buf[:cap(g.buf)])
 	clear(g.valArr[:])

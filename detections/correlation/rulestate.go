@@ -48,7 +48,10 @@ func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (str
 		g = &group{}
 	}
 	g.key, g.decided = string(e.keyBuf), math.MinInt64
-	g.buf, g.values = g.first[:0], g.valArr[:0]
+	g.values = g.valArr[:0]
+	if g.buf == nil {
+		g.buf = g.first[:0]
+	}
 	for i, part := range e.keyParts {
 		if part.asLogged { // the key holds the value as logged: share it
 			g.values = append(g.values, g.key[part.start:part.end])
@@ -130,7 +133,7 @@ func (rs *ruleState) unlink(g *group) {
 }
 
 // leastRecent returns the rule whose least recently touched group is the
-// oldest of all; only called while records are held.
+// oldest of all, or nil when no group is open.
 func (e *Engine) leastRecent() *ruleState {
 	var best *ruleState
 	for _, rs := range e.rules {
