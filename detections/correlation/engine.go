@@ -72,6 +72,8 @@ type Engine struct {
 	keyParts  []keyPart // where its values are
 	keyNames  []string  // the fields it was built from
 	keySource uint64    // and their source, see newSource
+	keyString string    // the key as a string, once a group needed it
+	value     heldValue // the value_count value last held
 	sources   uint64
 	Stats
 }
@@ -178,8 +180,7 @@ func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool)
 			e.Skipped++
 			return
 		}
-		o.value = strings.Clone(v)
-		o.vkey = strings.ToLower(o.value)
+		o.value, o.vkey = e.valueOf(src, in.valueField, v)
 	}
 	g := rs.groupOf(e, in.groupBy, fields, src)
 	if ns <= g.decided {
@@ -195,6 +196,25 @@ func (e *Engine) deliver(tg target, ns int64, fields func(string) (string, bool)
 	}
 	g.compact()
 	e.account(g)
+}
+
+// heldValue is a value_count value copied for holding, with the field
+// and source it was read from, so rules counting the same field share it.
+type heldValue struct {
+	src           uint64
+	field         string
+	value, folded string
+}
+
+// valueOf returns the value v of field, read from source src, copied for
+// holding, and folded to lower case.
+func (e *Engine) valueOf(src uint64, field, v string) (string, string) {
+	h := &e.value
+	if h.src != src || h.field != field || h.value != v {
+		value := strings.Clone(v)
+		*h = heldValue{src, field, value, strings.ToLower(value)}
+	}
+	return h.value, h.folded
 }
 
 // decide decides, in time order, the windows of g whose anchor is before

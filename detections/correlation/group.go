@@ -114,11 +114,14 @@ func (g *group) reset() *group {
 	clear(g.buf[:cap(g.buf)])
 	clear(g.valArr[:])
 	g.agg.reset()
-	if cap(g.buf) > 64 || cap(g.agg.values.few) > fewValues {
-		*g = group{}
-		return g
+	buf, values, perPos := g.buf[:0], g.agg.values, g.agg.perPos[:0]
+	if cap(buf) > smallBuffer {
+		buf = nil // a group of many records was rare; most stay small
 	}
-	*g = group{buf: g.buf[:0], agg: aggregate{values: g.agg.values, perPos: g.agg.perPos[:0]}}
+	if cap(values.few) > smallBuffer {
+		values = valueCounter{}
+	}
+	*g = group{buf: buf, agg: aggregate{values: values, perPos: perPos}}
 	return g
 }
 
@@ -202,19 +205,22 @@ func (g *group) shift() {
 	g.head = 0
 }
 
+// smallBuffer is the capacity a group's record buffer may keep unused.
+const smallBuffer = 4
+
 // compact gives back the memory of a buffer that emptied or shrank to a
-// quarter of a large capacity.
+// quarter of its capacity.
 func (g *group) compact() {
 	n := g.pending()
 	switch {
 	case n == 0:
 		g.buf, g.head, g.tail = g.buf[:0], 0, 0
-		if cap(g.buf) > 64 {
+		if cap(g.buf) > smallBuffer {
 			g.buf = g.first[:0]
 		}
-	case cap(g.buf) > 1024 && n < cap(g.buf)/4:
+	case cap(g.buf) > smallBuffer && n < cap(g.buf)/4:
 		g.shift()
-		g.buf = slices.Clip(slices.Clone(g.buf))
+		g.buf = append(make([]obs, 0, 2*n), g.buf...)
 	}
 }
 

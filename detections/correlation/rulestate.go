@@ -32,7 +32,7 @@ func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (str
 			e.keyBuf, part = appendKeyPart(e.keyBuf, v)
 			e.keyParts = append(e.keyParts, part)
 		}
-		e.keySource, e.keyNames = src, names
+		e.keySource, e.keyNames, e.keyString = src, names, ""
 	}
 	if g, ok := rs.groups[string(e.keyBuf)]; ok {
 		return g
@@ -47,7 +47,10 @@ func (rs *ruleState) groupOf(e *Engine, names []string, fields func(string) (str
 	} else {
 		g = &group{}
 	}
-	g.key, g.decided = string(e.keyBuf), math.MinInt64
+	if e.keyString == "" { // rules grouping by the same fields share the key
+		e.keyString = string(e.keyBuf)
+	}
+	g.key, g.decided = e.keyString, math.MinInt64
 	g.values = g.valArr[:0]
 	if g.buf == nil {
 		g.buf = g.first[:0]
