@@ -78,7 +78,9 @@
 // correlated within itself; only windows straddling the two are cut.
 // A record falling in a window already decided in its group (more than
 // Lateness late) still starts windows of its own and is counted in
-// Stats.Late.
+// Stats.Late. A record dated far ahead of the rest moves the watermark:
+// the groups open then are closed early, their windows decided as they
+// stand, and memory stays bounded by the caps below.
 //
 // # Chains and generate
 //

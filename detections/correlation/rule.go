@@ -100,8 +100,8 @@ type Condition struct {
 	text     string
 }
 
-// anyCount is the condition of a temporal rule that writes none: every
-// referenced rule must match; Resolve narrows it to the number of rules.
+// anyCount is the unbounded range conditions start from; a temporal rule
+// that writes no condition gets it with Min set to its number of rules.
 var anyCount = Condition{Min: 0, Max: math.MaxInt64}
 
 // Holds reports whether a window with count n satisfies the condition.
