@@ -1,0 +1,6 @@
+//go:build !race
+
+package correlation
+
+// raceEnabled says the race detector is on: long tests shrink.
+const raceEnabled = false
