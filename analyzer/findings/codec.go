@@ -1,9 +1,12 @@
 package findings
 
 import (
+	"encoding/json"
+
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"slices"
 	"time"
 
@@ -32,6 +35,10 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
 	b = appendGeneral(b, f.General)
+	b = appendBool(b, f.Session != nil)
+	if f.Session != nil {
+		b = appendString(b, string(f.Session.AppendJSON(nil)))
+	}
 	b = binary.AppendUvarint(b, uint64(len(f.Records)))
 	for _, r := range f.Records {
 		b = appendString(b, r.Channel)
@@ -213,6 +220,12 @@ func decodeFinding(b []byte) (Finding, error) {
 	f.Sources = d.strings()
 	d.event(&f.Event)
 	f.General = d.general()
+	if d.bool() {
+		f.Session = new(sessions.Session)
+		if err := json.Unmarshal(d.bytes(d.uvarint()), f.Session); err != nil && d.err == nil {
+			d.err = errCorrupt
+		}
+	}
 	if n := d.uvarint(); n > uint64(len(d.b)) {
 		d.err = errCorrupt
 	} else {

@@ -2,6 +2,7 @@ package findings
 
 import (
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"reflect"
 	"testing"
 	"time"
@@ -82,13 +83,16 @@ func TestCodecRoundTripGeneral(t *testing.T) {
 		Items:      []event.Item{{Name: "TargetUserName", Value: "alice"}, {Name: "LogonType", Value: "10"}, {Name: "Data_3", Value: ""}},
 		SourceFile: "logs/Security.evtx", ChunkIndex: 3, Recovered: true,
 	}
+	f.Session = &sessions.Session{LogonId: "0x1a2b", User: `CORP\alice`, LogonType: 10, LogonTypeName: "RemoteInteractive",
+		IpAddress: "198.51.100.23", LogonTime: time.Date(2024, 3, 1, 8, 0, 0, 100, time.UTC), Elevated: true,
+		Privileges: []string{"SeDebugPrivilege"}, EventRecordIDs: []uint64{5, 6}, Known: true}
 	b := appendFinding(nil, &f)
 	got, err := decodeFinding(b)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !reflect.DeepEqual(got, f) {
-		t.Errorf("round trip changed the finding:\n got %+v\nwant %+v", got.General, f.General)
+		t.Errorf("round trip changed the finding:\n got %+v %+v\nwant %+v %+v", got.General, got.Session, f.General, f.Session)
 	}
 	for n := range len(b) {
 		if _, err := decodeFinding(b[:n]); err == nil {

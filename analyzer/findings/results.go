@@ -83,7 +83,9 @@ func (r *Results) Each(fn func(*Finding) error) error {
 		for _, src := range r.extra[f.key] {
 			f.Sources = addSource(f.Sources, src)
 		}
-		f.Session = r.sessionOf(f)
+		if r.sessions != nil {
+			f.Session = r.sessionOf(f)
+		}
 		return fn(f)
 	})
 }
