@@ -97,11 +97,14 @@ func newCmdScan(ios *ioStreams) *cobra.Command {
 	opts := &scanOptions{IO: ios}
 	cmd := &cobra.Command{
 		Use:   "scan [flags] PATH...",
-		Short: "Run the detection rules over every process-creation event and report findings with their context",
+		Short: "Run the detection rules over the event logs and report findings with their context",
 		Long: `Run every process-creation event (Security 4688 and Sysmon EventID 1) of
-the given files and folders through the built-in rules and any Sigma
-process_creation rules added with -r, and report the findings, sorted by
-time (or --sort). A 4688 event's ParentCommandLine is filled from its
+the given files and folders, and every other record the rules' log sources
+name (any Windows log source: Security, System, PowerShell, Sysmon,
+Defender, ...), through the built-in rules and any Sigma rules added with
+-r, and report the findings, sorted by time (or --sort). Rules for other
+products are skipped with one counted note (rules list --skipped names
+them). A 4688 event's ParentCommandLine is filled from its
 parent's own event when the parent was seen on the same host.
 
 Every finding comes with its context, from all the inputs whatever the
@@ -115,6 +118,15 @@ files):
                 matched on the host by Sysmon GUID, else by process id and
                 time (the latest process with the id that started before it)
   children      the processes it started
+  session       the logon session of its logon id, from the Security log's
+                4624/4672/4634/4648/4778 records: who logged on, how, from
+                where, elevated or not (context.session in JSON, a Session
+                line in the table, LogonType, SourceAddress,
+                SourceWorkstation and Elevated in CSV)
+A finding on a record that is not a process creation shows its event and
+a one-line summary; its ancestry starts with the process it names. The
+4688 and Sysmon 1 records of one process creation give one finding per
+rule.
 Events left out by --since, --until, --host or --user are not scanned but
 still serve as context. The same record read from several files (copies,
 backups, shadow copies) is reported once, listing every file.
