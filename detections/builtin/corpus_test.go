@@ -100,9 +100,15 @@ func TestCorpusHits(t *testing.T) {
 			hits[r] = append(hits[r], fmt.Sprintf("    %s#%d %s", p.SourceFile, p.EventRecordID, clip(p.CommandLine, 160)))
 		}
 	}
+	// Rules of other log sources are listed in corpus_records.golden.
+	var sorted []*sigma.Rule
+	for _, r := range rules {
+		if r.IsProcessCreation() {
+			sorted = append(sorted, r)
+		}
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %d events, %d rules\n", len(events), len(rules))
-	sorted := append([]*sigma.Rule(nil), rules...)
+	fmt.Fprintf(&b, "# %d events, %d rules\n", len(events), len(sorted))
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Source < sorted[j].Source })
 	for _, r := range sorted {
 		fmt.Fprintf(&b, "%4d %s [%s]\n", len(hits[r]), strings.TrimPrefix(r.Source, "builtin:"), r.Level)
