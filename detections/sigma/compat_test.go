@@ -3,8 +3,10 @@ package sigma
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/internal/testshared"
@@ -13,9 +15,30 @@ import (
 // publicRuleDirs are the folders of the SigmaHQ checkout in ../shared/sigma.
 var publicRuleDirs = []string{"rules", "rules-emerging-threats", "rules-threat-hunting", "rules-placeholder"}
 
-// loadPublicRules loads every rule of the SigmaHQ checkout with the test
-// placeholders.
+// publicRules caches the loaded SigmaHQ rules: many tests use them, and
+// compiled rules are never changed.
+var publicRules struct {
+	sync.Mutex
+	rules []*Rule
+	errs  []*LoadError
+}
+
+// loadPublicRules returns every rule of the SigmaHQ checkout, loaded with
+// the test placeholders (once per test binary), and the load errors.
 func loadPublicRules(tb testing.TB) ([]*Rule, []*LoadError) {
+	tb.Helper()
+	testshared.Dir(tb, "sigma")
+	publicRules.Lock()
+	defer publicRules.Unlock()
+	if publicRules.rules == nil {
+		publicRules.rules, publicRules.errs = loadPublicRulesFresh(tb)
+	}
+	return slices.Clone(publicRules.rules), slices.Clone(publicRules.errs)
+}
+
+// loadPublicRulesFresh loads every rule of the SigmaHQ checkout with the
+// test placeholders.
+func loadPublicRulesFresh(tb testing.TB) ([]*Rule, []*LoadError) {
 	tb.Helper()
 	root := testshared.Dir(tb, "sigma")
 	ph, err := LoadPlaceholders(filepath.Join("testdata", "placeholders.yml"))

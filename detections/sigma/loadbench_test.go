@@ -7,7 +7,7 @@ import "testing"
 func BenchmarkLoadPublicRules(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		loadPublicRules(b)
+		loadPublicRulesFresh(b)
 	}
 }
 
