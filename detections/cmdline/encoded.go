@@ -215,3 +215,13 @@ func base64Value(c byte) (byte, bool) {
 	}
 	return 0, false
 }
+
+// DecodeEncodedPowerShell decodes the encoded PowerShell (-EncodedCommand
+// under any spelling, with its Base64, UTF-16, gzip and nested layers) of a
+// command line that is not a process's own: a service's image path, a
+// scheduled task's action, a WMI consumer's command. It returns the
+// decoded script and whether there was one.
+func DecodeEncodedPowerShell(cmd string) (string, bool) {
+	_, decoded, ok := encodedPowerShell("", "", cmd)
+	return decoded, ok && decoded != ""
+}
