@@ -124,8 +124,34 @@ func TestGeneralFindings(t *testing.T) {
 		if b, a := cmds(lsass.Context.Before), cmds(lsass.Context.After); len(b) != 2 || len(a) != 1 || a[0] != "after" {
 			t.Errorf("eventsFirst=%v: before %q after %q", eventsFirst, b, a)
 		}
+		if svc.Decoded != "" {
+			t.Errorf("a plain service path decoded to %q", svc.Decoded)
+		}
 		if len(svc.Context.Ancestry) != 0 || svc.Event.User != "" {
 			t.Errorf("service finding names no process or user: %+v", svc.Context)
 		}
+	}
+}
+
+func TestGeneralDecoded(t *testing.T) {
+	// "Write-Output 1" as PowerShell's -EncodedCommand takes it (UTF-16LE, Base64).
+	svc := general(m, "System", 7045, "ServiceName", "x",
+		"ImagePath", `cmd.exe /b /c start /b /min powershell.exe -nop -w hidden -e VwByAGkAdABlAC0ATwB1AHQAcAB1AHQAIAAxAA==`)
+	s, err := NewScanner(generalSet(t), DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ScanEvent(svc)
+	res, err := s.Finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	fs, err := res.All()
+	if err != nil || len(fs) != 1 {
+		t.Fatalf("%d findings, %v", len(fs), err)
+	}
+	if fs[0].Decoded != "Write-Output 1" {
+		t.Errorf("decoded %q", fs[0].Decoded)
 	}
 }
