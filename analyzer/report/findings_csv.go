@@ -1,7 +1,11 @@
 package report
 
 import (
+	"sort"
+	"time"
+
 	"encoding/csv"
+	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"io"
 	"strconv"
 	"strings"
@@ -78,7 +82,10 @@ func writeCSVRow(out *csv.Writer, row []string, raw bool) error {
 // event, keyed by the finding's Id. Relation is before, after, ancestor or
 // child; Index counts from 1 within a relation (for ancestors it is the
 // depth: 1 is the parent); Known is false for the first ancestor no event
-// describes, of which only what its child recorded is given.
+// describes, of which only what its child recorded is given. Relation
+// session rows are the records of the finding's logon session: its 4624
+// (Image: the logon process), its 4648 (User: the account whose
+// credentials were used, Image: the process) and its logoffs.
 var ContextColumns = []string{"FindingId", "Relation", "Index", "Known", "Time", "EventID", "EventRecordID",
 	"ProcessId", "ParentProcessId", "ProcessGuid", "Image", "CommandLine", "User", "LogonId", "SourceFile"}
 
@@ -107,6 +114,12 @@ func WriteContextCSV(w io.Writer, src FindingSource, raw bool) error {
 				return err
 			}
 		}
+		for i, row := range sessionRows(f) {
+			row[2] = strconv.Itoa(i + 1)
+			if err := writeCSVRow(out, row, raw); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -114,4 +127,34 @@ func WriteContextCSV(w io.Writer, src FindingSource, raw bool) error {
 	}
 	out.Flush()
 	return out.Error()
+}
+
+// sessionRows are the context rows (relation "session") of a finding's
+// logon session: its logon (4624), then its explicit-credential (4648)
+// and logoff (4634, 4647) records, in time order. Index is set by the
+// caller.
+func sessionRows(f *findings.Finding) [][]string {
+	s := f.Session
+	if s == nil || !s.Known {
+		return nil
+	}
+	row := func(t time.Time, id uint32, rec uint64, image, user string) []string {
+		return []string{f.ID, "session", "", "true", event.FormatTime(t), strconv.FormatUint(uint64(id), 10),
+			strconv.FormatUint(rec, 10), "", "", "", image, "", user, s.LogonId, ""}
+	}
+	var logonRec uint64
+	if len(s.EventRecordIDs) > 0 {
+		logonRec = s.EventRecordIDs[0]
+	}
+	rows := [][]string{row(s.LogonTime, 4624, logonRec, s.LogonProcessName, s.User)}
+	others := append(append([]sessions.Record(nil), s.ExplicitCredentials...), s.Logoffs...)
+	sort.SliceStable(others, func(i, j int) bool { return others[i].Timestamp.Before(others[j].Timestamp) })
+	for _, r := range others {
+		user := s.User
+		if r.TargetUser != "" {
+			user = r.TargetUser
+		}
+		rows = append(rows, row(r.Timestamp, r.EventID, r.EventRecordID, r.ProcessName, user))
+	}
+	return rows
 }

@@ -44,7 +44,9 @@ func sampleFindings() []findings.Finding {
 	a.Session = &sessions.Session{LogonId: "0x3e7", User: `CORP\alice`, LogonType: 10, LogonTypeName: "RemoteInteractive",
 		IpAddress: "198.51.100.23", IpPort: "51234", WorkstationName: "DESKTOP-X9", AuthenticationPackageName: "Negotiate",
 		LogonProcessName: "User32", LogonTime: t0.Add(-time.Hour), LogoffTime: t0.Add(time.Hour), Elevated: true,
-		Privileges: []string{"SeDebugPrivilege"}, EventRecordIDs: []uint64{900, 901}, Known: true}
+		Privileges: []string{"SeDebugPrivilege"}, EventRecordIDs: []uint64{900, 901, 902}, Known: true,
+		ExplicitCredentials: []sessions.Record{{Timestamp: t0.Add(-time.Minute), EventID: 4648, EventRecordID: 902,
+			TargetUser: `CORP\admin`, TargetServerName: "dc01", ProcessName: `C:\Windows\System32\runas.exe`}}}
 	a.Event.ParentCommandLine = `C:\Windows\Explorer.EXE`
 	a.Event.Has = a.Event.Has.With(event.FieldParentCommandLine)
 	mustSetRecordKey(&a, "0123456789abcdef0011223344556677")
@@ -210,7 +212,10 @@ func TestContextCSVKeys(t *testing.T) {
 	}
 	want := 1 // header
 	for i := range fs {
-		want += len(fs[i].Context.Rows())
+		want += len(fs[i].Context.Rows()) + len(sessionRows(&fs[i]))
+	}
+	if len(sessionRows(&fs[0])) != 2 {
+		t.Errorf("the sample session's logon and explicit credentials give %d session rows, want 2", len(sessionRows(&fs[0])))
 	}
 	if len(rows) != want {
 		t.Fatalf("%d rows, want %d", len(rows), want)
