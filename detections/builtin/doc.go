@@ -17,7 +17,9 @@
 // 4798/4799, next to the process rules of that class), services (7045,
 // 4697), kerberos (4769, 4768, 4662, 5136), logons (4624, 4648,
 // 4673/4674) and tasks_wmi (4698/4702, TaskScheduler 200/201/129, WMI
-// 5861). Each pins its event ids so other records are never decoded for
+// 5861), and powershell_logs (4103, 4104, classic 400/800),
+// sysmon_events (Sysmon 3, 7, 8, 10, 11, 12-14, 17/18, 22) and defender
+// (1116/1117, 5001, 5007, 5010/5012/5013). Each pins its event ids so other records are never decoded for
 // it, compares SIDs rather than localized names, and excludes the benign
 // look-alikes of an ordinary day; administrative events (an account
 // created, a password reset) are low unless something about them is
