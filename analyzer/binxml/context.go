@@ -102,9 +102,6 @@ func childContext(parent context, c nameClass) context {
 	return ctxOther
 }
 
-// isItem reports whether an element of context c starts a payload item.
-func isItem(c context) bool { return c == ctxData || c == ctxBinary || c == ctxUserLeaf }
-
 // contentTargets holds, by context, where an element's content goes.
 var contentTargets = func() (t [numContexts]target) {
 	for i := range t {

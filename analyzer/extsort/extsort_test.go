@@ -260,10 +260,10 @@ func TestSpillWriteError(t *testing.T) {
 		!strings.Contains(addErr.Error(), "no space left") {
 		t.Fatalf("Add returned %v, want a spill error naming the folder and the cause", addErr)
 	}
-	if err := s.Add(&item{}); err != addErr {
+	if err := s.Add(&item{}); !errors.Is(err, addErr) {
 		t.Errorf("Add after the error returned %v", err)
 	}
-	if err := s.Each(context.Background(), func(*item) error { return nil }); err != addErr {
+	if err := s.Each(context.Background(), func(*item) error { return nil }); !errors.Is(err, addErr) {
 		t.Errorf("Each after the error returned %v", err)
 	}
 }

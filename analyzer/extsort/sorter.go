@@ -198,7 +198,7 @@ func (s *Sorter[T]) newRun(gen int) (*run, error) {
 // Close removes the run files and drops the items. It can be called more
 // than once; the Sorter cannot be used afterwards.
 func (s *Sorter[T]) Close() error {
-	var errs []error
+	errs := make([]error, 0, len(s.runs))
 	for _, r := range s.runs {
 		errs = append(errs, r.close())
 	}

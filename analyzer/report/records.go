@@ -81,7 +81,7 @@ var (
 func recordCells(r *event.Record, all *[numRecordCols]string) {
 	var channel, user, summary string
 	var id uint32
-	recovered := false
+	var recovered bool
 	if p := r.Process; p != nil {
 		channel, id, user, summary, recovered = p.Channel, p.EventID, p.User, processSummary(p), p.Recovered
 	} else {

@@ -60,7 +60,9 @@ func newTableStream(w io.Writer, header []string, widths []int) (*tableStream, e
 	}
 	t.rule = append(t.rule, '\n')
 	t.w.Write(t.rule)
-	t.writeLine(header)
+	if err := t.writeLine(header); err != nil {
+		return t, err
+	}
 	_, err := t.w.Write(t.rule)
 	return t, err
 }

@@ -138,7 +138,7 @@ func TestParseErrors(t *testing.T) {
 		{"long title", "title: " + strings.Repeat("x", 257) + "\nid: x\ncorrelation: {type: event_count, rules: [a], timespan: 5m, condition: {gte: 1}}\n", 1, "longer than 256"},
 		{"bad level", with(nil) + "level: severe\n", 9, `unknown level "severe"`},
 		{"bad status", with(nil) + "status: done\n", 9, `unknown status "done"`},
-		{"misspelt attribute", with(nil) + "descripton: x\n", 9, `did you mean "description"`},
+		{"misspelt attribute", with(nil) + "descriptio: x\n", 9, `did you mean "description"`},
 		{"section key at the top", with(nil) + "timespan: 5m\n", 9, "belongs in the correlation section"},
 		{"logsource", with(nil) + "logsource: {product: windows}\n", 9, "has no logsource"},
 		{"tags not a list", with(nil) + "tags: attack.t1110\n", 9, "tags must be a list"},

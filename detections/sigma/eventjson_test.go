@@ -37,11 +37,11 @@ func jsonRecords(data []byte, file string) ([]event.Process, []event.Event, erro
 			return procs, events, nil
 		}
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %v", file, err)
+			return nil, nil, fmt.Errorf("%s: %w", file, err)
 		}
 		e := event.Event{SourceFile: file}
 		if err := readJSONSystem(doc.Event.System, &e.System); err != nil {
-			return nil, nil, fmt.Errorf("%s: System: %v", file, err)
+			return nil, nil, fmt.Errorf("%s: System: %w", file, err)
 		}
 		payload := doc.Event.EventData
 		e.Kind = event.EventData
@@ -50,7 +50,7 @@ func jsonRecords(data []byte, file string) ([]event.Process, []event.Event, erro
 		}
 		if len(payload) > 0 && string(payload) != "null" {
 			if err := readJSONItems(json.NewDecoder(bytes.NewReader(payload)), "", &e.Items); err != nil {
-				return nil, nil, fmt.Errorf("%s: payload: %v", file, err)
+				return nil, nil, fmt.Errorf("%s: payload: %w", file, err)
 			}
 		} else {
 			e.Kind = event.NoData

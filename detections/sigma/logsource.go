@@ -180,7 +180,7 @@ func resolveLogSource(ls LogSource) ([]eventSource, SkipReason, string) {
 	switch {
 	case product != "" && product != "windows":
 		return nil, SkipProduct, fmt.Sprintf("not a Windows rule (logsource product %s); skipped", ls.Product)
-	case product == "" && !(category != "" && knownCategory) && !(service != "" && knownService):
+	case product == "" && (category == "" || !knownCategory) && (service == "" || !knownService):
 		return nil, SkipProduct, fmt.Sprintf("not a Windows rule (logsource %s without a product); skipped", describe(ls))
 	case category == "" && service == "":
 		return []eventSource{{}}, NotSkipped, "" // every Windows record

@@ -83,7 +83,7 @@ func LoadAll(truthDir string) ([]General, error) {
 func orderedItems(raw json.RawMessage) ([]event.Item, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return nil, fmt.Errorf("not an object (%v)", err)
+		return nil, fmt.Errorf("not an object (%w)", err)
 	}
 	var items []event.Item
 	for dec.More() {
