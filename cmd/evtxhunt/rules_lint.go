@@ -85,7 +85,7 @@ func runRulesLint(opts *rulesLintOptions) error {
 // lintFiles parses every file and records its problems, including ids
 // used twice among the files or by a built-in rule.
 func lintFiles(files []*lintFile, opts sigma.Options) {
-	builtinRules, _ := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
+	builtinRules, _, _ := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
 	lists := [][]*sigma.Rule{builtinRules}
 	byPath := map[string]*lintFile{}
 	for _, lf := range files {

@@ -130,7 +130,9 @@ func readAttributes(r *Rule, root *yaml.Node, fail func(int, string, ...any)) (l
 			logsource = v
 		case "detection":
 			det = v
-		case "name", "related", "taxonomy", "license", "fields", "scope", "simulation", "regression_tests_path":
+		case "name":
+			r.Name, err = scalar(v, k.Value)
+		case "related", "taxonomy", "license", "fields", "scope", "simulation", "regression_tests_path":
 		default:
 			if hint := suggest(k.Value, topLevelKeys); hint != "" {
 				err = errAt(k, "unknown attribute %q%s", k.Value, hint)
