@@ -32,6 +32,7 @@ func appendFinding(b []byte, f *Finding) []byte {
 	b = appendStrings(b, f.Sources)
 	b = appendEvent(b, &f.Event)
 	b = appendGeneral(b, f.General)
+	b = appendCorrelation(b, f.Correlation)
 	b = binary.AppendUvarint(b, uint64(len(f.Records)))
 	for _, r := range f.Records {
 		b = appendString(b, r.Channel)
@@ -213,6 +214,7 @@ func decodeFinding(b []byte) (Finding, error) {
 	f.Sources = d.strings()
 	d.event(&f.Event)
 	f.General = d.general()
+	f.Correlation = d.correlation()
 	if n := d.uvarint(); n > uint64(len(d.b)) {
 		d.err = errCorrupt
 	} else {

@@ -37,6 +37,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 		}
 		pr.hits = append(pr.hits, hit)
 	}
+	pr.hits = s.corr.observeEvent(pr.hits, pr.general)
 	s.count(pr.hits)
 	s.addPending(pr)
 }
