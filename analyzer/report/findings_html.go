@@ -119,7 +119,7 @@ type htmlFinding struct {
 	// command line) and its listed records, one line each.
 	Correlation bool
 	CorrRecords []string
-	Payload   []event.Item
+	Payload     []event.Item
 	// Session is the logon session's one-line description ("" when none).
 	Session      string
 	MoreChildren int
