@@ -97,12 +97,7 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 // rules share resolves to neither, and is reported).
 func resolveCorrelations(rules []*sigma.Rule, corrs []*correlation.Rule, minLevel sigma.Level) (*correlation.Set, []*sigma.LoadError) {
 	var errs []*sigma.LoadError
-	var kept []*correlation.Rule
-	for _, c := range corrs {
-		if l, err := sigma.ParseLevel(c.Level); err != nil || l >= minLevel {
-			kept = append(kept, c)
-		}
-	}
+	kept := correlationsAtLevel(corrs, minLevel)
 	refs := map[string]string{}
 	ambiguous := map[string]bool{}
 	for _, r := range rules {
@@ -125,6 +120,43 @@ func resolveCorrelations(rules []*sigma.Rule, corrs []*correlation.Rule, minLeve
 		return id, ok && !ambiguous[ref]
 	})
 	return cset, append(errs, sigma.CorrelationErrors(cerrs)...)
+}
+
+// correlationsAtLevel keeps the correlations of at least minLevel and
+// those they refer to, directly or through others, whatever their level.
+func correlationsAtLevel(corrs []*correlation.Rule, minLevel sigma.Level) []*correlation.Rule {
+	keep := map[*correlation.Rule]bool{}
+	byRef := map[string][]*correlation.Rule{}
+	var todo []*correlation.Rule
+	for _, c := range corrs {
+		byRef[c.ID] = append(byRef[c.ID], c)
+		if c.Name != "" {
+			byRef[c.Name] = append(byRef[c.Name], c)
+		}
+		if l, err := sigma.ParseLevel(c.Level); err != nil || l >= minLevel {
+			keep[c] = true
+			todo = append(todo, c)
+		}
+	}
+	for len(todo) > 0 {
+		c := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, ref := range c.Rules {
+			for _, d := range byRef[ref] {
+				if !keep[d] {
+					keep[d] = true
+					todo = append(todo, d)
+				}
+			}
+		}
+	}
+	var kept []*correlation.Rule
+	for _, c := range corrs {
+		if keep[c] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 // Correlations returns the resolved correlation rules of the set (an

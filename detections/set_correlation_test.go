@@ -16,12 +16,20 @@ func TestLoadCorrelations(t *testing.T) {
 	if bad := sigma.Errors(errs); len(bad) > 0 {
 		t.Fatalf("load errors: %v", bad)
 	}
-	high := map[string]bool{}
 	for _, c := range set.Correlations().Rules() {
 		if c.Level != "critical" {
 			t.Errorf("correlation %s (%s) kept at --min-level critical", c.ID, c.Level)
 		}
-		high[c.ID] = true
+	}
+	// At high, brute force then success (high) keeps the low correlation
+	// it refers to.
+	set, _ = Load(Config{MinLevel: sigma.High})
+	ids := map[string]bool{}
+	for _, c := range set.Correlations().Rules() {
+		ids[c.ID] = true
+	}
+	if !ids["35e5bd9f-3cb6-4773-87dd-3dfce5502e69"] || !ids["70c57a55-11df-41b1-b769-af58d7579455"] || ids["54abb59f-847b-4d07-81ef-3f53291cddc3"] {
+		t.Errorf("correlations at --min-level high: %v", ids)
 	}
 	all, errs := Load(Config{})
 	if bad := sigma.Errors(errs); len(bad) > 0 {
@@ -30,7 +38,7 @@ func TestLoadCorrelations(t *testing.T) {
 	if n := len(all.Correlations().Rules()); n < 4 {
 		t.Fatalf("%d built-in correlations loaded, want at least 4", n)
 	}
-	ids := map[string]bool{}
+	ids = map[string]bool{}
 	for _, r := range all.Rules() {
 		ids[r.ID] = true
 	}
