@@ -76,7 +76,7 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 	}
 	all, dups := sigma.Combine(lists...)
 	errs = append(errs, dups...)
-	cset, cerrs := resolveCorrelations(all, corrs, cfg.MinLevel)
+	cset, cerrs := ResolveCorrelations(all, corrs, cfg.MinLevel)
 	errs = append(errs, cerrs...)
 	var kept []*sigma.Rule
 	for _, r := range all {
@@ -92,10 +92,10 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 	return s, errs
 }
 
-// resolveCorrelations keeps the correlations of at least minLevel and
+// ResolveCorrelations keeps the correlations of at least minLevel and
 // resolves their references against the rules' ids and names (a name two
 // rules share resolves to neither, and is reported).
-func resolveCorrelations(rules []*sigma.Rule, corrs []*correlation.Rule, minLevel sigma.Level) (*correlation.Set, []*sigma.LoadError) {
+func ResolveCorrelations(rules []*sigma.Rule, corrs []*correlation.Rule, minLevel sigma.Level) (*correlation.Set, []*sigma.LoadError) {
 	var errs []*sigma.LoadError
 	kept := correlationsAtLevel(corrs, minLevel)
 	refs := map[string]string{}
