@@ -86,4 +86,20 @@ func TestScanCorrelations(t *testing.T) {
 	if code != 0 && code != exitFindings || merged != out {
 		t.Errorf("merge exited %d (%s), output differs:\n%s\n--- want\n%s", code, errOut, merged, out)
 	}
+	// An allowlist entry on the correlation's id and a group-by field
+	// suppresses its finding; one naming another value does not.
+	for _, tc := range []struct {
+		user  string
+		found bool
+	}{{"BOB", false}, {"carol", true}} {
+		allow := filepath.Join(dir, "allow-"+tc.user+".yml")
+		entry := "- rule: 54abb59f-847b-4d07-81ef-3f53291cddc3\n  where:\n    TargetUserName: " + tc.user + "\n    IpAddress|cidr: 203.0.113.0/24\n  reason: pen test\n"
+		if err := os.WriteFile(allow, []byte(entry), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, errOut, _ := runCLI(t, "scan", "-f", "jsonl", "--allowlist", allow, log)
+		if strings.Contains(got, "Password Guessing") != tc.found || !strings.Contains(got, "Brute Force Followed") {
+			t.Errorf("allowlist %s: %s\n%s", tc.user, got, errOut)
+		}
+	}
 }
