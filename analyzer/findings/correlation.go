@@ -88,6 +88,20 @@ func (c *correlator) observe(hits []detections.Hit, t time.Time, ref correlation
 	return kept
 }
 
+// reported counts the hits whose rules report findings of their own.
+func (c *correlator) reported(hits []detections.Hit) int {
+	if c == nil {
+		return len(hits)
+	}
+	n := 0
+	for _, h := range hits {
+		if !c.set.Suppressed(h.Rule.ID) {
+			n++
+		}
+	}
+	return n
+}
+
 // observeProcess and observeEvent feed the hits of a process event or a
 // general record.
 func (c *correlator) observeProcess(hits []detections.Hit, p *event.Process) []detections.Hit {

@@ -19,7 +19,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 	}
 	key := keyOfEvent(e)
 	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += len(s.hits)
+		s.Duplicates += s.corr.reported(s.hits)
 		if pr != nil {
 			pr.sources = addSource(pr.sources, e.SourceFile)
 		} else {

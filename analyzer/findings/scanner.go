@@ -142,7 +142,7 @@ func (s *Scanner) Scan(p *event.Process) {
 	}
 	key := keyOf(p, s.view.filled)
 	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += len(s.hits)
+		s.Duplicates += s.corr.reported(s.hits)
 		if pr != nil {
 			pr.sources = addSource(pr.sources, p.SourceFile)
 		} else {

@@ -211,11 +211,11 @@ func TestScanSkippedNote(t *testing.T) {
 	sub := filepath.Join("testdata", "lint", "sub")
 	evtx := filepath.Join(testshared.Root(t), "samples", "demo", "WS01-Sysmon.evtx")
 	_, errOut, code := runCLI(t, "scan", "-q", "-f", "csv", "-o", filepath.Join(t.TempDir(), "f.csv"), "-r", filepath.Join(sub, "linux.yml"),
-		"-r", filepath.Join(sub, "correlation.yml"), "-r", filepath.Join(sub, "file_event.yml"), evtx)
+		"-r", filepath.Join(sub, "unmapped.yml"), "-r", filepath.Join(sub, "file_event.yml"), evtx)
 	if code != exitOK && code != exitFindings {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 correlation rule (evtxhunt rules list --skipped names them)\n"
+	want := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 with a Windows log source evtxhunt does not map (evtxhunt rules list --skipped names them)\n"
 	if strings.Count(errOut, "note:") != 1 || !strings.Contains(errOut, want) {
 		t.Errorf("stderr %q, want the one note %q", errOut, want)
 	}

@@ -86,6 +86,24 @@ func TestScanCorrelations(t *testing.T) {
 	if code != 0 && code != exitFindings || merged != out {
 		t.Errorf("merge exited %d (%s), output differs:\n%s\n--- want\n%s", code, errOut, merged, out)
 	}
+	// A copy of the log is not fed twice: the same two findings (their
+	// records those of the file read first), and no base-rule hit counted
+	// as a merged copy.
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cp := filepath.Join(dir, "copy", "Security.evtx")
+	if err := os.MkdirAll(filepath.Dir(cp), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	both, errOut, _ := runCLI(t, "scan", "-f", "jsonl", log, cp)
+	if n := strings.Count(both, "\n"); n != 2 || !strings.Contains(errOut, " 2 findings (1 high, 1 medium)") || !strings.Contains(errOut, " 0 copies of reported records merged") {
+		t.Errorf("log and its copy: %d findings\n%s\n%s", n, both, errOut)
+	}
 	// An allowlist entry on the correlation's id and a group-by field
 	// suppresses its finding; one naming another value does not.
 	for _, tc := range []struct {
