@@ -170,12 +170,9 @@ func readLogsource(n *yaml.Node) (LogSource, *nodeError) {
 }
 
 // skippedDocument returns the note for a document that is not a
-// detection rule evtxhunt can run: a correlation rule, a Sigma filter.
+// detection rule: a Sigma filter. (Correlation documents never get here:
+// ParseFile hands them to package correlation.)
 func skippedDocument(root *yaml.Node) *LoadError {
-	if v := mapValue(root, "correlation"); v != nil {
-		return &LoadError{Line: root.Line, Note: true, Skip: SkipCorrelation,
-			Reason: "correlation rule: evtxhunt matches single events, not correlations over time; skipped"}
-	}
 	if v := mapValue(root, "filter"); v != nil && mapValue(root, "detection") == nil {
 		return &LoadError{Line: root.Line, Note: true, Skip: SkipFilter,
 			Reason: "Sigma filter document (filter:), not a rule; evtxhunt has its own allowlist; skipped"}
