@@ -3,9 +3,13 @@
 // sigma into one indexed rule set, filtered by a minimum level. Set.Detect
 // runs one process event through all of it and returns the hits;
 // Set.DetectEvent does the same for any other record, and Set.Selection
-// says which records the rules need decoded.
+// says which records the rules need decoded. Correlation rules (built in
+// and -r) are resolved against the loaded rules' ids and names into
+// Set.Correlations; the rules they refer to stay in the set whatever the
+// minimum level, so their records are decoded and matched.
 //
 // Sub-packages: sigma (the rule engine), builtin (the embedded rules and
 // their tests), cmdline (command-line checks Sigma cannot express),
-// allowlist (user suppressions).
+// allowlist (user suppressions), correlation (Sigma correlation rules
+// and their engine).
 package detections

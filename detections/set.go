@@ -1,9 +1,12 @@
 package detections
 
 import (
+	"fmt"
+
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections/builtin"
 	"github.com/evtxhunt/evtxhunt/detections/cmdline"
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -34,11 +37,16 @@ type Set struct {
 	checker    *cmdline.Checker // nil when checks are off
 	checkRules map[*cmdline.Check]*sigma.Rule
 	all        []*sigma.Rule // rules, then check stand-ins
+	corr       *correlation.Set
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load
 // errors; those with Note set are not defects (a rule skipped on purpose).
-// The set holds every rule that loaded, whatever the errors.
+// The set holds every rule that loaded, whatever the errors. Correlation
+// rules (the built-in ones unless NoBuiltin, and those of RulePaths) are
+// resolved against the loaded rules; MinLevel applies to a correlation's
+// own level, and the rules a kept correlation refers to stay loaded
+// whatever their level.
 func Load(cfg Config) (*Set, []*sigma.LoadError) {
 	var opts sigma.Options
 	var errs []*sigma.LoadError
@@ -50,36 +58,117 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 		opts.Placeholders = ph
 	}
 	var lists [][]*sigma.Rule
+	var corrs []*correlation.Rule
 	if !cfg.NoBuiltin {
-		rs, es := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, opts)
+		rs, _, es := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, opts)
 		lists = append(lists, rs)
+		errs = append(errs, es...)
+		rs, cs, es := sigma.LoadFS(correlation.Builtin(), correlation.BuiltinPrefix, opts)
+		lists = append(lists, rs)
+		corrs = append(corrs, cs...)
 		errs = append(errs, es...)
 	}
 	if len(cfg.RulePaths) > 0 {
-		rs, es := sigma.LoadPaths(cfg.RulePaths, opts)
+		rs, cs, es := sigma.LoadPaths(cfg.RulePaths, opts)
 		lists = append(lists, rs)
+		corrs = append(corrs, cs...)
 		errs = append(errs, es...)
 	}
 	all, dups := sigma.Combine(lists...)
 	errs = append(errs, dups...)
+	cset, cerrs := ResolveCorrelations(all, corrs, cfg.MinLevel)
+	errs = append(errs, cerrs...)
 	var kept []*sigma.Rule
 	for _, r := range all {
-		if r.Level >= cfg.MinLevel {
+		if r.Level >= cfg.MinLevel || cset.Wants(r.ID) {
 			kept = append(kept, r)
 		}
 	}
 	s := NewSet(kept)
+	s.corr = cset
 	if !cfg.NoBuiltin {
 		s.enableChecks(cmdline.New(cmdline.Options{LongThreshold: cfg.LongCommandLine}), cfg.MinLevel)
 	}
 	return s, errs
 }
 
+// ResolveCorrelations keeps the correlations of at least minLevel and
+// resolves their references against the rules' ids and names (a name two
+// rules share resolves to neither, and is reported).
+func ResolveCorrelations(rules []*sigma.Rule, corrs []*correlation.Rule, minLevel sigma.Level) (*correlation.Set, []*sigma.LoadError) {
+	var errs []*sigma.LoadError
+	kept := correlationsAtLevel(corrs, minLevel)
+	refs := map[string]string{}
+	ambiguous := map[string]bool{}
+	for _, r := range rules {
+		refs[r.ID] = r.ID
+	}
+	for _, r := range rules {
+		if r.Name == "" {
+			continue
+		}
+		if id, taken := refs[r.Name]; taken && id != r.ID {
+			ambiguous[r.Name] = true
+			errs = append(errs, &sigma.LoadError{File: r.Source, Line: r.Line, RuleID: r.ID,
+				Reason: fmt.Sprintf("name %q is also the id or name of rule %s; correlations cannot refer to it", r.Name, id)})
+			continue
+		}
+		refs[r.Name] = r.ID
+	}
+	cset, cerrs := correlation.Resolve(kept, func(ref string) (string, bool) {
+		id, ok := refs[ref]
+		return id, ok && !ambiguous[ref]
+	})
+	return cset, append(errs, sigma.CorrelationErrors(cerrs)...)
+}
+
+// correlationsAtLevel keeps the correlations of at least minLevel and
+// those they refer to, directly or through others, whatever their level.
+func correlationsAtLevel(corrs []*correlation.Rule, minLevel sigma.Level) []*correlation.Rule {
+	keep := map[*correlation.Rule]bool{}
+	byRef := map[string][]*correlation.Rule{}
+	var todo []*correlation.Rule
+	for _, c := range corrs {
+		byRef[c.ID] = append(byRef[c.ID], c)
+		if c.Name != "" {
+			byRef[c.Name] = append(byRef[c.Name], c)
+		}
+		if l, err := sigma.ParseLevel(c.Level); err != nil || l >= minLevel {
+			keep[c] = true
+			todo = append(todo, c)
+		}
+	}
+	for len(todo) > 0 {
+		c := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for _, ref := range c.Rules {
+			for _, d := range byRef[ref] {
+				if !keep[d] {
+					keep[d] = true
+					todo = append(todo, d)
+				}
+			}
+		}
+	}
+	var kept []*correlation.Rule
+	for _, c := range corrs {
+		if keep[c] {
+			kept = append(kept, c)
+		}
+	}
+	return kept
+}
+
+// Correlations returns the resolved correlation rules of the set (an
+// empty set when none loaded). It is shared: do not change it.
+func (s *Set) Correlations() *correlation.Set { return s.corr }
+
 // NewSet builds a set from rules already loaded, without command-line
 // checks.
 func NewSet(rules []*sigma.Rule) *Set {
 	rs := sigma.NewRuleSet(rules)
-	return &Set{rules: rs, all: rs.Rules()}
+	none, _ := correlation.Resolve(nil, nil)
+	return &Set{rules: rs, all: rs.Rules(), corr: none}
 }
 
 // enableChecks adds the command-line checks of at least minLevel.

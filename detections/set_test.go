@@ -92,6 +92,8 @@ func BenchmarkDetectBuiltin(b *testing.B) {
 // the built-in rules and checks DetectEvent finds it on a Sysmon 13
 // record, not on the process events' rules, and that the set's Selection
 // asks for Sysmon 13 and the Security 4657 equivalent.
+// Security 4624 is selected for the built-in correlations (brute force then
+// success); 4634 by nothing.
 func TestDetectEventAndSelection(t *testing.T) {
 	dir := t.TempDir()
 	rule := `title: Run key written by a script host
@@ -130,7 +132,7 @@ detection:
 		channel string
 		id      uint32
 		want    bool
-	}{{"Microsoft-Windows-Sysmon/Operational", 13, true}, {"Security", 4657, true}, {"Security", 4624, false}} {
+	}{{"Microsoft-Windows-Sysmon/Operational", 13, true}, {"Security", 4657, true}, {"Security", 4624, true}, {"Security", 4634, false}} {
 		if got := sel.Wants(tc.channel, tc.id); got != tc.want {
 			t.Errorf("Selection %s: Wants(%s, %d) = %v, want %v", sel, tc.channel, tc.id, got, tc.want)
 		}

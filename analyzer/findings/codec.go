@@ -39,6 +39,7 @@ func appendFinding(b []byte, f *Finding) []byte {
 	if f.Session != nil {
 		b = appendString(b, string(f.Session.AppendJSON(nil)))
 	}
+	b = appendCorrelation(b, f.Correlation)
 	b = binary.AppendUvarint(b, uint64(len(f.Records)))
 	for _, r := range f.Records {
 		b = appendString(b, r.Channel)
@@ -226,6 +227,7 @@ func decodeFinding(b []byte) (Finding, error) {
 			d.err = errCorrupt
 		}
 	}
+	f.Correlation = d.correlation()
 	if n := d.uvarint(); n > uint64(len(d.b)) {
 		d.err = errCorrupt
 	} else {

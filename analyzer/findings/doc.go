@@ -48,6 +48,20 @@
 // from several files (copies, backups, shadow copies) gives one finding
 // listing every source file, and counts once.
 //
+// # Correlations
+//
+// When the detection set has correlation rules, the scanner, the single
+// in-order consumer, feeds each new record's hits (after the allowlist;
+// copies of a record are not fed twice) to a correlation.Engine, with the
+// record's fields by name (event.Event.Value, or the Process field of that
+// name), and drops the hits of base rules whose own findings the
+// correlations suppress (generate: false) before they are counted. The
+// engine's findings become Findings with Correlation set (see
+// CorrelationFinding): identity in Event, no context, a record key derived
+// from the finding id so merging keeps one copy. The allowlist sees them
+// as a record whose fields are the group-by values. Finish flushes the
+// engine before the results are read.
+//
 // # Merging reports
 //
 // A Merger gives the findings of several reports read back (the JSONL of

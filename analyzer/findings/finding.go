@@ -31,7 +31,10 @@ type Finding struct {
 	Decoded     string // decoded payload (e.g. an encoded PowerShell command)
 	Event       event.Process
 	General     *event.Event // the record of a finding on any other event; nil for process creations
-	Sources     []string     // every file the record was read from, in the order they were read
+	// Correlation is set on the finding of a correlation rule: Event then
+	// holds its identity only (see CorrelationFinding), General is nil.
+	Correlation *CorrelationInfo
+	Sources     []string // every file the record was read from, in the order they were read
 	// Records are the records the finding stands for: its event's, then,
 	// for a process creation logged by both Security and Sysmon, the
 	// 4688 record merged into it.
@@ -92,6 +95,13 @@ func newID(ruleID string, p *event.Process) string {
 // Message is the one-line description of a finding used by timeline tools.
 func (f *Finding) Message() string {
 	var b strings.Builder
+	if c := f.Correlation; c != nil {
+		fmt.Fprintf(&b, "[%s] %s: %s %d (%s) within %s", f.Level, f.Title, c.Type, c.Count, c.Condition, c.Timespan)
+		for _, g := range c.Group {
+			fmt.Fprintf(&b, ", %s=%q", g.Field, g.Value)
+		}
+		return b.String()
+	}
 	if f.General != nil {
 		fmt.Fprintf(&b, "[%s] %s: %s %d: %s", f.Level, f.Title, f.General.Channel, f.General.EventID, event.Summary(f.General))
 		return b.String()

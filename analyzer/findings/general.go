@@ -20,7 +20,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 	}
 	key := keyOfEvent(e)
 	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += len(s.hits)
+		s.Duplicates += s.corr.reported(s.hits)
 		if pr != nil {
 			pr.sources = addSource(pr.sources, e.SourceFile)
 		} else {
@@ -42,6 +42,7 @@ func (s *Scanner) ScanEvent(e *event.Event) {
 		}
 		pr.hits = append(pr.hits, hit)
 	}
+	pr.hits = s.corr.observeEvent(pr.hits, pr.general)
 	s.count(pr.hits)
 	s.addPending(pr)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -49,6 +50,9 @@ type Stats struct {
 	Duplicates  int         // findings merged into one already reported from another file
 	Suppressed  int         // findings an allowlist suppressed
 	Levels      LevelCounts // findings per level
+	// Correlation counts what the correlation engine did (its findings
+	// are among Findings, less those an allowlist suppressed).
+	Correlation correlation.Stats
 }
 
 // Group is the summary of the findings of one user on one host.

@@ -68,6 +68,7 @@ type Scanner struct {
 	extra   map[recordKey][]string       // sources found after spooling
 	spool   *spool
 	tally   *tally
+	corr    *correlator // nil without correlation rules
 	err     error
 
 	Stats
@@ -102,7 +103,7 @@ func NewScanner(set *detections.Set, opts Options) (*Scanner, error) {
 	opts.HistoryLimit = cmpOr(opts.HistoryLimit, DefaultHistoryLimit)
 	opts.PendingLimit = cmpOr(opts.PendingLimit, DefaultPendingLimit)
 	opts.SpoolMemory = cmpOr(opts.SpoolMemory, DefaultSpoolMemory)
-	return &Scanner{
+	s := &Scanner{
 		set:   set,
 		opts:  opts,
 		hist:  newHistory(),
@@ -111,7 +112,9 @@ func NewScanner(set *detections.Set, opts Options) (*Scanner, error) {
 		extra: map[recordKey][]string{},
 		spool: newSpool(opts.Order, opts.TempDir, opts.SpoolMemory),
 		tally: newTally(),
-	}, nil
+	}
+	s.corr = newCorrelator(s)
+	return s, nil
 }
 
 func cmpOr(v, def int) int {
@@ -139,7 +142,7 @@ func (s *Scanner) Scan(p *event.Process) {
 	}
 	key := keyOf(p, s.view.filled)
 	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += len(s.hits)
+		s.Duplicates += s.corr.reported(s.hits)
 		if pr != nil {
 			pr.sources = addSource(pr.sources, p.SourceFile)
 		} else {
@@ -155,6 +158,7 @@ func (s *Scanner) Scan(p *event.Process) {
 		}
 		pr.hits = append(pr.hits, hit)
 	}
+	pr.hits = s.corr.observeProcess(pr.hits, p)
 	if tk, ok := twinKeyOf(p); ok && len(pr.hits) > 0 {
 		if o := s.pendingTwin(tk, p); o != nil {
 			s.count(s.mergeTwin(o, pr))
@@ -250,6 +254,12 @@ func (s *Scanner) finishOldestPending() {
 	s.pending = s.pending[:n]
 }
 
+// Correlation feeding: the hits of each record not seen before (copies
+// from other files are not fed twice) that no allowlist entry suppressed
+// feed the correlation rules referring to their rules; hits of rules whose
+// own findings the correlations suppress (generate: false) are then
+// dropped from findings and counts.
+
 // finish computes a pending record's context and spools its findings.
 func (s *Scanner) finish(pr *pendingRecord) {
 	s.seen[pr.key] = nil
@@ -316,6 +326,10 @@ func (s *Scanner) fillParentLate(pr *pendingRecord, ref int32) {
 // results. The scanner must not be used afterwards. The error is one of
 // spilling findings to disk; the results then hold what could be kept.
 func (s *Scanner) Finish() (*Results, error) {
+	if s.corr != nil {
+		s.corr.engine.Flush()
+		s.Correlation = s.corr.engine.Stats
+	}
 	for _, pr := range s.pending {
 		s.finish(pr)
 	}

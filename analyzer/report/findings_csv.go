@@ -22,7 +22,9 @@ import (
 // LogonType, SourceAddress (the RDP client's address when known, else the
 // logon's IpAddress), SourceWorkstation and Elevated describe the logon
 // session of the event's logon id; they are empty when no logon of it is
-// in the logs.
+// in the logs. A correlation finding's Summary is "correlation: " and its
+// window (see CorrelationSummary), its EventRecordID and EventID are
+// empty, and SourceFile lists the files of its listed records.
 var FindingColumns = []string{"Id", "Time", "Level", "RuleId", "Rule", "Host", "User", "Image", "CommandLine",
 	"ParentImage", "ParentCommandLine", "SourceFile", "EventRecordID", "AttackTags", "Decoded",
 	"Channel", "EventID", "Summary", "LogonType", "SourceAddress", "SourceWorkstation", "Elevated"}
@@ -42,10 +44,14 @@ func findingRow(f *findings.Finding) []string {
 	if f.General != nil {
 		image, summary = event.ActorOf(f.General).Image, event.Summary(f.General)
 	}
+	recordID, eventID := strconv.FormatUint(p.EventRecordID, 10), strconv.FormatUint(uint64(p.EventID), 10)
+	if f.Correlation != nil {
+		summary, recordID, eventID = "correlation: "+CorrelationSummary(f.Correlation), "", ""
+	}
 	return []string{f.ID, event.FormatTime(p.Timestamp), f.Level.String(), f.RuleID, f.Title, p.Computer, p.User,
 		image, p.CommandLine, p.ParentImage, p.ParentCommandLine, strings.Join(f.Sources, ";"),
-		strconv.FormatUint(p.EventRecordID, 10), strings.Join(f.Tags, ";"), f.Decoded,
-		p.Channel, strconv.FormatUint(uint64(p.EventID), 10), summary,
+		recordID, strings.Join(f.Tags, ";"), f.Decoded,
+		p.Channel, eventID, summary,
 		logonType, address, workstation, elevated}
 }
 

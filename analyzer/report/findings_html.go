@@ -115,7 +115,11 @@ type htmlFinding struct {
 	// name and payload (the table shows the summary as its command line).
 	General   bool
 	EventName string
-	Payload   []event.Item
+	// A correlation finding: its window (the table shows it as its
+	// command line) and its listed records, one line each.
+	Correlation bool
+	CorrRecords []string
+	Payload     []event.Item
 	// Session is the logon session's one-line description ("" when none).
 	Session      string
 	MoreChildren int
@@ -152,6 +156,16 @@ func findingView(n int, f *findings.Finding) htmlFinding {
 		}
 		for _, it := range g.Items {
 			v.Payload = append(v.Payload, event.Item{Name: SafeText(it.Name), Value: SafeText(it.Value)})
+		}
+	}
+	if c := f.Correlation; c != nil {
+		v.Correlation = true
+		v.Image, v.ImagePath, v.CommandLine = "correlation", "", SafeText(CorrelationSummary(c))
+		v.Record = fmt.Sprintf("%d listed of %d", len(c.Records), c.Total)
+		for i := range c.Records {
+			r := &c.Records[i]
+			v.CorrRecords = append(v.CorrRecords, SafeText(fmt.Sprintf("%s  %s  %s %d #%d  %s",
+				r.Time.UTC().Format(timeShort), r.Computer, r.Channel, r.EventID, r.EventRecordID, r.File)))
 		}
 	}
 	if f.Session != nil {

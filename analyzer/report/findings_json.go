@@ -52,7 +52,8 @@ func (jw *JSONFindingsWriter) WriteFindings(w io.Writer, r *FindingsReport) erro
 // message, datetime and timestamp_desc make JSONL load into Timesketch
 // as it is; then come the id, the record key (the same for copies of the
 // record in several files), level, rule metadata, every source file, the
-// event (with f.Raw set: its parts verbatim) and its context (before, after,
+// correlation object of a correlation finding, the event (with f.Raw set:
+// its parts verbatim; for a correlation its identity) and its context (before, after,
 // ancestry, children). UnmarshalFinding reads it back.
 func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 	message, datetime, desc := f.Message(), event.FormatTime(f.Event.Timestamp), timestampDesc(f)
@@ -110,6 +111,10 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 		}
 		b = append(b, ']')
 	}
+	if f.Correlation != nil {
+		b = append(b, `,"correlation":`...)
+		b = appendCorrelationJSON(b, f.Correlation)
+	}
 	b = append(b, `,"event":`...)
 	switch {
 	case f.Raw != nil:
@@ -131,8 +136,12 @@ func AppendFindingJSON(b []byte, f *findings.Finding) []byte {
 }
 
 // timestampDesc says what the finding's time is, for Timesketch: "Process
-// Creation", or the record's channel and event id ("Security 4624").
+// Creation", the record's channel and event id ("Security 4624"), or for
+// a correlation "Correlation window start".
 func timestampDesc(f *findings.Finding) string {
+	if f.Correlation != nil {
+		return "Correlation window start"
+	}
 	if f.General == nil {
 		return "Process Creation"
 	}

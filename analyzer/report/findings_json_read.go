@@ -16,19 +16,20 @@ import (
 
 // findingJSON is the shape AppendFindingJSON writes.
 type findingJSON struct {
-	Message       string          `json:"message"`
-	Datetime      string          `json:"datetime"`
-	TimestampDesc string          `json:"timestamp_desc"`
-	ID            string          `json:"id"`
-	Record        string          `json:"record"`
-	Level         string          `json:"level"`
-	Rule          *ruleJSON       `json:"rule"`
-	Reason        string          `json:"reason"`
-	Decoded       string          `json:"decoded"`
-	Sources       []string        `json:"sources"`
-	Records       []recordRefJSON `json:"records"`
-	Event         json.RawMessage `json:"event"`
-	Context       *contextJSON    `json:"context"`
+	Message       string           `json:"message"`
+	Datetime      string           `json:"datetime"`
+	TimestampDesc string           `json:"timestamp_desc"`
+	ID            string           `json:"id"`
+	Record        string           `json:"record"`
+	Level         string           `json:"level"`
+	Rule          *ruleJSON        `json:"rule"`
+	Reason        string           `json:"reason"`
+	Decoded       string           `json:"decoded"`
+	Sources       []string         `json:"sources"`
+	Records       []recordRefJSON  `json:"records"`
+	Correlation   *correlationJSON `json:"correlation"`
+	Event         json.RawMessage  `json:"event"`
+	Context       *contextJSON     `json:"context"`
 }
 
 type recordRefJSON struct {
@@ -120,6 +121,11 @@ func (j *findingJSON) fill(f *findings.Finding) error {
 	f.Description, f.RuleSource = j.Rule.Description, j.Rule.Source
 	for _, r := range j.Records {
 		f.Records = append(f.Records, findings.RecordRef{Channel: r.Channel, EventRecordID: r.EventRecordID, SourceFile: r.SourceFile})
+	}
+	if j.Correlation != nil {
+		if f.Correlation, err = j.Correlation.info(); err != nil {
+			return fmt.Errorf("correlation: %w", err)
+		}
 	}
 	var raw []byte
 	if f.Event, f.General, raw, err = decodeFindingEvent(j.Event); err != nil {

@@ -164,6 +164,10 @@ func (t *tableWriter) finding(f *findings.Finding) {
 		title = Shorten(title, max(20, t.width-len(timeShort)-2-13))
 	}
 	t.line(p.Timestamp.UTC().Format(timeShort) + "  " + t.level(f.Level) + title)
+	if f.Correlation != nil {
+		t.correlationFields(f)
+		return
+	}
 	if f.General != nil {
 		t.generalFields(f.General)
 	} else {

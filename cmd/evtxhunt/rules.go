@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -20,8 +21,10 @@ func newCmdRules(ios *ioStreams) *cobra.Command {
 with -r. Rules of every Windows log source load (process_creation,
 registry, file, network, image load, PowerShell, Security, System,
 Defender, ...: see README, "Log sources"); rules for other products
-(linux, macos, cloud, proxies, ...), correlation rules and aggregations
-are skipped with a note.`,
+(linux, macos, cloud, proxies, ...) and aggregations are skipped with a
+note. Correlation rules (Sigma v2: event_count, value_count, temporal,
+temporal_ordered) load, built-in ones included, and are listed with the
+log source "correlation/<type>".`,
 		Args: cobra.NoArgs,
 	}
 	cmd.AddCommand(newCmdRulesList(ios))
@@ -49,10 +52,13 @@ shows its id, level, title (shortened in the table unless --full), log
 source (product/category/service, e.g. windows/registry_set/ or
 windows//security), MITRE ATT&CK tags (without the "attack." prefix in
 table and CSV) and source ("builtin:<path>" or the file) with the line it
-starts on.
+starts on. Correlation rules follow, their log source
+"correlation/<type>" (correlation/event_count, ...); --min-level applies
+to their own level, and the rules they refer to are listed whatever
+their level.
 
 --skipped lists instead the rules skipped on purpose, one by one: id,
-why (other product, correlation rule, aggregation, unmapped Windows log
+why (other product, aggregation, unmapped Windows log
 source, filter document), the reason in full, and where the rule is. Scan
 and rules list print only their count, in one note on stderr.
 
@@ -87,19 +93,41 @@ func runRulesList(opts *rulesListOptions) error {
 		if opts.Skipped {
 			return writeSkippedList(o, opts.format, skipped, opts.Out.options())
 		}
-		return writeRuleList(o, opts.format, set.Rules(), opts.Out.options())
+		return writeRuleList(o, opts.format, listedRules(set.Rules(), set.Correlations().Rules()), opts.Out.options())
 	})
 }
 
 var ruleListHeader = []string{"ID", "LEVEL", "TITLE", "LOGSOURCE", "ATT&CK", "SOURCE"}
 
-func ruleListRow(r *sigma.Rule) []string {
-	attack := r.AttackTags()
-	tags := make([]string, 0, len(attack))
-	for _, t := range attack {
+// listedRule is one line of rules list: a Sigma rule or a correlation.
+type listedRule struct {
+	ID, Title, Level, Status, LogSource, Source, Location string
+	Line                                                  int
+	Tags, AttackTags                                      []string
+}
+
+// listedRules lists the Sigma rules, then the correlation rules.
+func listedRules(rules []*sigma.Rule, corrs []*correlation.Rule) []listedRule {
+	out := make([]listedRule, 0, len(rules)+len(corrs))
+	for _, r := range rules {
+		out = append(out, listedRule{ID: r.ID, Title: r.Title, Level: r.Level.String(), Status: r.Status,
+			LogSource: r.LogSource().String(), Source: r.Source, Location: r.Location(), Line: r.Line,
+			Tags: r.Tags, AttackTags: r.AttackTags()})
+	}
+	for _, c := range corrs {
+		out = append(out, listedRule{ID: c.ID, Title: c.Title, Level: c.Level, Status: c.Status,
+			LogSource: "correlation/" + c.Type.String(), Source: c.Source, Location: c.Location(), Line: c.Line,
+			Tags: c.Tags, AttackTags: c.AttackTags()})
+	}
+	return out
+}
+
+func ruleListRow(r *listedRule) []string {
+	tags := make([]string, 0, len(r.AttackTags))
+	for _, t := range r.AttackTags {
 		tags = append(tags, t[len("attack."):])
 	}
-	return []string{r.ID, r.Level.String(), r.Title, r.LogSource().String(), strings.Join(tags, ","), r.Location()}
+	return []string{r.ID, r.Level, r.Title, r.LogSource, strings.Join(tags, ","), r.Location}
 }
 
 // ruleJSON is one rule in rules list's JSON output.
@@ -118,13 +146,13 @@ type ruleJSON struct {
 // ruleTitleWidth is where the table shortens titles (unless --full).
 const ruleTitleWidth = 72
 
-func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.Options) error {
+func writeRuleList(w io.Writer, f report.Format, rules []listedRule, ro report.Options) error {
 	switch f {
 	case report.JSON, report.JSONL:
 		list := make([]ruleJSON, len(rules))
 		for i, r := range rules {
-			list[i] = ruleJSON{ID: r.ID, Title: r.Title, Level: r.Level.String(), Status: r.Status, LogSource: r.LogSource().String(),
-				AttackTags: nonNil(r.AttackTags()), Tags: nonNil(r.Tags), Source: r.Source, Line: r.Line}
+			list[i] = ruleJSON{ID: r.ID, Title: r.Title, Level: r.Level, Status: r.Status, LogSource: r.LogSource,
+				AttackTags: nonNil(r.AttackTags), Tags: nonNil(r.Tags), Source: r.Source, Line: r.Line}
 		}
 		return writeJSONList(w, f, list)
 	case report.CSV:
@@ -132,8 +160,8 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.
 		if err := cw.Write(ruleListHeader); err != nil {
 			return err
 		}
-		for _, r := range rules {
-			row := ruleListRow(r)
+		for i := range rules {
+			row := ruleListRow(&rules[i])
 			for i := range row {
 				row[i] = report.CSVCell(row[i], ro.RawCSV)
 			}
@@ -145,8 +173,8 @@ func writeRuleList(w io.Writer, f report.Format, rules []*sigma.Rule, ro report.
 		return cw.Error()
 	}
 	rows := make([][]string, 0, len(rules))
-	for _, r := range rules {
-		row := ruleListRow(r)
+	for i := range rules {
+		row := ruleListRow(&rules[i])
 		if !ro.Full {
 			row[2] = report.Shorten(row[2], ruleTitleWidth)
 		}

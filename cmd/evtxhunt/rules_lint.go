@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/evtxhunt/evtxhunt/detections"
 	"github.com/evtxhunt/evtxhunt/detections/builtin"
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
@@ -27,10 +29,12 @@ func newCmdRulesLint(ios *ioStreams) *cobra.Command {
 		Short: "Check Sigma rule files and say exactly what is wrong in each",
 		Long: `Check Sigma rule files (files, or folders searched for *.yml and *.yaml)
 the way scan loads them, and print one line per file: "ok" with its rule
-count, or every problem as FILE:LINE: rule ID: reason. Rules skipped on
-purpose are noted, one by one, not errors: rules for other products
-(linux, macos, cloud, proxies, ...), correlation rules, aggregations and
-timeframes, Sigma filter documents. A Windows log source evtxhunt does not
+count (and correlation rule count), or every problem as FILE:LINE: rule
+ID: reason. Correlation rules are checked too: their attributes, and
+that every rule they refer to (by id or name) is in the files checked or
+built in. Rules skipped on purpose are noted, one by one, not errors:
+rules for other products (linux, macos, cloud, proxies, ...),
+aggregations and timeframes, Sigma filter documents. A Windows log source evtxhunt does not
 map to event log channels is an error, and so is a rule id used twice (in
 the files checked, or by a built-in rule).
 
@@ -52,6 +56,7 @@ error.`,
 type lintFile struct {
 	path     string
 	rules    int
+	corrs    int // correlation rules
 	problems []*sigma.LoadError
 }
 
@@ -83,10 +88,12 @@ func runRulesLint(opts *rulesLintOptions) error {
 }
 
 // lintFiles parses every file and records its problems, including ids
-// used twice among the files or by a built-in rule.
+// used twice among the files or by a built-in rule, and the references of
+// correlation rules (resolved with the built-in rules and correlations).
 func lintFiles(files []*lintFile, opts sigma.Options) {
-	builtinRules, _ := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
-	lists := [][]*sigma.Rule{builtinRules}
+	builtinRules, _, _ := sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
+	corrBase, corrs, _ := sigma.LoadFS(correlation.Builtin(), correlation.BuiltinPrefix, sigma.Options{})
+	lists := [][]*sigma.Rule{builtinRules, corrBase}
 	byPath := map[string]*lintFile{}
 	for _, lf := range files {
 		byPath[lf.path] = lf
@@ -95,16 +102,23 @@ func lintFiles(files []*lintFile, opts sigma.Options) {
 			lf.problems = append(lf.problems, &sigma.LoadError{File: lf.path, Reason: err.Error()})
 			continue
 		}
-		rules, errs := sigma.ParseRules(data, lf.path, opts)
-		lf.rules = len(rules)
+		rules, cs, errs := sigma.ParseFile(data, lf.path, opts)
+		lf.rules, lf.corrs = len(rules), len(cs)
 		lf.problems = append(lf.problems, errs...)
 		lists = append(lists, rules)
+		corrs = append(corrs, cs...)
 	}
-	_, dups := sigma.Combine(lists...)
+	all, dups := sigma.Combine(lists...)
 	for _, d := range dups {
 		if lf := byPath[d.File]; lf != nil {
 			lf.rules--
 			lf.problems = append(lf.problems, d)
+		}
+	}
+	_, cerrs := detections.ResolveCorrelations(all, corrs, sigma.Informational)
+	for _, e := range cerrs {
+		if lf := byPath[e.File]; lf != nil {
+			lf.problems = append(lf.problems, e)
 		}
 	}
 }
@@ -113,7 +127,11 @@ func lintFiles(files []*lintFile, opts sigma.Options) {
 // has errors (notes are not; an unmapped Windows log source is).
 func (lf *lintFile) print(w io.Writer) bool {
 	if len(lf.problems) == 0 {
-		fmt.Fprintf(w, "%s: ok (%s)\n", lf.path, plural(lf.rules, "rule"))
+		counts := plural(lf.rules, "rule")
+		if lf.corrs > 0 {
+			counts += ", " + plural(lf.corrs, "correlation")
+		}
+		fmt.Fprintf(w, "%s: ok (%s)\n", lf.path, counts)
 		return false
 	}
 	sort.SliceStable(lf.problems, func(i, j int) bool { return lf.problems[i].Line < lf.problems[j].Line })

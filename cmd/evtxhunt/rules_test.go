@@ -44,9 +44,27 @@ func TestRulesLintClean(t *testing.T) {
 	want := filepath.Join("testdata", "lint", "good.yml") + ": ok (1 rule)\n" +
 		filepath.Join(sub, "file_event.yml") + ": ok (1 rule)\n" +
 		filepath.Join(sub, "linux.yml") + ":4: note: rule 9a1f0000-0000-4000-8000-00000000000a: not a Windows rule (logsource product linux); skipped\n" +
-		filepath.Join(sub, "correlation.yml") + ":1: note: rule 9a1f0000-0000-4000-8000-00000000000c: correlation rule: evtxhunt matches single events, not correlations over time; skipped\n"
+		filepath.Join(sub, "correlation.yml") + ": ok (0 rules, 1 correlation)\n"
 	if out != want || code != exitOK || errOut != "" {
 		t.Errorf("got exit %d\nstdout:\n%s\nstderr: %s\nwant stdout:\n%s", code, out, errOut, want)
+	}
+}
+
+// TestRulesLintCorrelations: a correlation's reference to a rule neither
+// checked nor built in is an error naming file, line and rule; one to a
+// built-in rule by name is fine.
+func TestRulesLintCorrelations(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yml")
+	data := "title: Sprays\nid: c-1\ncorrelation:\n    type: value_count\n    rules: [evtxhunt_failed_logon]\n" +
+		"    group-by: [IpAddress]\n    timespan: 1h\n    condition: {gte: 5, field: TargetUserName}\nlevel: high\n---\n" +
+		"title: Lost\nid: c-2\ncorrelation:\n    type: event_count\n    rules: [no_such_rule]\n    timespan: 5m\n    condition: {gte: 2}\n"
+	if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := runCLI(t, "rules", "lint", path)
+	want := path + `:11: rule c-2: refers to rule "no_such_rule", which is not loaded (no rule or correlation has that id or name)` + "\n"
+	if code != exitUsage || out != want {
+		t.Errorf("exit %d\n got %s\nwant %s", code, out, want)
 	}
 }
 
@@ -70,13 +88,14 @@ func TestRulesLintPlaceholders(t *testing.T) {
 }
 
 // TestRulesListBuiltin: rules list shows exactly the rules scan loads by
-// default (the built-in Sigma rules and the command-line checks).
+// default (the built-in Sigma rules and the command-line checks, then the
+// built-in correlations, log source correlation/<type>).
 func TestRulesListBuiltin(t *testing.T) {
 	set, errs := detections.Load(detections.Config{})
 	if len(sigma.Errors(errs)) > 0 {
 		t.Fatalf("built-in rules do not load: %v", errs)
 	}
-	want := set.Rules()
+	want := listedRules(set.Rules(), set.Correlations().Rules())
 	out, errOut, code := runCLI(t, "rules", "list", "-f", "json")
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -88,8 +107,11 @@ func TestRulesListBuiltin(t *testing.T) {
 	if len(got) != len(want) || len(got) < 100 {
 		t.Fatalf("listed %d rules, the default set has %d", len(got), len(want))
 	}
+	if last := got[len(got)-1]; !strings.HasPrefix(last.LogSource, "correlation/") || !strings.HasPrefix(last.Source, "builtin:correlation/") {
+		t.Errorf("last rule listed is not a built-in correlation: %+v", last)
+	}
 	for i, r := range got {
-		if r.ID != want[i].ID || !strings.HasPrefix(r.Source, "builtin:") || r.Title == "" || r.Level != want[i].Level.String() {
+		if r.ID != want[i].ID || !strings.HasPrefix(r.Source, "builtin:") || r.Title == "" || r.Level != want[i].Level {
 			t.Errorf("rule %d: %+v", i, r)
 		}
 	}
@@ -135,30 +157,31 @@ func TestRulesUsage(t *testing.T) {
 }
 
 // TestRulesListSkipped: rules list counts the rules skipped on purpose in
-// one note on stderr, lists every loaded rule with its log source, and
-// --skipped names the skipped ones one by one.
+// one note on stderr, lists every loaded rule with its log source (the
+// correlation last, log source correlation/event_count), and --skipped
+// names the skipped ones one by one.
 func TestRulesListSkipped(t *testing.T) {
 	sub := filepath.Join("testdata", "lint", "sub")
 	args := []string{"rules", "list", "--no-builtin", "-r", filepath.Join("testdata", "lint", "good.yml"), "-r", filepath.Join(sub, "file_event.yml"),
 		"-r", filepath.Join(sub, "linux.yml"), "-r", filepath.Join(sub, "correlation.yml")}
 	out, errOut, code := runCLI(t, append(args, "-f", "csv")...)
-	wantNote := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 correlation rule (evtxhunt rules list --skipped names them)\n"
+	wantNote := "evtxhunt: note: skipped 1 rule: 1 for another product (evtxhunt rules list --skipped names them)\n"
 	if code != exitOK || errOut != wantNote {
 		t.Errorf("exit %d, stderr %q, want %q", code, errOut, wantNote)
 	}
-	if !strings.Contains(out, ",A file_event rule,windows/file_event/,,") || strings.Count(out, "\n") != 3 {
+	if !strings.Contains(out, ",A file_event rule,windows/file_event/,,") || strings.Count(out, "\n") != 4 ||
+		!strings.HasSuffix(out, ",Many failed logons,correlation/event_count,,"+filepath.Join(sub, "correlation.yml")+":1\n") {
 		t.Errorf("rules list:\n%s", out)
 	}
 	out, errOut, code = runCLI(t, append(args, "--skipped", "-f", "csv")...)
 	want := "ID,SKIPPED,REASON,SOURCE\n" +
-		"9a1f0000-0000-4000-8000-00000000000a,other product,not a Windows rule (logsource product linux); skipped," + filepath.Join(sub, "linux.yml") + ":4\n" +
-		"9a1f0000-0000-4000-8000-00000000000c,correlation rule,\"correlation rule: evtxhunt matches single events, not correlations over time; skipped\"," + filepath.Join(sub, "correlation.yml") + ":1\n"
+		"9a1f0000-0000-4000-8000-00000000000a,other product,not a Windows rule (logsource product linux); skipped," + filepath.Join(sub, "linux.yml") + ":4\n"
 	if code != exitOK || out != want || errOut != "" {
 		t.Errorf("--skipped: exit %d, stderr %q\ngot:\n%s\nwant:\n%s", code, errOut, out, want)
 	}
 	out, _, _ = runCLI(t, append(args, "--skipped", "-f", "json")...)
 	var list []skippedJSON
-	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 2 || list[0].Skipped != "other product" || list[1].Line != 1 {
+	if err := json.Unmarshal([]byte(out), &list); err != nil || len(list) != 1 || list[0].Skipped != "other product" || list[0].Line != 4 {
 		t.Errorf("--skipped -f json: %v %+v", err, list)
 	}
 	// An unmapped Windows log source is counted, not an error, when loading.
@@ -188,11 +211,11 @@ func TestScanSkippedNote(t *testing.T) {
 	sub := filepath.Join("testdata", "lint", "sub")
 	evtx := filepath.Join(testshared.Root(t), "samples", "demo", "WS01-Sysmon.evtx")
 	_, errOut, code := runCLI(t, "scan", "-q", "-f", "csv", "-o", filepath.Join(t.TempDir(), "f.csv"), "-r", filepath.Join(sub, "linux.yml"),
-		"-r", filepath.Join(sub, "correlation.yml"), "-r", filepath.Join(sub, "file_event.yml"), evtx)
+		"-r", filepath.Join(sub, "unmapped.yml"), "-r", filepath.Join(sub, "file_event.yml"), evtx)
 	if code != exitOK && code != exitFindings {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	want := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 correlation rule (evtxhunt rules list --skipped names them)\n"
+	want := "evtxhunt: note: skipped 2 rules: 1 for another product, 1 with a Windows log source evtxhunt does not map (evtxhunt rules list --skipped names them)\n"
 	if strings.Count(errOut, "note:") != 1 || !strings.Contains(errOut, want) {
 		t.Errorf("stderr %q, want the one note %q", errOut, want)
 	}

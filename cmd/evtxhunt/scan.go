@@ -131,6 +131,16 @@ Events left out by --since, --until, --host or --user are not scanned but
 still serve as context. The same record read from several files (copies,
 backups, shadow copies) is reported once, listing every file.
 
+Correlation rules (Sigma v2 correlation: documents; built in: password
+guessing, password spraying, slow spraying, brute force followed by a
+successful logon) turn many matches of their base rules, grouped by field
+values within a timespan, into one finding listing the window's records
+(table: a Correlation line; csv: the Summary column; json/jsonl: a
+correlation object). Their base rules report nothing of their own unless
+a correlation says generate: true. --min-level applies to a correlation's
+own level; the rules it refers to stay loaded. With --shard, a
+correlation sees only the records of the shard's hosts.
+
 Formats (-f, or from the -o extension): table (grouped by host and user,
 context rows indented, fitted to the terminal; --full shows long values
 whole), csv (one row per finding; --context-csv writes the context rows),

@@ -23,7 +23,7 @@ var (
 func loadBuiltin(t testing.TB) []*sigma.Rule {
 	t.Helper()
 	loadOnce.Do(func() {
-		loadedRules, loadErrs = sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
+		loadedRules, _, loadErrs = sigma.LoadFS(builtin.FS(), builtin.SourcePrefix, sigma.Options{})
 	})
 	for _, e := range loadErrs {
 		t.Errorf("built-in rule does not load: %v", e)

@@ -38,7 +38,7 @@ func BenchmarkRuleSetMatch(b *testing.B) {
 	if len(Errors(errs)) > 0 {
 		b.Fatal(errs[0])
 	}
-	builtins, errs := LoadFS(builtin.FS(), "builtin:", Options{})
+	builtins, _, errs := LoadFS(builtin.FS(), "builtin:", Options{})
 	if len(Errors(errs)) > 0 {
 		b.Fatal(errs[0])
 	}

@@ -130,7 +130,9 @@ func readAttributes(r *Rule, root *yaml.Node, fail func(int, string, ...any)) (l
 			logsource = v
 		case "detection":
 			det = v
-		case "name", "related", "taxonomy", "license", "fields", "scope", "simulation", "regression_tests_path":
+		case "name":
+			r.Name, err = scalar(v, k.Value)
+		case "related", "taxonomy", "license", "fields", "scope", "simulation", "regression_tests_path":
 		default:
 			if hint := suggest(k.Value, topLevelKeys); hint != "" {
 				err = errAt(k, "unknown attribute %q%s", k.Value, hint)
@@ -168,12 +170,9 @@ func readLogsource(n *yaml.Node) (LogSource, *nodeError) {
 }
 
 // skippedDocument returns the note for a document that is not a
-// detection rule evtxhunt can run: a correlation rule, a Sigma filter.
+// detection rule: a Sigma filter. (Correlation documents never get here:
+// ParseFile hands them to package correlation.)
 func skippedDocument(root *yaml.Node) *LoadError {
-	if v := mapValue(root, "correlation"); v != nil {
-		return &LoadError{Line: root.Line, Note: true, Skip: SkipCorrelation,
-			Reason: "correlation rule: evtxhunt matches single events, not correlations over time; skipped"}
-	}
 	if v := mapValue(root, "filter"); v != nil && mapValue(root, "detection") == nil {
 		return &LoadError{Line: root.Line, Note: true, Skip: SkipFilter,
 			Reason: "Sigma filter document (filter:), not a rule; evtxhunt has its own allowlist; skipped"}

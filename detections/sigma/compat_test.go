@@ -49,7 +49,8 @@ func loadPublicRulesFresh(tb testing.TB) ([]*Rule, []*LoadError) {
 	for _, d := range publicRuleDirs {
 		paths = append(paths, filepath.Join(root, d))
 	}
-	return LoadPaths(paths, Options{Placeholders: ph})
+	rules, _, errs := LoadPaths(paths, Options{Placeholders: ph})
+	return rules, errs
 }
 
 // The SigmaHQ checkout: every Windows rule loads, the rules of other

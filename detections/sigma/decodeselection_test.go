@@ -14,7 +14,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 // decoded, and what the rules need together, against
 // testdata/selection.golden.
 func TestSelectionGolden(t *testing.T) {
-	rules, errs := LoadPaths([]string{filepath.Join("testdata", "selection")}, Options{})
+	rules, _, errs := LoadPaths([]string{filepath.Join("testdata", "selection")}, Options{})
 	if len(errs) > 0 {
 		t.Fatal(errs[0])
 	}

@@ -39,9 +39,12 @@
 // registry from 4657, network_connection from 5156, process_termination
 // from 4689). The EventID values a rule's condition requires narrow them
 // further (eventids.go); a rule then runs only on records of those
-// channels and ids. Product windows alone means every record. Rules of
-// other products, correlation rules, aggregations (and timeframes) and
-// Sigma filter documents are skipped with a note (a LoadError with Note
+// channels and ids. Product windows alone means every record.
+// Correlation documents (a correlation: section) are handed to
+// correlation.Parse and returned apart by ParseFile, LoadFS and LoadPaths
+// (ParseRules notes them as skipped); rules keep their name: for
+// correlations to refer to. Rules of other products, aggregations (and
+// timeframes) and Sigma filter documents are skipped with a note (a LoadError with Note
 // set and a SkipReason); a Windows log source the table lacks is a note
 // with SkipUnmapped, which rules lint reports as an error.
 //

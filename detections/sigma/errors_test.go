@@ -86,7 +86,8 @@ func TestLoadErrors(t *testing.T) {
 		{"unmapped service is a note", "title: t\nid: r1\nlogsource:\n    service: frobnicator\n    product: windows\ndetection:\n    sel:\n        EventID: 1\n    condition: sel\n", 4, "service frobnicator has no event log mapping", true},
 		{"category outside service", "title: t\nid: r1\nlogsource:\n    category: ps_script\n    service: system\n    product: windows\ndetection:\n    sel:\n        ScriptBlockText: x\n    condition: sel\n", 4, "category ps_script is not logged by service system", true},
 		{"generic category without product", "title: t\nid: r1\nlogsource:\n    category: proxy\ndetection:\n    sel:\n        c-uri: x\n    condition: sel\n", 4, "not a Windows rule (logsource category proxy without a product)", true},
-		{"correlation", "title: t\nid: r1\ncorrelation:\n    type: event_count\n    rules: [a]\n", 1, "correlation rule", true},
+		{"correlation", "title: t\nid: r1\ncorrelation:\n    type: event_count\n    rules: [a]\n    timespan: 5m\n    condition:\n        gte: 3\n", 1, "correlation rule", true},
+		{"bad correlation", "title: t\nid: r1\ncorrelation:\n    type: event_count\n    rules: [a]\n    timespan: 5m\n", 4, "needs a condition", false},
 		{"EventID never logged", "title: t\nid: r1\nlogsource:\n    category: registry_set\n    product: windows\ndetection:\n    sel:\n        EventID: 4688\n    condition: sel\n", 4, "EventID values are never logged by log source windows/registry_set/", false},
 		{"other product is a note", "title: t\nid: r1\nlogsource:\n    category: process_creation\n    product: linux\ndetection:\n    sel:\n        Image: x\n    condition: sel\n", 4, "not a Windows rule", true},
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 )
 
 // isRuleFile reports whether a file name has a rule extension.
@@ -18,7 +20,9 @@ func isRuleFile(name string) bool {
 // LoadFS loads every *.yml and *.yaml file of fsys, in path order. Rules
 // are named sourcePrefix + path (e.g. "builtin:" + "lolbin/x.yml").
 // Duplicate ids are reported as errors and only the first rule is kept.
-func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*LoadError) {
+// Correlation rules are returned parsed, not resolved (see
+// correlation.Resolve).
+func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
 	var files []string
 	err := fs.WalkDir(fsys, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -30,22 +34,23 @@ func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*LoadErro
 		return nil
 	})
 	if err != nil {
-		return nil, []*LoadError{{File: sourcePrefix, Reason: err.Error()}}
+		return nil, nil, []*LoadError{{File: sourcePrefix, Reason: err.Error()}}
 	}
 	sort.Strings(files)
-	rules, errs := parseFiles(files, func(f string) (string, []byte, error) {
+	rules, corrs, errs := parseFiles(files, func(f string) (string, []byte, error) {
 		data, err := fs.ReadFile(fsys, f)
 		return sourcePrefix + f, data, err
 	}, opts)
 	rules, dups := Combine(rules)
-	return rules, append(errs, dups...)
+	return rules, corrs, append(errs, dups...)
 }
 
-// parseFiles reads and parses files on all processors, returning rules
-// and errors in file order.
-func parseFiles(files []string, read func(string) (string, []byte, error), opts Options) ([]*Rule, []*LoadError) {
+// parseFiles reads and parses files on all processors, returning rules,
+// correlation rules and errors in file order.
+func parseFiles(files []string, read func(string) (string, []byte, error), opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
 	type result struct {
 		rules []*Rule
+		corrs []*correlation.Rule
 		errs  []*LoadError
 	}
 	results := make([]result, len(files))
@@ -55,38 +60,42 @@ func parseFiles(files []string, read func(string) (string, []byte, error), opts 
 			results[i].errs = []*LoadError{{File: name, Reason: err.Error()}}
 			return
 		}
-		results[i].rules, results[i].errs = ParseRules(data, name, opts)
+		results[i].rules, results[i].corrs, results[i].errs = ParseFile(data, name, opts)
 	})
 	var rules []*Rule
+	var corrs []*correlation.Rule
 	var errs []*LoadError
 	for _, r := range results {
 		rules = append(rules, r.rules...)
+		corrs = append(corrs, r.corrs...)
 		errs = append(errs, r.errs...)
 	}
-	return rules, errs
+	return rules, corrs, errs
 }
 
 // LoadPaths loads rule files and folders (searched recursively for *.yml
 // and *.yaml, in path order); a file named explicitly is read whatever its
 // extension. Duplicate ids are reported as errors and only the first rule
-// is kept.
-func LoadPaths(paths []string, opts Options) ([]*Rule, []*LoadError) {
+// is kept. Correlation rules are returned parsed, not resolved.
+func LoadPaths(paths []string, opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
 	var rules []*Rule
+	var corrs []*correlation.Rule
 	var errs []*LoadError
 	for _, root := range paths {
 		files, err := ruleFiles(root)
 		if err != nil {
 			errs = append(errs, &LoadError{File: root, Reason: err.Error()})
 		}
-		rs, es := parseFiles(files, func(f string) (string, []byte, error) {
+		rs, cs, es := parseFiles(files, func(f string) (string, []byte, error) {
 			data, err := os.ReadFile(f)
 			return f, data, err
 		}, opts)
 		rules = append(rules, rs...)
+		corrs = append(corrs, cs...)
 		errs = append(errs, es...)
 	}
 	rules, dups := Combine(rules)
-	return rules, append(errs, dups...)
+	return rules, corrs, append(errs, dups...)
 }
 
 // ruleFiles lists the rule files of a path: itself when it is a file, its

@@ -8,7 +8,7 @@ import (
 )
 
 func TestLoadPathsFolder(t *testing.T) {
-	rules, errs := LoadPaths([]string{filepath.Join("testdata", "rules")}, Options{})
+	rules, _, errs := LoadPaths([]string{filepath.Join("testdata", "rules")}, Options{})
 	if len(Errors(errs)) != 0 {
 		t.Fatalf("errors: %v", Errors(errs))
 	}
@@ -45,7 +45,7 @@ func TestLoadPathsFolder(t *testing.T) {
 
 func TestLoadPathsFileAndMissing(t *testing.T) {
 	file := filepath.Join("testdata", "rules", "whoami.yml")
-	rules, errs := LoadPaths([]string{file, filepath.Join("testdata", "absent")}, Options{})
+	rules, _, errs := LoadPaths([]string{file, filepath.Join("testdata", "absent")}, Options{})
 	if len(rules) != 1 || rules[0].Source != file || rules[0].Line != 1 {
 		t.Fatalf("rules = %v", rules)
 	}
@@ -56,7 +56,7 @@ func TestLoadPathsFileAndMissing(t *testing.T) {
 
 func TestDuplicateIDs(t *testing.T) {
 	file := filepath.Join("testdata", "rules", "whoami.yml")
-	rules, errs := LoadPaths([]string{file, file}, Options{})
+	rules, _, errs := LoadPaths([]string{file, file}, Options{})
 	if len(rules) != 1 || len(errs) != 1 {
 		t.Fatalf("got %d rules, errors %v; want 1 rule and 1 error", len(rules), errs)
 	}
@@ -74,7 +74,7 @@ func TestLoadFS(t *testing.T) {
 		"a/skip.txt": {Data: []byte("not yaml: [")},
 		"c/dup.yml":  {Data: []byte(data)},
 	}
-	rules, errs := LoadFS(fsys, "builtin:", Options{})
+	rules, _, errs := LoadFS(fsys, "builtin:", Options{})
 	if len(rules) != 2 || rules[0].Source != "builtin:a/two.yaml" || rules[1].Source != "builtin:b/one.yml" {
 		t.Fatalf("rules = %v", rules)
 	}

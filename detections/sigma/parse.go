@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/evtxhunt/evtxhunt/detections/correlation"
 )
 
 // Options tune rule loading.
@@ -22,13 +24,27 @@ type Options struct {
 // ParseRules parses and compiles every rule of one file (all its YAML
 // documents; Sigma rule collections with action: global, reset and repeat
 // are supported). source names the file in rules and errors. A rule with
-// an error is left out; the others are returned.
+// an error is left out; the others are returned. Correlation documents
+// are reported as notes (SkipCorrelation); ParseFile returns them parsed.
 func ParseRules(data []byte, source string, opts Options) ([]*Rule, []*LoadError) {
+	rules, corrs, errs := ParseFile(data, source, opts)
+	for _, c := range corrs {
+		errs = append(errs, &LoadError{File: source, Line: c.Line, RuleID: c.ID, Note: true, Skip: SkipCorrelation,
+			Reason: "correlation rule: not run by this caller; skipped"})
+	}
+	return rules, errs
+}
+
+// ParseFile is ParseRules returning the correlation documents too, parsed
+// by correlation.Parse (after collection actions are applied); their
+// errors are load errors naming file, line and rule id.
+func ParseFile(data []byte, source string, opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, []*LoadError{{File: source, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}}
+		return nil, nil, []*LoadError{{File: source, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}}
 	}
 	var rules []*Rule
+	var corrs []*correlation.Rule
 	var errs []*LoadError
 	var global, prev *yaml.Node
 	for _, root := range docs {
@@ -57,6 +73,14 @@ func ParseRules(data []byte, source string, opts Options) ([]*Rule, []*LoadError
 			continue
 		}
 		prev = rest
+		if correlation.IsCorrelation(rest) {
+			c, cerrs := correlation.Parse(source, rest)
+			errs = append(errs, CorrelationErrors(cerrs)...)
+			if c != nil && len(cerrs) == 0 {
+				corrs = append(corrs, c)
+			}
+			continue
+		}
 		r, rerrs := buildRule(rest, source, &opts)
 		if len(rerrs) > 0 {
 			errs = append(errs, rerrs...)
@@ -64,7 +88,17 @@ func ParseRules(data []byte, source string, opts Options) ([]*Rule, []*LoadError
 		}
 		rules = append(rules, r)
 	}
-	return rules, errs
+	return rules, corrs, errs
+}
+
+// CorrelationErrors converts the errors of the correlation package into
+// load errors.
+func CorrelationErrors(cerrs []*correlation.Error) []*LoadError {
+	out := make([]*LoadError, 0, len(cerrs))
+	for _, e := range cerrs {
+		out = append(out, &LoadError{File: e.File, Line: e.Line, RuleID: e.RuleID, Reason: e.Reason})
+	}
+	return out
 }
 
 // decodeDocuments reads every YAML document of data and checks them for

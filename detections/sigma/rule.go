@@ -43,7 +43,8 @@ func ParseLevel(s string) (Level, error) {
 type Rule struct {
 	ID, Title, Status, Description, Author, Date string
 	Modified                                     string
-	Level                                        Level // Informational when the rule names none
+	Name                                         string // the optional name: attribute, which correlation rules may refer to
+	Level                                        Level  // Informational when the rule names none
 	Tags                                         []string
 	References, FalsePositives                   []string
 
