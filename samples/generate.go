@@ -17,7 +17,8 @@ type host struct {
 	spec     HostSpec
 	h        *synth.Host
 	accounts map[string]*synth.Account
-	logs     [2][]tagged // security, sysmon
+	sessions map[string]*synth.Account // remote sessions by RemoteSpec id
+	logs     [2][]tagged               // security, sysmon
 }
 
 const (
@@ -82,7 +83,8 @@ func (s *Story) setUp(world *synth.World) (map[string]*host, []*host) {
 	hosts := map[string]*host{}
 	order := make([]*host, 0, len(s.Hosts))
 	for _, spec := range s.Hosts {
-		h := &host{spec: spec, h: world.Host(spec.Computer), accounts: map[string]*synth.Account{}}
+		h := &host{spec: spec, h: world.Host(spec.Computer), accounts: map[string]*synth.Account{},
+			sessions: map[string]*synth.Account{}}
 		hosts[strings.ToLower(spec.Name)] = h
 		hosts[strings.ToLower(spec.Computer)] = h
 		order = append(order, h)
@@ -100,8 +102,30 @@ func (s *Story) setUp(world *synth.World) (map[string]*host, []*host) {
 			h.addProcess("", shell)
 			h.addSecurity("", synth.Logoff(h.h, a, a.Logoff)...)
 		}
+		for _, r := range spec.Remote {
+			h.setUpRemote(s, r)
+		}
 	}
 	return hosts, order
+}
+
+// setUpRemote creates a Remote Desktop session: its logon records (4624
+// type 10, 4672 for an administrator), userinit starting its own
+// explorer.exe, and its logoff (4647, 4634).
+func (h *host) setUpRemote(s *Story, r RemoteSpec) {
+	a := h.h.RemoteSession(h.accounts[strings.ToLower(r.User)], r.ID)
+	a.Logon, _ = s.at(r.Logon)
+	a.Logoff, _ = s.at(r.Logoff)
+	h.sessions[r.ID] = a
+	h.addSecurity("", synth.RemoteInteractiveLogon(h.h, a, a.Logon, r.From, r.Workstation)...)
+	init := h.h.Spawn(h.h.Proc("winlogon.exe"), `C:\Windows\System32\userinit.exe`, `C:\Windows\system32\userinit.exe`, a.Logon.Add(900*time.Millisecond))
+	init.Account, init.Integrity = a, "Medium"
+	shell := h.h.Spawn(init, `C:\Windows\explorer.exe`, `C:\Windows\Explorer.EXE`, a.Logon.Add(2600*time.Millisecond))
+	shell.CurrentDirectory = `C:\Windows\system32\`
+	h.h.SetShell(a, shell)
+	h.addProcess("", init)
+	h.addProcess("", shell)
+	h.addSecurity("", synth.SessionLogoff(h.h, a, a.Logoff, 10)...)
 }
 
 func (h *host) addSecurity(step string, lines ...synth.Line) {
@@ -128,8 +152,8 @@ func (s *Story) play(hosts map[string]*host) (map[string]*planted, error) {
 			return nil, fmt.Errorf("step %s: %w", st.ID, err)
 		}
 		p := h.h.Spawn(parent, st.Image, st.Command, t)
-		if st.User != "" {
-			if p.Account, err = h.account(st.User); err != nil {
+		if st.User != "" || st.Session != "" {
+			if p.Account, err = h.stepAccount(st); err != nil {
 				return nil, fmt.Errorf("step %s: %w", st.ID, err)
 			}
 		}
@@ -159,7 +183,7 @@ func (h *host) parent(st *Step, steps map[string]*planted, t time.Time) (*synth.
 		return p.proc, nil
 	}
 	if st.Parent == "shell" {
-		a, err := h.account(st.User)
+		a, err := h.stepAccount(st)
 		if err != nil {
 			return nil, err
 		}
@@ -169,6 +193,22 @@ func (h *host) parent(st *Step, steps map[string]*planted, t time.Time) (*synth.
 		return p, nil
 	}
 	return nil, fmt.Errorf("unknown parent %q (an earlier step, shell, or a system process such as svchost.exe)", st.Parent)
+}
+
+// stepAccount returns the session a step's process runs in: its remote
+// session, or its user's console session.
+func (h *host) stepAccount(st *Step) (*synth.Account, error) {
+	if st.Session == "" {
+		return h.account(st.User)
+	}
+	a, ok := h.sessions[st.Session]
+	if !ok {
+		return nil, fmt.Errorf("remote session %q is not on %s", st.Session, h.spec.Name)
+	}
+	if st.User != "" && !strings.EqualFold(st.User, a.User) {
+		return nil, fmt.Errorf("remote session %q is %s's, not %s's", st.Session, a.User, st.User)
+	}
+	return a, nil
 }
 
 func (h *host) account(user string) (*synth.Account, error) {

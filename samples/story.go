@@ -40,6 +40,20 @@ type HostSpec struct {
 	Name     string     `yaml:"name"`     // short name used by steps, e.g. WS01
 	Computer string     `yaml:"computer"` // FQDN the logs show
 	Users    []UserSpec `yaml:"users"`
+	// Remote are Remote Desktop sessions of the host's users, each with
+	// its own logon id; steps run in one by naming it.
+	Remote []RemoteSpec `yaml:"remote"`
+}
+
+// RemoteSpec is a Remote Desktop session (logon type 10) of one of the
+// host's users, from a client address and workstation.
+type RemoteSpec struct {
+	ID          string `yaml:"id"`   // the name steps give as their session
+	User        string `yaml:"user"` // DOMAIN\name, one of the host's users
+	From        string `yaml:"from"` // client IP address
+	Workstation string `yaml:"workstation"`
+	Logon       string `yaml:"logon"`  // HH:MM:SS[.fffffff]
+	Logoff      string `yaml:"logoff"` // HH:MM:SS[.fffffff]
 }
 
 // UserSpec is a user who signs in to a host for part of the day.
@@ -54,9 +68,10 @@ type UserSpec struct {
 // Step is one process the story starts.
 type Step struct {
 	ID        string `yaml:"id"`
-	Time      string `yaml:"time"` // HH:MM:SS[.fffffff] UTC
-	Host      string `yaml:"host"` // a HostSpec name
-	User      string `yaml:"user"` // DOMAIN\name; empty: the parent's account
+	Time      string `yaml:"time"`    // HH:MM:SS[.fffffff] UTC
+	Host      string `yaml:"host"`    // a HostSpec name
+	User      string `yaml:"user"`    // DOMAIN\name; empty: the parent's account
+	Session   string `yaml:"session"` // a RemoteSpec id: the user's session; empty: the console
 	Parent    string `yaml:"parent"`
 	Image     string `yaml:"image"`
 	Command   string `yaml:"command"`
@@ -100,19 +115,33 @@ func (s *Story) check() error {
 		return fmt.Errorf("date: %w", err)
 	}
 	s.day = day
-	hosts := map[string]bool{}
+	hosts, sessions := map[string]bool{}, map[string]bool{}
 	for _, h := range s.Hosts {
 		if h.Name == "" || h.Computer == "" || hosts[h.Name] {
 			return fmt.Errorf("host %q: needs a unique name and a computer", h.Name)
 		}
 		hosts[h.Name] = true
+		users := map[string]bool{}
 		for _, u := range h.Users {
-			if _, err := s.at(u.Logon); err != nil {
-				return fmt.Errorf("host %s, user %s: logon: %w", h.Name, u.User, err)
+			if err := s.checkSpan(u.Logon, u.Logoff); err != nil {
+				return fmt.Errorf("host %s, user %s: %w", h.Name, u.User, err)
 			}
-			if _, err := s.at(u.Logoff); err != nil {
-				return fmt.Errorf("host %s, user %s: logoff: %w", h.Name, u.User, err)
+			users[strings.ToLower(u.User)] = true
+		}
+		for _, r := range h.Remote {
+			where := fmt.Sprintf("host %s, remote session %q", h.Name, r.ID)
+			switch {
+			case r.ID == "" || sessions[r.ID]:
+				return fmt.Errorf("%s: needs a unique id", where)
+			case !users[strings.ToLower(r.User)]:
+				return fmt.Errorf("%s: %q is not a user of the host", where, r.User)
+			case r.From == "" || r.Workstation == "":
+				return fmt.Errorf("%s: needs a client address and workstation", where)
 			}
+			if err := s.checkSpan(r.Logon, r.Logoff); err != nil {
+				return fmt.Errorf("%s: %w", where, err)
+			}
+			sessions[r.ID] = true
 		}
 	}
 	ids := map[string]bool{}
@@ -133,11 +162,29 @@ func (s *Story) check() error {
 			return fmt.Errorf("%s: needs an image and a parent", where)
 		case st.Class != classAttack && st.Class != classLookalike && st.Class != classContext:
 			return fmt.Errorf("%s: class must be attack, lookalike or context", where)
+		case st.Session != "" && !sessions[st.Session]:
+			return fmt.Errorf("%s: unknown remote session %q", where, st.Session)
 		case st.Class != classContext && (st.Category == "" || st.Note == ""):
 			return fmt.Errorf("%s: an attack or look-alike needs a category and a note", where)
 		}
 		last = t
 		ids[st.ID] = true
+	}
+	return nil
+}
+
+// checkSpan checks a session's logon and logoff times.
+func (s *Story) checkSpan(logon, logoff string) error {
+	on, err := s.at(logon)
+	if err != nil {
+		return fmt.Errorf("logon: %w", err)
+	}
+	off, err := s.at(logoff)
+	if err != nil {
+		return fmt.Errorf("logoff: %w", err)
+	}
+	if !on.Before(off) {
+		return fmt.Errorf("logoff %s is not after logon %s", logoff, logon)
 	}
 	return nil
 }

@@ -238,11 +238,44 @@ func InteractiveLogon(h *Host, a *Account, t time.Time) []Line {
 	return out
 }
 
-// Logoff returns the Security records of a user signing out: 4647, then
-// the session's 4634.
-func Logoff(h *Host, a *Account, t time.Time) []Line {
+// Logoff returns the Security records of a user signing out of a console
+// session: 4647, then the session's 4634.
+func Logoff(h *Host, a *Account, t time.Time) []Line { return SessionLogoff(h, a, t, 2) }
+
+// SessionLogoff returns the Security records of a user signing out of a
+// session of the given logon type: 4647, then the session's 4634.
+func SessionLogoff(h *Host, a *Account, t time.Time, logonType int) []Line {
 	domain, name := splitAccount(a.User)
 	l := generic(h.Computer, event.SecurityProvider, 4647, 0, t, "TargetUserSid", a.SID, "TargetUserName", name,
 		"TargetDomainName", domain, "TargetLogonId", event.FormatHex(a.LogonID))
-	return []Line{l, logoff(h, t.Add(3*time.Second), a, 2)}
+	return []Line{l, logoff(h, t.Add(3*time.Second), a, logonType)}
+}
+
+// RemoteSession returns a new logon session of a user of h, named by key:
+// the user's account with a logon id of its own, not one of h.Users (the
+// background never runs in it).
+func (h *Host) RemoteSession(a *Account, key string) *Account {
+	return &Account{User: a.User, SID: a.SID, LogonID: logonID(h.Computer, a.User+"/"+key), Admin: a.Admin}
+}
+
+// RemoteInteractiveLogon returns the Security records of a user signing in
+// over Remote Desktop from address ip and client workstation: 4624 logon
+// type 10 by winlogon, and 4672 for an administrator, whose token is then
+// elevated.
+func RemoteInteractiveLogon(h *Host, a *Account, t time.Time, ip, workstation string) []Line {
+	elevated := "%%1843"
+	if a.Admin {
+		elevated = "%%1842"
+	}
+	l := logon4624(h, t, h.System, a, 10, "LogonProcessName", "User32 ", "AuthenticationPackageName", "Negotiate",
+		"WorkstationName", workstation, "LogonGuid", logonGUID(h.Computer, a.LogonID), "TransmittedServices", "-",
+		"LmPackageName", "-", "KeyLength", "0", "ProcessId", event.FormatHex(h.Proc("winlogon.exe").PID),
+		"ProcessName", `C:\Windows\System32\winlogon.exe`, "IpAddress", ip, "IpPort", "0",
+		"ImpersonationLevel", "%%1833", "RestrictedAdminMode", "%%1843", "TargetOutboundUserName", "-",
+		"TargetOutboundDomainName", "-", "VirtualAccount", "%%1843", "TargetLinkedLogonId", "0x0", "ElevatedToken", elevated)
+	out := []Line{l}
+	if a.Admin {
+		out = append(out, privileges(h, t.Add(time.Millisecond), a, adminPrivileges))
+	}
+	return out
 }
