@@ -170,10 +170,13 @@ func str(v any) string {
 }
 
 // render turns a decoded value into the string the extraction expects:
-// numbers in decimal, text as is.
+// numbers in decimal, text as is. Elements (dictionaries and lists of
+// them) are no value of a process field and render empty: printing them
+// costs up to the square of their nesting depth, and shared parts of the
+// expanded tree would be printed once per reference.
 func render(v any) string {
 	switch x := v.(type) {
-	case nil:
+	case nil, *ordereddict.Dict, []any:
 		return ""
 	case string:
 		return x
