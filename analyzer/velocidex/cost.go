@@ -129,8 +129,8 @@ func splitCost(n int) int64 { return 8*int64(n) + 32 }
 // strings costs: hexadecimal, buffer growth and the result.
 func renderWeight(n int) int64 { return 6*int64(n) + costScalar }
 
-// strAlloc is the allocation of an n-byte string, size classes and page
-// rounding included.
+// strAlloc is the allocation of n bytes (a string, a byte slice), size
+// classes and page rounding included.
 func strAlloc(n int) int64 { return int64(n) + int64(n)/4 + 16 }
 
 func capped(n int64) int64 { return min(n, weightCap) }

@@ -128,7 +128,7 @@ func (m *mirror) take(c *cursor, n int) {
 		*c += cursor(n)
 		return
 	}
-	m.charge(c, int64(n))
+	m.charge(c, strAlloc(n))
 }
 
 // skip follows the parser's SkipBytes, which moves even past the end.

@@ -131,7 +131,7 @@ func (m *mirror) text(c *cursor, nulTerminated bool) {
 func (m *mirror) convert(c *cursor, n int) {
 	if int(*c)+n > len(m.b) {
 		m.take(c, n)
-		m.charge(c, int64(n)+int64(n)/8+costCopy)
+		m.charge(c, strAlloc(n)+costScalar)
 		return
 	}
 	m.take(c, n)

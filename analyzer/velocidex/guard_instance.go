@@ -105,7 +105,7 @@ func (m *mirror) value(c *cursor, size int, typ uint16) arg {
 		m.charge(c, costGUID)
 	default: // ANSI strings, unknown types: copied
 		m.take(c, size)
-		m.charge(c, int64(size))
+		m.charge(c, strAlloc(size))
 	}
 	return arg{weight: costScalar}
 }
