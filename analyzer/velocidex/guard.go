@@ -104,12 +104,19 @@ func (m *mirror) refuse(c *cursor, format string, args ...any) {
 	}
 }
 
-// charge adds n bytes to the chunk's estimated allocation.
+// charge adds n bytes to the chunk's estimated allocation, unless they
+// would take it past MaxChunkAlloc: then the record is refused, and the
+// estimate stays what was admitted (the guard's own memory for the
+// refused record included, as it charges that before allocating it).
 func (m *mirror) charge(c *cursor, n int64) {
-	m.bytes += n
-	if m.bytes > MaxChunkAlloc {
-		m.refuse(c, "estimated allocation budget of the chunk exceeded (%d MiB)", MaxChunkAlloc>>20)
+	if m.err != nil {
+		return
 	}
+	if n > MaxChunkAlloc-m.bytes {
+		m.refuse(c, "estimated allocation budget of the chunk exceeded (%d MiB)", MaxChunkAlloc>>20)
+		return
+	}
+	m.bytes += n
 }
 
 // step counts n steps of the parser's work.

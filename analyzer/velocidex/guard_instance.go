@@ -38,7 +38,9 @@ func (m *mirror) instance(c *cursor) (tree arg, more bool) {
 	if !m.step(c, int(count)) {
 		return arg{}, false
 	}
-	m.charge(c, costInstance+int64(count)*costArg)
+	if m.charge(c, costInstance+int64(count)*costArg); m.err != nil {
+		return arg{}, false // before the guard's own record of the values
+	}
 	// The descriptors (size, type) all lie inside the chunk (checked
 	// above); the values follow them. Values of binary XML may hold
 	// instances of their own, whose values go above these on m.args.
@@ -46,7 +48,7 @@ func (m *mirror) instance(c *cursor) (tree arg, more bool) {
 	m.args = append(m.args, make([]arg, count)...)
 	desc := *c
 	m.skip(c, 4*int(count))
-	for i := range int(count) {
+	for i := 0; i < int(count) && m.err == nil; i++ {
 		size, typ := int(m.u16(&desc)), m.u16(&desc)
 		m.args[base+i] = m.value(c, size, typ)
 	}
