@@ -50,9 +50,12 @@ type tmpl struct {
 	built   int64    // bytes one expansion allocates for its elements
 	maxSets int      // most entries set in one of its elements
 	maxKids int      // most child elements of one of its elements
+	maxTop  int      // most top-level entries of one of its elements, merges included
 	refs    []uint16 // substitution ids, one per substitution token
 	lits    arg      // the instances it holds, expanded at parse time, together
 	litN    int      // how many
+	base    int      // index of its root in mirror.frames while it is parsed
+	open    bool     // being parsed
 }
 
 // arg is one value of a template instance, or what an instance or a
@@ -90,15 +93,24 @@ func (t *tmpl) expand(args []arg) (built int64, out arg) {
 	}
 	wide := max(t.maxKids, all.wide)
 	built = t.built + normalizeCost(wide)
-	if k, m := int64(t.maxSets), int64(all.top); k >= 2 && m > 0 {
-		// A dictionary under the text key of an element with other keys
-		// is merged into it: its m top-level entries are copied, and each
-		// key they share with the element's k deletes one, compacting the
-		// element (all its entries) every ten deletions.
-		per := costEntry*m + costCompact*(min(k, m)+1)*(k+m)/10
-		built = capped(built + int64(merges)*capped(per))
+	built = capped(built + int64(merges)*mergeCost(t.maxSets, all.top))
+	top := min(max(t.maxSets, t.maxTop)+all.top, maxKeys)
+	return capped(built), arg{weight: all.weight, dict: true, top: top, wide: wide}
+}
+
+// mergeCost is the cost of merging a dictionary of m top-level entries
+// into an element of k entries, which the expansion does for the
+// dictionary under the element's text key (an instance, a binary XML
+// value, an unnamed child element) when the element has other keys: the
+// m entries are copied, and each key they share with the element's
+// deletes one, compacting the element (all its entries) every ten
+// deletions.
+func mergeCost(k, m int) int64 {
+	if k < 2 || m == 0 {
+		return 0
 	}
-	return capped(built), arg{weight: all.weight, dict: true, top: min(t.maxSets+all.top, maxKeys), wide: wide}
+	k64, m64 := int64(k), int64(m)
+	return capped(costEntry*m64 + costCompact*(min(k64, m64)+1)*(k64+m64)/10)
 }
 
 // normalizeCost is the cost of NormalizeEventData, which the parser runs

@@ -130,6 +130,18 @@ var hostileCases = []struct {
 			})})
 		})}
 	}, 90, 900, "allocation budget"},
+	{"unnamed elements nested, each merged into its parent by every expansion", func(n int) []func(int) []byte {
+		return []func(int) []byte{record(func(x *bx) {
+			x.instance(1, func(x *bx) {
+				for i := range n {
+					x.open("", true)
+					x.attr(fmt.Sprint("a", i), "x")
+					x.closeStart()
+				}
+				x.eof()
+			}, nil)
+		})}
+	}, 100, 1000, "allocation budget"},
 	{"EventData items with repeated names, normalized by every instance", func(n int) []func(int) []byte {
 		recs := []func(int) []byte{record(func(x *bx) {
 			x.instance(1, func(x *bx) {

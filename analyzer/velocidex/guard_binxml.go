@@ -8,8 +8,12 @@ package velocidex
 func (m *mirror) parse(c *cursor, t *tmpl) {
 	base := len(m.frames)
 	m.frames = append(m.frames, frame{}) // the root template
+	t.base, t.open = base, true
 	m.binXML(c, t, base)
-	m.frames = m.frames[:base]
+	for len(m.frames) > base {
+		m.pop(t, base)
+	}
+	t.open = false
 }
 
 // binXML follows the parser's token loop from c.
@@ -21,17 +25,11 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 			return
 		case 0x01, 0x41: // open start element: an entry of its parent
 			m.skip(c, 6)
-			m.name(c)
+			unnamed := m.name(c)
 			if tag == 0x41 {
 				m.u32(c)
 			}
-			m.set(c, t, base)
-			if top := len(m.frames) - 1; top >= base {
-				m.frames[top].kids++
-				t.maxKids = max(t.maxKids, m.frames[top].kids)
-			}
-			m.frames = append(m.frames, frame{})
-			m.build(c, t, costNode)
+			m.open(c, t, base, unnamed)
 		case 0x02, 0x06, 0x46: // close start, attribute: the current template's key
 			if tag != 0x02 {
 				m.name(c)
@@ -41,7 +39,7 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 			}
 		case 0x03, 0x04: // close element
 			if len(m.frames) > base {
-				m.frames = m.frames[:len(m.frames)-1]
+				m.pop(t, base)
 			}
 		case 0x07, 0x47, 0x08, 0x48, 0x09, 0x49, 0x0a, 0x0b:
 			// The parser reads nothing more for these.
@@ -72,68 +70,47 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 	}
 }
 
-// frame is an open element of a parse.
-type frame struct {
-	sets int // entries set in its dictionary
-	kids int // child elements
-}
-
-// set follows one entry set in the current template's dictionary
-// (SetNested, SetLiteral, SetExpansion): into the innermost open
-// element, or into a fresh template when the parse popped them all.
-// Every expansion sets it again, in a dictionary of distinct keys.
-func (m *mirror) set(c *cursor, t *tmpl, base int) {
-	top := len(m.frames) - 1
-	if top < base {
-		m.charge(c, costNode+setCost(0)) // a fresh template, discarded
-		return
-	}
-	s := m.frames[top].sets
-	m.frames[top].sets++
-	t.maxSets = max(t.maxSets, s+1)
-	m.charge(c, setCost(s))
-	t.built += costEntry
-}
-
-// build charges n bytes of t's structure: allocated once by the parse
-// and again by every expansion.
-func (m *mirror) build(c *cursor, t *tmpl, n int64) {
-	t.built += n
-	m.charge(c, n)
-}
-
 // name follows the parser's ReadName: a chunk offset, and the name read
-// there (on a copy of the context unless it is the current offset).
-func (m *mirror) name(c *cursor) {
+// there (on a copy of the context unless it is the current offset). It
+// reports whether the name is empty (the parser drops trailing NULs).
+func (m *mirror) name(c *cursor) (empty bool) {
 	at := cursor(m.u32(c))
 	if at != *c {
 		m.charge(c, costCopy)
 		m.skip(&at, 6)
-		m.text(&at, true)
-		return
+		return m.text(&at, true)
 	}
 	m.skip(c, 6)
-	m.text(c, true)
+	return m.text(c, true)
 }
 
 // text follows ReadPrefixedUnicodeString: a length-prefixed UTF-16
-// string, converted to UTF-8.
-func (m *mirror) text(c *cursor, nulTerminated bool) {
+// string, converted to UTF-8. It reports whether the string is empty.
+func (m *mirror) text(c *cursor, nulTerminated bool) (empty bool) {
 	n := int(m.u16(c))
 	if nulTerminated {
 		n++
 	}
-	m.convert(c, 2*n)
+	return m.convert(c, 2*n)
 }
 
-// convert follows UTF16LEToUTF8 on n bytes taken at c. Past the chunk
-// end they are zeros, which it drops before converting anything.
-func (m *mirror) convert(c *cursor, n int) {
+// convert follows UTF16LEToUTF8 on n bytes taken at c, which drops
+// trailing NULs before converting. Past the chunk end the bytes are
+// zeros. It reports whether the result is empty.
+func (m *mirror) convert(c *cursor, n int) (empty bool) {
 	if int(*c)+n > len(m.b) {
 		m.take(c, n)
 		m.charge(c, strAlloc(n)+costScalar)
-		return
+		return true
+	}
+	empty = true
+	for _, x := range m.b[*c : int(*c)+n] {
+		if x != 0 {
+			empty = false
+			break
+		}
 	}
 	m.take(c, n)
 	m.charge(c, utf16Cost(n))
+	return empty
 }

@@ -54,7 +54,7 @@ func (m *mirror) instance(c *cursor) (tree arg, more bool) {
 	}
 	built, tree := t.expand(m.args[base:])
 	m.args = m.args[:base]
-	m.charge(c, built)
+	m.charge(c, capped(built+m.pending(t)))
 	return tree, m.err == nil
 }
 
