@@ -4,7 +4,7 @@ package velocidex
 // estimates it. The figures are upper bounds measured on the parser
 // (v0.2.0, Go 1.26, 64-bit), checked by TestGuardBoundsAllocation on
 // hostile chunks and by TestGuardAcceptsCorpus on every corpus chunk
-// (where the estimate is 1.8 to 3.7 times the allocation), in bytes:
+// (where the estimate is 2.3 to 3.9 times the allocation), in bytes:
 //
 //   - Every element is a TemplateNode with an ordered dictionary (a map
 //     and a slice of entries), built once when its template is parsed and
@@ -14,8 +14,10 @@ package velocidex
 //     element's s-th entry costs more as s grows (setCost).
 //   - NormalizeEventData, run on every instance, copies a list of child
 //     elements into a new dictionary, with the same compactions
-//     (normalizeCost); an element holding a dictionary under its text key
-//     merges that dictionary's entries into its own (tmpl.expand).
+//     (normalizeCost). An element with other keys copies into its own the
+//     entries of the dictionary under its text key: an instance, a binary
+//     XML value or an unnamed child element, so a chain of unnamed
+//     elements copies its entries again at every level (mergeCost).
 //   - Strings are converted from UTF-16 through a []uint16, a []rune grown
 //     by appending and three copies (utf16Cost); names are read on a copy
 //     of the parse context (costCopy).
@@ -24,10 +26,11 @@ package velocidex
 //     its template; a SID is rendered by appending "-%d" parts to a
 //     string, which is quadratic in the parts its size claims (mirror.sid).
 //   - Values are shared, not copied, by the expansion, but the decoder
-//     renders binary values (and lists of strings) once for every
-//     EventData item that refers to them: each value and expanded tree
-//     carries that weight, counted through every reference, and a record
-//     is charged its tree's weight.
+//     reads them once for every EventData item that refers to them
+//     (binary values rendered in hexadecimal, GUIDs and SIDs converted to
+//     upper case): each value, text and expanded tree carries that weight
+//     (renderWeight), counted through every reference, and a record is
+//     charged its tree's weight.
 const (
 	costChunk    = 3 * 64 << 10 // the parser's chunk copy, the decoder's padding, the result
 	costRecord   = 2048         // record header, result entry, the decoder's event
@@ -39,6 +42,7 @@ const (
 	costArg      = 224          // per declared value: descriptor, map entry, boxed value, the guard's own
 	costGUID     = 384          // a GUID read through binary.Read and formatted
 	costScalar   = 16           // a boxed number
+	guidText     = 38           // a GUID's text, braces included
 	weightCap    = 1 << 40      // weights saturate here, far above any budget
 	maxKeys      = 1 << 20      // key counts saturate here, above any chunk's
 )
@@ -47,15 +51,15 @@ const (
 // value, a record's own binary XML), as far as the cost of expanding and
 // rendering it goes.
 type tmpl struct {
-	built   int64    // bytes one expansion allocates for its elements
-	maxSets int      // most entries set in one of its elements
-	maxKids int      // most child elements of one of its elements
-	maxTop  int      // most top-level entries of one of its elements, merges included
-	refs    []uint16 // substitution ids, one per substitution token
-	lits    arg      // the instances it holds, expanded at parse time, together
-	litN    int      // how many
-	base    int      // index of its root in mirror.frames while it is parsed
-	open    bool     // being parsed
+	built   int64 // bytes one expansion allocates for its elements
+	maxSets int   // most entries set in one of its elements
+	maxKids int   // most child elements of one of its elements
+	maxTop  int   // most top-level entries of one of its elements, merges included
+	refs    []ref // its substitutions
+	strs    int64 // weight of its texts and names
+	lits    arg   // the instances it holds, expanded at parse time, together
+	base    int   // index of its root in mirror.frames while it is parsed
+	open    bool  // being parsed
 }
 
 // arg is one value of a template instance, or what an instance or a
@@ -78,24 +82,28 @@ func (a *arg) add(b arg) {
 // as for a record's own binary XML and binary XML values): the bytes the
 // expansion allocates, and what the expanded tree is.
 func (t *tmpl) expand(args []arg) (built int64, out arg) {
-	all, merges := t.lits, t.litN
-	for _, id := range t.refs {
-		if int(id) >= len(args) {
+	all := t.lits
+	built = t.built
+	for _, r := range t.refs {
+		if int(r.id) >= len(args) {
 			continue
 		}
-		a := args[id]
+		a := args[r.id]
 		if !a.dict {
 			all.weight = capped(all.weight + a.weight)
 			continue
 		}
 		all.add(a)
-		merges++
+		k := int(r.k)
+		if k < 0 { // in an element still open: its template is being defined
+			k = t.maxSets
+		}
+		built = capped(built + mergeCost(k, a.top))
 	}
 	wide := max(t.maxKids, all.wide)
-	built = t.built + normalizeCost(wide)
-	built = capped(built + int64(merges)*mergeCost(t.maxSets, all.top))
+	built = capped(built + normalizeCost(wide))
 	top := min(max(t.maxSets, t.maxTop)+all.top, maxKeys)
-	return capped(built), arg{weight: all.weight, dict: true, top: top, wide: wide}
+	return built, arg{weight: capped(all.weight + t.strs), dict: true, top: top, wide: wide}
 }
 
 // mergeCost is the cost of merging a dictionary of m top-level entries
@@ -137,8 +145,10 @@ func utf16Cost(n int) int64 { return 18*int64(n) + 128 }
 // bytes at its NULs: a string header per part.
 func splitCost(n int) int64 { return 8*int64(n) + 32 }
 
-// renderWeight is what rendering a binary value of n bytes or a list of
-// strings costs: hexadecimal, buffer growth and the result.
+// renderWeight is what the decoder's reading of a value of n bytes costs
+// each time a Data item refers to it: binary values rendered in
+// hexadecimal, lists of strings printed, GUIDs and SIDs normalized to
+// upper case (buffer growth and size classes included).
 func renderWeight(n int) int64 { return 6*int64(n) + costScalar }
 
 // strAlloc is the allocation of n bytes (a string, a byte slice), size

@@ -165,12 +165,17 @@ var hostileCases = []struct {
 	}, 1, 20, "allocation budget"},
 	{"binary value rendered by every Data item of a process creation", func(n int) []func(int) []byte {
 		return []func(int) []byte{record(func(x *bx) {
-			x.instance(1, func(x *bx) { processCreation(x, n); x.eof() }, []val{{0x0e, bytes.Repeat([]byte{0xab}, 10000)}})
+			x.instance(1, func(x *bx) { processCreation(x, security4688, n); x.eof() }, []val{{0x0e, bytes.Repeat([]byte{0xab}, 10000)}})
+		})}
+	}, 60, 600, "allocation budget"},
+	{"long string normalized as a GUID by every Data item of a process creation", func(n int) []func(int) []byte {
+		return []func(int) []byte{record(func(x *bx) {
+			x.instance(1, func(x *bx) { processCreation(x, sysmon1, n); x.eof() }, []val{{0x01, bytes.Repeat([]byte{'a', 0}, 5000)}})
 		})}
 	}, 60, 600, "allocation budget"},
 	{"process creations by the thousand, each an event of the decoder", func(n int) []func(int) []byte {
 		recs := []func(int) []byte{record(func(x *bx) {
-			x.instance(1, func(x *bx) { processCreation(x, 1); x.eof() }, nil)
+			x.instance(1, func(x *bx) { processCreation(x, security4688, 1); x.eof() }, nil)
 		})}
 		for range n {
 			recs = append(recs, func(int) []byte { return knownInstance(1, 0, nil) })
@@ -194,18 +199,25 @@ var hostileCases = []struct {
 	}, 10, 100, "allocation budget"},
 }
 
-// processCreation writes a Security 4688 event whose EventData holds n
-// CommandLine items, each substituting value 0.
-func processCreation(x *bx, n int) {
+// What processCreation writes: provider, event id, channel, the name of
+// the Data items.
+var (
+	security4688 = [4]string{"Microsoft-Windows-Security-Auditing", "4688", "Security", "CommandLine"}
+	sysmon1      = [4]string{"Microsoft-Windows-Sysmon", "1", "Microsoft-Windows-Sysmon/Operational", "ProcessGuid"}
+)
+
+// processCreation writes a process creation event of the kind of ev
+// whose EventData holds n items of one name, each substituting value 0.
+func processCreation(x *bx, ev [4]string, n int) {
 	x.open("Event", false)
 	x.closeStart()
 	x.open("System", false)
 	x.closeStart()
 	x.open("Provider", true)
-	x.attr("Name", "Microsoft-Windows-Security-Auditing")
+	x.attr("Name", ev[0])
 	x.closeStart()
 	x.end()
-	for _, e := range [][2]string{{"EventID", "4688"}, {"Channel", "Security"}} {
+	for _, e := range [][2]string{{"EventID", ev[1]}, {"Channel", ev[2]}} {
 		x.open(e[0], false)
 		x.closeStart()
 		x.text(e[1])
@@ -216,7 +228,7 @@ func processCreation(x *bx, n int) {
 	x.closeStart()
 	for range n {
 		x.open("Data", true)
-		x.attr("Name", "CommandLine")
+		x.attr("Name", ev[3])
 		x.closeStart()
 		x.subst(0)
 		x.end()

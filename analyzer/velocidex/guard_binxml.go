@@ -7,7 +7,7 @@ package velocidex
 // time, which the guard charges as such).
 func (m *mirror) parse(c *cursor, t *tmpl) {
 	base := len(m.frames)
-	m.frames = append(m.frames, frame{}) // the root template
+	m.frames = append(m.frames, frame{lastRef: -1}) // the root template
 	t.base, t.open = base, true
 	m.binXML(c, t, base)
 	for len(m.frames) > base {
@@ -25,14 +25,14 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 			return
 		case 0x01, 0x41: // open start element: an entry of its parent
 			m.skip(c, 6)
-			unnamed := m.name(c)
+			n := m.name(c, t)
 			if tag == 0x41 {
 				m.u32(c)
 			}
-			m.open(c, t, base, unnamed)
+			m.open(c, t, base, n == 0)
 		case 0x02, 0x06, 0x46: // close start, attribute: the current template's key
 			if tag != 0x02 {
-				m.name(c)
+				m.name(c, t)
 			}
 			if len(m.frames) == base {
 				m.charge(c, costNode) // a fresh template, discarded
@@ -45,23 +45,22 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 			// The parser reads nothing more for these.
 		case 0x05, 0x45: // value text
 			m.u8(c)
-			m.text(c, false)
+			if n := m.text(c, false); n > 0 {
+				t.strs = capped(t.strs + renderWeight(n))
+			}
 			m.set(c, t, base)
 		case 0x0c:
 			lit, more := m.instance(c)
 			if !more {
 				return
 			}
-			m.set(c, t, base)
-			t.lits.add(lit)
-			t.litN++
+			m.literal(c, t, base, lit)
 		case 0x0d, 0x0e: // substitution
 			id := m.u16(c)
 			if m.u8(c) == 0 {
 				m.u8(c)
 			}
-			m.set(c, t, base)
-			t.refs = append(t.refs, id)
+			m.substitution(c, t, base, id)
 		case 0x0f:
 			m.skip(c, 3)
 		default:
@@ -72,21 +71,26 @@ func (m *mirror) binXML(c *cursor, t *tmpl, base int) {
 
 // name follows the parser's ReadName: a chunk offset, and the name read
 // there (on a copy of the context unless it is the current offset). It
-// reports whether the name is empty (the parser drops trailing NULs).
-func (m *mirror) name(c *cursor) (empty bool) {
+// returns the name's size (0: empty, as the parser drops trailing NULs).
+// The name is a key of t's dictionaries: the decoder looks EventData
+// keys up in lower case, once per expansion.
+func (m *mirror) name(c *cursor, t *tmpl) (size int) {
 	at := cursor(m.u32(c))
 	if at != *c {
 		m.charge(c, costCopy)
 		m.skip(&at, 6)
-		return m.text(&at, true)
+		size = m.text(&at, true)
+	} else {
+		m.skip(c, 6)
+		size = m.text(c, true)
 	}
-	m.skip(c, 6)
-	return m.text(c, true)
+	t.strs = capped(t.strs + strAlloc(2*size))
+	return size
 }
 
 // text follows ReadPrefixedUnicodeString: a length-prefixed UTF-16
-// string, converted to UTF-8. It reports whether the string is empty.
-func (m *mirror) text(c *cursor, nulTerminated bool) (empty bool) {
+// string, converted to UTF-8. It returns convert's size.
+func (m *mirror) text(c *cursor, nulTerminated bool) (size int) {
 	n := int(m.u16(c))
 	if nulTerminated {
 		n++
@@ -95,22 +99,21 @@ func (m *mirror) text(c *cursor, nulTerminated bool) (empty bool) {
 }
 
 // convert follows UTF16LEToUTF8 on n bytes taken at c, which drops
-// trailing NULs before converting. Past the chunk end the bytes are
-// zeros. It reports whether the result is empty.
-func (m *mirror) convert(c *cursor, n int) (empty bool) {
+// trailing NULs before converting; past the chunk end the bytes are
+// zeros. It returns n, or 0 when the string comes out empty.
+func (m *mirror) convert(c *cursor, n int) (size int) {
 	if int(*c)+n > len(m.b) {
 		m.take(c, n)
 		m.charge(c, strAlloc(n)+costScalar)
-		return true
+		return 0
 	}
-	empty = true
 	for _, x := range m.b[*c : int(*c)+n] {
 		if x != 0 {
-			empty = false
+			size = n
 			break
 		}
 	}
 	m.take(c, n)
 	m.charge(c, utf16Cost(n))
-	return empty
+	return size
 }

@@ -94,20 +94,22 @@ func (m *mirror) value(c *cursor, size int, typ uint16) arg {
 	case 0x21:
 		return m.binXMLValue(c, size)
 	case 0x01: // UTF-16 string
-		m.convert(c, size)
+		return arg{weight: renderWeight(m.convert(c, size))}
 	case 0x81: // UTF-16 strings, split at NULs
-		m.convert(c, size)
+		n := m.convert(c, size)
 		m.charge(c, splitCost(size))
-		return arg{weight: renderWeight(size)}
+		return arg{weight: renderWeight(n)}
 	case 0x0e: // binary: kept in place
 		m.take(c, size)
 		return arg{weight: renderWeight(size)}
 	case 0x0f: // GUID
 		m.take(c, size)
 		m.charge(c, costGUID)
+		return arg{weight: renderWeight(guidText)}
 	default: // ANSI strings, unknown types: copied
 		m.take(c, size)
 		m.charge(c, strAlloc(size))
+		return arg{weight: renderWeight(size)}
 	}
 	return arg{weight: costScalar}
 }
@@ -141,7 +143,7 @@ func (m *mirror) sid(c *cursor, size int) arg {
 		cost = capped(cost + strAlloc(part) + strAlloc(n))
 	}
 	m.charge(c, cost)
-	return arg{weight: costScalar}
+	return arg{weight: renderWeight(n)}
 }
 
 func decimalDigits(v uint64) int {
