@@ -146,9 +146,10 @@ func utf16Cost(n int) int64 { return 18*int64(n) + 128 }
 func splitCost(n int) int64 { return 8*int64(n) + 32 }
 
 // renderWeight is what the decoder's reading of a value of n bytes costs
-// each time a Data item refers to it: binary values rendered in
-// hexadecimal, lists of strings printed, GUIDs and SIDs normalized to
-// upper case (buffer growth and size classes included).
+// each time a Data item refers to it: lists of strings printed, GUIDs
+// and SIDs normalized to upper case (buffer growth and size classes
+// included). Binary values cost twice as much: fmt renders their
+// hexadecimal into a scratch buffer, then into its own, then copies it.
 func renderWeight(n int) int64 { return 6*int64(n) + costScalar }
 
 // strAlloc is the allocation of n bytes (a string, a byte slice), size

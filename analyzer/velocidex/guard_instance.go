@@ -99,9 +99,9 @@ func (m *mirror) value(c *cursor, size int, typ uint16) arg {
 		n := m.convert(c, size)
 		m.charge(c, splitCost(size))
 		return arg{weight: renderWeight(n)}
-	case 0x0e: // binary: kept in place
+	case 0x0e: // binary: kept in place, rendered in hexadecimal
 		m.take(c, size)
-		return arg{weight: renderWeight(size)}
+		return arg{weight: 2 * renderWeight(size)}
 	case 0x0f: // GUID
 		m.take(c, size)
 		m.charge(c, costGUID)
