@@ -76,9 +76,10 @@ func (d *Decoder) Decode(c *decode.Chunk, r *decode.Result) {
 
 // fallback hands a chunk with constructs this decoder does not handle to
 // the fallback decoder, but only an intact one: both checksums match and
-// no record of it is malformed. The fallback (Velocidex) has no bounds of
-// its own, and damaged bytes can make it exhaust memory; the records of a
-// damaged chunk are reported as problems instead.
+// no record of it is malformed; the records of a damaged chunk are
+// reported as problems instead. Intact is no proof of harmless: the
+// Velocidex fallback bounds its own work (velocidex.Guard) and reports
+// what it refuses.
 func (d *Decoder) fallback(c *decode.Chunk, r *decode.Result, unsupported []decode.Problem, malformed bool) {
 	if d.Fallback != nil && !malformed && len(c.Header.Verify(c.Data)) == 0 {
 		r.Reset()

@@ -85,8 +85,10 @@
 // inside a template definition) sends the whole chunk to the Fallback
 // decoder, the Velocidex one when made with New, and counts one in
 // Result.Fallbacks, but only when the chunk is intact: both checksums
-// match and no record of it is malformed. Velocidex has no bounds of its
-// own (a declared value count of 0xffffffff makes it allocate until the
-// process dies), so the records of a damaged chunk are reported as
-// problems rather than handed over.
+// match and no record of it is malformed; the records of a damaged chunk
+// are reported as problems rather than handed over. Checksums are no
+// protection against a crafted chunk (anyone can recompute them): what
+// bounds the fallback is the Velocidex decoder's own guard, which refuses
+// the records whose decoding it estimates past velocidex.MaxChunkAlloc
+// (16 MiB for the chunk) and reports them as problems.
 package binxml

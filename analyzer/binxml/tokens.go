@@ -67,7 +67,7 @@ const (
 	maxChunkSteps     = 1 << 22 // nodes visited to decode one chunk
 	maxDataItems      = 512     // EventData items of one record
 	maxRenderedRecord = 1 << 20 // bytes of rendered EventData values of one record
-	maxChunkRendered  = 1 << 25 // bytes of text rendered for one chunk
+	maxChunkRendered  = 1 << 22 // bytes of text rendered for one chunk (the corpus: 30 KiB at most)
 )
 
 // Fixed sizes of structures inside a chunk.

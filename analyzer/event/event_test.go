@@ -24,12 +24,22 @@ func TestParseNumber(t *testing.T) {
 		{"12ab", 0, false},
 		{"0xffffffffffffffff", ^uint64(0), true},
 		{"0x1ffffffffffffffff", 0, false},
+		{"18446744073709551615", ^uint64(0), true},
+		{"18446744073709551616", 0, false},
+		{"000000000000000000000000000042", 42, true},
+		{"0x0000000000000000000000000000002a", 42, true},
+		{strings.Repeat("9", 21), 0, false},
 	}
 	for _, tt := range tests {
 		got, ok := ParseNumber(tt.in)
 		if got != tt.want || ok != tt.ok {
 			t.Errorf("ParseNumber(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
 		}
+	}
+	// Evidence text that is no number costs nothing, however long.
+	long := strings.Repeat("x", 1<<20)
+	if allocs := testing.AllocsPerRun(10, func() { ParseNumber(long) }); allocs != 0 {
+		t.Errorf("ParseNumber of 1 MiB of text allocated %.0f times", allocs)
 	}
 }
 

@@ -164,12 +164,20 @@ func (s FieldSet) With(f Field) FieldSet { return s | 1<<f }
 func (s FieldSet) Contains(f Field) bool { return fields[f].always || s&(1<<f) != 0 }
 
 // ParseNumber reads a decimal or 0x-prefixed hexadecimal unsigned number,
-// as Windows renders process ids and logon ids.
+// as Windows renders process ids and logon ids. Text longer than any
+// number is refused before strconv sees it: its error would copy the
+// text, and the text comes from the evidence.
 func ParseNumber(s string) (uint64, bool) {
 	s = strings.TrimSpace(s)
 	base := 10
 	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
 		s, base = s[2:], 16
+	}
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	if len(s) > 20 { // the digits of the largest uint64
+		return 0, false
 	}
 	n, err := strconv.ParseUint(s, base, 64)
 	if err != nil {

@@ -47,8 +47,10 @@ func seedChunks() [][]byte {
 }
 
 // maxChunkAlloc bounds what reading one chunk may allocate, whatever it
-// holds (decoders, extraction and carving together).
-const maxChunkAlloc = 256 << 20
+// holds: the decoder's bound (velocidex.MaxChunkAlloc, which the fast
+// decoder's limits keep it far below), plus carving and resynchronising,
+// which run the fast decoder again.
+const maxChunkAlloc = velocidex.MaxChunkAlloc + 4<<20
 
 // FuzzChunk feeds arbitrary bytes as the first chunk of a file through
 // the chunk reader, both decoders (every record selected), extraction and

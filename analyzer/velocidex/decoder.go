@@ -199,9 +199,12 @@ func str(v any) string {
 // values as plain integers), text as is, binary as upper-case hex, FILETIME
 // values (which the parser gives as float Unix seconds) as times to the
 // microsecond, string arrays joined with ", ".
+// Elements (dictionaries and lists of them) render empty: printing them
+// costs up to the square of their nesting depth, and shared parts of the
+// expanded tree would be printed once per reference.
 func render(v any) string {
 	switch x := v.(type) {
-	case nil:
+	case nil, *ordereddict.Dict, []any:
 		return ""
 	case string:
 		return x

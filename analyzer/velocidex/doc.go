@@ -12,10 +12,21 @@
 //     it did not return are reported as problems.
 //   - It has no bounds on hostile input: an argument count read past the
 //     chunk end (where it reads zeros without moving) loops up to 2^32
-//     times, and expansion work and nesting are unlimited. Guard follows
-//     its reads beforehand and hands it only the records that stay within
-//     the chunk and within a per-chunk budget; the others are reported.
-//     Panics are recovered and reported.
+//     times, nesting is unlimited, and memory grows with the expansion of
+//     templates, with the square of a SID's declared size (it is rendered
+//     by string concatenation) and with repeated keys (each ten compact a
+//     dictionary). Guard follows its reads beforehand, estimates what the
+//     parse, the expansion and the decoder's reading allocate (cost.go),
+//     and hands it only the records that stay within the chunk, a step
+//     budget and MaxChunkAlloc (16 MiB, 256 times the chunk size) for the
+//     chunk; the first record past a bound is reported as a problem at
+//     its chunk offset, with the number of records not decoded after it.
+//     The fast decoder's fallback goes through the same Decoder, hence the
+//     same Guard. Panics are recovered and reported.
+//   - Its dictionaries print as JSON at a cost that grows with the square
+//     of their nesting depth, and parts of the expanded tree are shared:
+//     the decoder renders a dictionary or list found as an EventData
+//     value as empty (no process field is one).
 //   - It renders TimeCreated as float Unix seconds computed from a float64
 //     FILETIME (spacing 16 ticks, 1.6 µs, near today's dates); times are
 //     rounded to the microsecond and may be off by up to 1.6 µs.

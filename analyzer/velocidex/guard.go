@@ -6,20 +6,27 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
-// Bounds on what the Velocidex parser may be asked to do with one chunk.
-// Real chunks stay far below them (the corpus peaks at a few thousand
-// expanded nodes and a few tens of thousands of steps per chunk).
+// MaxChunkAlloc bounds what decoding one chunk with the Velocidex parser
+// may allocate, as Guard estimates it (cost.go): 256 times the 64 KiB
+// chunk, 16 MiB. The parse, the expansion of every record and the
+// decoder's reading of the expanded records are included. The heaviest
+// chunk of the corpus is estimated at 7 MiB (decoding it allocates
+// 2.4 MiB); a hostile one is refused record by record once its estimate
+// passes the bound.
+const MaxChunkAlloc = 256 * evtxfile.ChunkSize
+
+// Other bounds on what the Velocidex parser may be asked to do with one
+// chunk. Real chunks stay far below them (the corpus peaks at a few tens
+// of thousands of steps).
 const (
-	maxGuardDepth  = 16      // nested parses: inline definitions, binary XML values
-	maxExpandNodes = 1 << 18 // template nodes expanded, all records of a chunk
-	maxGuardSteps  = 1 << 22 // tokens and values read, all records of a chunk
-	maxGuardAlloc  = 1 << 24 // bytes the parser allocates for reads past the chunk end
+	maxGuardDepth = 16      // nested parses: inline definitions, binary XML values
+	maxGuardSteps = 1 << 22 // tokens and values read, all records of a chunk
 )
 
 // RefusalError says why a record is not handed to the Velocidex parser.
 type RefusalError struct {
 	Record int // index in the chain
-	Offset int // chunk offset where the parser would go wrong
+	Offset int // chunk offset where the parser would go wrong (in the chunk)
 	Reason string
 }
 
@@ -32,25 +39,16 @@ func (e *RefusalError) Error() string {
 // follows the parser's reads exactly as the parser makes them (token by
 // token; past the chunk end a read gives zeros without moving; template
 // definitions are registered by id as the parser registers them) without
-// building anything, and stops at the first record on which the parser
-// would meet an argument count the rest of the chunk cannot hold (its
-// argument loop would run up to 2^32 times), nest parses too deeply, or
-// push the chunk past its budget of expanded template nodes (memory), of
-// steps (time) or of buffers allocated for reads past the end. It returns
-// the number of records before that one and why that one was refused
-// (nil when all are safe).
+// building anything, estimates what the parser and the decoder allocate
+// on the way (cost.go), and stops at the first record on which the
+// parser would meet an argument count the rest of the chunk cannot hold
+// (its argument loop would run up to 2^32 times), nest parses too deeply,
+// or push the chunk past its budget of steps (time) or of estimated bytes
+// (MaxChunkAlloc). It returns the number of records before that one and
+// why that one was refused (nil when all are safe).
 func Guard(b []byte, recs []evtxfile.Record) (safe int, refusal *RefusalError) {
-	m := mirror{b: b, known: make(map[uint32]int)}
-	for i, r := range recs {
-		c := cursor(int(r.Offset) + evtxfile.RecordHeaderSize)
-		nodes := m.binXML(&c)
-		m.spend(&c, nodes)
-		if m.err != nil {
-			m.err.Record = i
-			return i, m.err
-		}
-	}
-	return len(recs), nil
+	m := newMirror(b)
+	return m.run(recs)
 }
 
 // cursor is a read offset in the chunk.
@@ -59,12 +57,45 @@ type cursor int
 // mirror follows the parser's reads over one chunk.
 type mirror struct {
 	b      []byte
-	known  map[uint32]int // template id -> nodes of its definition
+	known  map[uint32]*tmpl // template id -> what its definition builds
+	frames []frame          // the open elements of the parses under way
+	args   []arg            // the values of the template instances under way
 	steps  int
-	expand int
-	alloc  int
+	bytes  int64 // estimated allocation
 	depth  int
 	err    *RefusalError
+}
+
+func newMirror(b []byte) *mirror {
+	return &mirror{b: b, known: make(map[uint32]*tmpl), bytes: costChunk}
+}
+
+// run follows the records of the chain in order, as the parser parses
+// them on one context.
+func (m *mirror) run(recs []evtxfile.Record) (safe int, refusal *RefusalError) {
+	for i, r := range recs {
+		c := cursor(int(r.Offset) + evtxfile.RecordHeaderSize)
+		m.record(&c)
+		if m.err != nil {
+			m.err.Record = i
+			if m.err.Offset < 0 || m.err.Offset >= len(m.b) {
+				m.err.Offset = int(r.Offset) // the parser had left the chunk
+			}
+			return i, m.err
+		}
+	}
+	return len(recs), nil
+}
+
+// record follows the parser's EventRecord.Parse at c (after the record
+// header): its binary XML, parsed on the chunk's context, and expanded
+// without values; then the decoder's reading of what it expanded to.
+func (m *mirror) record(c *cursor) {
+	m.charge(c, costRecord)
+	var t tmpl
+	m.parse(c, &t)
+	built, tree := t.expand(nil)
+	m.charge(c, built+tree.weight)
 }
 
 func (m *mirror) refuse(c *cursor, format string, args ...any) {
@@ -73,18 +104,38 @@ func (m *mirror) refuse(c *cursor, format string, args ...any) {
 	}
 }
 
+// charge adds n bytes to the chunk's estimated allocation, unless they
+// would take it past MaxChunkAlloc: then the record is refused, and the
+// estimate stays what was admitted (the guard's own memory for the
+// refused record included, as it charges that before allocating it).
+func (m *mirror) charge(c *cursor, n int64) {
+	if m.err != nil {
+		return
+	}
+	if n > MaxChunkAlloc-m.bytes {
+		m.refuse(c, "estimated allocation budget of the chunk exceeded (%d MiB)", MaxChunkAlloc>>20)
+		return
+	}
+	m.bytes += n
+}
+
+// step counts n steps of the parser's work.
+func (m *mirror) step(c *cursor, n int) bool {
+	if m.steps += n; m.steps > maxGuardSteps {
+		m.refuse(c, "step budget of the chunk exceeded (%d)", maxGuardSteps)
+		return false
+	}
+	return true
+}
+
 // take follows the parser's ConsumeBytes: n bytes at c, or, when they
-// run past the chunk, a fresh zeroed buffer of n bytes without moving
-// (charged to the allocation budget).
+// run past the chunk, a fresh zeroed buffer of n bytes without moving.
 func (m *mirror) take(c *cursor, n int) {
 	if int(*c)+n <= len(m.b) {
 		*c += cursor(n)
 		return
 	}
-	m.alloc += n
-	if m.alloc > maxGuardAlloc {
-		m.refuse(c, "reads past the chunk end exceed the allocation budget (%d bytes)", maxGuardAlloc)
-	}
+	m.charge(c, strAlloc(n))
 }
 
 // skip follows the parser's SkipBytes, which moves even past the end.
@@ -107,81 +158,3 @@ func (m *mirror) uint(c *cursor, n int) uint64 {
 func (m *mirror) u8(c *cursor) uint8   { return uint8(m.uint(c, 1)) }
 func (m *mirror) u16(c *cursor) uint16 { return uint16(m.uint(c, 2)) }
 func (m *mirror) u32(c *cursor) uint32 { return uint32(m.uint(c, 4)) }
-
-// spend charges the expansion of a template of n nodes.
-func (m *mirror) spend(c *cursor, nodes int) {
-	m.expand += nodes
-	if m.expand > maxExpandNodes {
-		m.refuse(c, "template expansion budget of the chunk exceeded (%d nodes)", maxExpandNodes)
-	}
-}
-
-// binXML follows the parser's token loop from c and returns the number
-// of template nodes it builds.
-func (m *mirror) binXML(c *cursor) (nodes int) {
-	for m.err == nil {
-		if m.steps++; m.steps > maxGuardSteps {
-			m.refuse(c, "step budget of the chunk exceeded (%d)", maxGuardSteps)
-			return nodes
-		}
-		tag := m.u8(c) // zero past the end: the end of the fragment
-		switch tag {
-		case 0x00:
-			return nodes
-		case 0x01, 0x41: // open start element
-			m.skip(c, 6)
-			m.name(c)
-			if tag == 0x41 {
-				m.u32(c)
-			}
-			nodes++
-		case 0x02, 0x03, 0x04, 0x07, 0x47, 0x08, 0x48, 0x09, 0x49, 0x0a, 0x0b:
-			// The parser reads nothing more for these.
-		case 0x05, 0x45: // value text
-			m.u8(c)
-			m.text(c, false)
-			nodes++
-		case 0x06, 0x46: // attribute
-			m.name(c)
-		case 0x0c:
-			n, more := m.instance(c)
-			nodes += n
-			if !more {
-				return nodes
-			}
-		case 0x0d, 0x0e: // substitution
-			m.u16(c)
-			if m.u8(c) == 0 {
-				m.u8(c)
-			}
-			nodes++
-		case 0x0f:
-			m.skip(c, 3)
-		default:
-			return nodes
-		}
-	}
-	return nodes
-}
-
-// name follows the parser's ReadName: a chunk offset, and the name read
-// there (in place when it is the current offset).
-func (m *mirror) name(c *cursor) {
-	at := cursor(m.u32(c))
-	if at != *c {
-		m.skip(&at, 6)
-		m.text(&at, true)
-		return
-	}
-	m.skip(c, 6)
-	m.text(c, true)
-}
-
-// text follows a length-prefixed UTF-16 string.
-func (m *mirror) text(c *cursor, nulTerminated bool) {
-	n := int(m.u16(c))
-	if nulTerminated {
-		n++
-	}
-	m.take(c, 2*n)
-}

@@ -60,7 +60,7 @@ func knownInstance(id uint32, count uint32, rest []byte) []byte {
 
 // hostileChunk lays records with the given binary XML out from offset
 // 512 and returns the chunk and its validated chain.
-func hostileChunk(t *testing.T, xmls ...func(at int) []byte) (*decode.Chunk, []byte) {
+func hostileChunk(t testing.TB, xmls ...func(at int) []byte) (*decode.Chunk, []byte) {
 	t.Helper()
 	c := make([]byte, evtxfile.ChunkSize)
 	copy(c, evtxfile.ChunkSignature)
@@ -131,7 +131,7 @@ func TestGuardRefusesHostileChunks(t *testing.T) {
 	}{
 		{"argument count of 2^32-1", []func(int) []byte{func(at int) []byte { return inlineInstance(at, 1, emptyBody, 0xffffffff, nil) }}, "arguments"},
 		{"binary XML nested 100 deep", []func(int) []byte{nestBomb}, "nested"},
-		{"expansion bomb", expandBomb, "expansion budget"},
+		{"expansion bomb", expandBomb, "allocation budget"},
 		{"strings longer than the chunk, 5000 times", []func(int) []byte{func(int) []byte {
 			return []byte(strings.Repeat("\x05\x01\xff\xff", 5000))
 		}}, "allocation budget"},
@@ -160,7 +160,7 @@ func TestGuardRefusesHostileChunks(t *testing.T) {
 			velocidex.Decoder{}.Decode(c, &r)
 			elapsed := time.Since(start)
 			runtime.ReadMemStats(&after)
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 256<<20 {
+			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > velocidex.MaxChunkAlloc {
 				t.Errorf("decoding allocated %d MiB", alloc>>20)
 			}
 			if elapsed > 10*time.Second {
@@ -174,10 +174,12 @@ func TestGuardRefusesHostileChunks(t *testing.T) {
 }
 
 // TestGuardAcceptsCorpus: every record of every corpus chunk is handed to
-// the parser; the budgets leave a wide margin over real chunks.
+// the parser, and decoding the chunk allocates no more than Guard
+// estimated: the budgets leave a wide margin over real chunks.
 func TestGuardAcceptsCorpus(t *testing.T) {
 	dir := testshared.Dir(t, "corpus", "evtx")
 	chunks := 0
+	var maxEstimate, maxAlloc int64
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -197,7 +199,14 @@ func TestGuardAcceptsCorpus(t *testing.T) {
 			chunks++
 			if safe, refusal := velocidex.Guard(c, recs); refusal != nil {
 				t.Errorf("%s: chunk at 0x%x: %d of %d records safe: %v", path, off, safe, len(recs), refusal)
+				continue
 			}
+			estimate := velocidex.Estimate(c, recs)
+			alloc, _ := decodeAlloc(&decode.Chunk{File: path, Data: c, Header: h, Records: recs})
+			if alloc > estimate+estimateSlack {
+				t.Errorf("%s: chunk at 0x%x: decoding allocated %d KiB, estimated %d KiB", path, off, alloc>>10, estimate>>10)
+			}
+			maxEstimate, maxAlloc = max(maxEstimate, estimate), max(maxAlloc, alloc)
 		}
 		return nil
 	})
@@ -207,6 +216,8 @@ func TestGuardAcceptsCorpus(t *testing.T) {
 	if chunks < 400 {
 		t.Errorf("checked only %d chunks", chunks)
 	}
+	t.Logf("%d chunks; largest estimate %d KiB, largest allocation %d KiB, bound %d KiB",
+		chunks, maxEstimate>>10, maxAlloc>>10, velocidex.MaxChunkAlloc>>10)
 }
 
 // BenchmarkGuard measures the pre-check the decoder runs on every chunk,
