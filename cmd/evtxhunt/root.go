@@ -22,8 +22,12 @@ type ioStreams struct {
 
 const rootLong = `evtxhunt reads Windows event logs (.evtx) offline, extracts every
 process-creation record (Security 4688 and Sysmon EventID 1) into one
-normalized event, and runs detection rules over them. It also rebuilds
-the logon sessions of every host from the Security log (sessions).
+normalized event, reads every other record its rules or you ask for, and
+runs the built-in detections, Sigma rules of every Windows log source and
+Sigma correlation rules over them; every finding comes with its timeline
+context, ancestry and logon session. It also lists every record
+(timeline --events all), rebuilds the logon sessions of every host
+(sessions) and scales out by hosts (scan --shard, merge).
 
 Exit codes:
   0    success, no findings
