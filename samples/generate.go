@@ -93,14 +93,14 @@ func (s *Story) setUp(world *synth.World) (map[string]*host, []*host) {
 			a.Logon, _ = s.at(u.Logon)
 			a.Logoff, _ = s.at(u.Logoff)
 			h.accounts[strings.ToLower(u.User)] = a
-			h.addSecurity("", synth.InteractiveLogon(h.h, a, a.Logon)...)
+			h.addSecurity(synth.InteractiveLogon(h.h, a, a.Logon)...)
 			init := h.h.Spawn(h.h.Proc("winlogon.exe"), `C:\Windows\System32\userinit.exe`, `C:\Windows\system32\userinit.exe`, a.Logon.Add(700*time.Millisecond))
 			init.Account, init.Integrity = a, "Medium"
 			shell := h.h.Shell(a, a.Logon.Add(2100*time.Millisecond))
 			shell.Parent, shell.CurrentDirectory = init, `C:\Windows\system32\`
 			h.addProcess("", init)
 			h.addProcess("", shell)
-			h.addSecurity("", synth.Logoff(h.h, a, a.Logoff)...)
+			h.addSecurity(synth.Logoff(h.h, a, a.Logoff)...)
 		}
 		for _, r := range spec.Remote {
 			h.setUpRemote(s, r)
@@ -117,7 +117,7 @@ func (h *host) setUpRemote(s *Story, r RemoteSpec) {
 	a.Logon, _ = s.at(r.Logon)
 	a.Logoff, _ = s.at(r.Logoff)
 	h.sessions[r.ID] = a
-	h.addSecurity("", synth.RemoteInteractiveLogon(h.h, a, a.Logon, r.From, r.Workstation)...)
+	h.addSecurity(synth.RemoteInteractiveLogon(h.h, a, a.Logon, r.From, r.Workstation)...)
 	init := h.h.Spawn(h.h.Proc("winlogon.exe"), `C:\Windows\System32\userinit.exe`, `C:\Windows\system32\userinit.exe`, a.Logon.Add(900*time.Millisecond))
 	init.Account, init.Integrity = a, "Medium"
 	shell := h.h.Spawn(init, `C:\Windows\explorer.exe`, `C:\Windows\Explorer.EXE`, a.Logon.Add(2600*time.Millisecond))
@@ -125,12 +125,14 @@ func (h *host) setUpRemote(s *Story, r RemoteSpec) {
 	h.h.SetShell(a, shell)
 	h.addProcess("", init)
 	h.addProcess("", shell)
-	h.addSecurity("", synth.SessionLogoff(h.h, a, a.Logoff, 10)...)
+	h.addSecurity(synth.SessionLogoff(h.h, a, a.Logoff, 10)...)
 }
 
-func (h *host) addSecurity(step string, lines ...synth.Line) {
+// addSecurity adds Security records that belong to no step of the story
+// (logons and logoffs).
+func (h *host) addSecurity(lines ...synth.Line) {
 	for _, l := range lines {
-		h.logs[securityLog] = append(h.logs[securityLog], tagged{l, step})
+		h.logs[securityLog] = append(h.logs[securityLog], tagged{l, ""})
 	}
 }
 
