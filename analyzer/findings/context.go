@@ -111,41 +111,5 @@ func (h *hostHistory) timeline(hs *history, ref int32, n int, window int64) (bef
 	} else {
 		l = h.byUser[user]
 	}
-	refs := h.sorted(l)
-	pos := h.search(refs, f)
-	var picked []*procRecord
-	take := func(r *procRecord) bool {
-		if sameProcess(a, r, f) {
-			return false
-		}
-		for _, o := range picked {
-			if sameProcess(a, r, o) {
-				return false
-			}
-		}
-		picked = append(picked, r)
-		return true
-	}
-	for i := pos - 1; i >= 0 && len(before) < n; i-- {
-		r := &h.recs[refs[i]]
-		if r.time < f.time-window {
-			break
-		}
-		if take(r) {
-			before = append(before, a.contextEvent(r))
-		}
-	}
-	for i, j := 0, len(before)-1; i < j; i, j = i+1, j-1 {
-		before[i], before[j] = before[j], before[i]
-	}
-	for i := pos; i < len(refs) && len(after) < n; i++ {
-		r := &h.recs[refs[i]]
-		if r.time > f.time+window {
-			break
-		}
-		if take(r) {
-			after = append(after, a.contextEvent(r))
-		}
-	}
-	return before, after
+	return h.around(h.sorted(l), f, f, n, window)
 }

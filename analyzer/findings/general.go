@@ -86,7 +86,7 @@ func (h *hostHistory) contextAt(hs *history, a *event.Actor, t time.Time, n int,
 		if l == nil {
 			l = h.byUser[user]
 		}
-		c.Before, c.After = h.around(h.sorted(l), &at, n, int64(window))
+		c.Before, c.After = h.around(h.sorted(l), &at, nil, n, int64(window))
 	}
 	if ref := h.actingProcess(a, at.time); ref >= 0 {
 		c.Ancestry = append([]ContextEvent{h.arena.contextEvent(&h.recs[ref])}, h.ancestry(ref)...)
@@ -94,14 +94,16 @@ func (h *hostHistory) contextAt(hs *history, a *event.Actor, t time.Time, n int,
 	return c
 }
 
-// around returns up to n records of refs each side of record order
-// position of at, within window nanoseconds of it, one per process.
-func (h *hostHistory) around(refs []int32, at *procRecord, n int, window int64) (before, after []ContextEvent) {
+// around returns up to n records of refs (in record order) each side of
+// the position of at, within window nanoseconds of it, one per process,
+// leaving out the records of the process self (the flagged one; nil for
+// none).
+func (h *hostHistory) around(refs []int32, at, self *procRecord, n int, window int64) (before, after []ContextEvent) {
 	a := h.arena
 	pos := h.search(refs, at)
 	var picked []*procRecord
 	take := func(r *procRecord) bool {
-		if dup(a, picked, r) {
+		if (self != nil && sameProcess(a, r, self)) || dup(a, picked, r) {
 			return false
 		}
 		picked = append(picked, r)
