@@ -6,7 +6,6 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
-	"github.com/evtxhunt/evtxhunt/analyzer/extract"
 )
 
 // decodeRecord decodes one record of the chunk into r: its time and host
@@ -151,7 +150,7 @@ func (s *state) skip(t *template, base, n int, r *decode.Result) bool {
 	return true
 }
 
-// mayBeProcessCreation is extract.IsProcessCreation on rendered bytes; it
+// mayBeProcessCreation is event.IsProcessCreation on rendered bytes; it
 // answers true whenever it cannot be sure (a channel that is not ASCII), so
 // the full path decides those.
 func mayBeProcessCreation(provider, channel []byte, eventID uint32) bool {
@@ -216,7 +215,7 @@ func (s *state) finish(c *decode.Chunk, r *decode.Result) failure {
 	channelText := s.spanText(s.sys[slotChannel])
 	selected := s.want.WantsBytes(channelText, id)
 	channel := s.intern(channelText)
-	if process && extract.IsProcessCreation(provider, channel, id) {
+	if process && event.IsProcessCreation(provider, channel, id) {
 		if f := s.buildEvent(c, r, ts, host, provider, channel, id); f.kind != 0 || !s.processItems {
 			return f
 		}

@@ -1,7 +1,6 @@
 package event
 
 import (
-	"cmp"
 	"strings"
 	"time"
 )
@@ -144,22 +143,4 @@ func IsProcessCreation(provider, channel string, eventID uint32) bool {
 		return provider == SysmonProvider || strings.EqualFold(channel, SysmonChannel)
 	}
 	return false
-}
-
-// CompareEvents orders events as Compare orders process events: by time,
-// then host, then record id, then source file and chunk.
-func CompareEvents(a, b *Event) int {
-	if c := a.Timestamp.Compare(b.Timestamp); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.Computer, b.Computer); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(a.EventRecordID, b.EventRecordID); c != 0 {
-		return c
-	}
-	if c := strings.Compare(a.SourceFile, b.SourceFile); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.ChunkIndex, b.ChunkIndex)
 }

@@ -6,18 +6,6 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
-// IsProcessCreation reports whether a record with this provider (or
-// channel) and event id is one evtxhunt extracts.
-func IsProcessCreation(provider, channel string, eventID uint32) bool {
-	switch eventID {
-	case event.SecurityProcessCreate:
-		return provider == event.SecurityProvider || strings.EqualFold(channel, event.SecurityChannel)
-	case event.SysmonProcessCreate:
-		return provider == event.SysmonProvider || strings.EqualFold(channel, event.SysmonChannel)
-	}
-	return false
-}
-
 // Builder assembles one Process from a record's System values and its
 // EventData name/value pairs. The zero value is not usable: call Begin.
 type Builder struct {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxwriter"
-	"github.com/evtxhunt/evtxhunt/analyzer/extract"
 )
 
 // DefaultComputer names the host of lines that give no Computer and follow
@@ -81,7 +80,7 @@ func (c *converter) convert(l *Line) (*evtxwriter.Event, error) {
 
 	var err error
 	switch {
-	case extract.IsProcessCreation(provider, channel, uint32(eventID)):
+	case event.IsProcessCreation(provider, channel, uint32(eventID)):
 		ev.Data, err = c.processData(l, &p, ev)
 	case provider == event.SecurityProvider && hasLogonLayout(eventID):
 		ev.Data, err = c.logonData(l, ev)

@@ -105,7 +105,7 @@ func decodeRecord(c *decode.Chunk, ref evtxfile.Record, rec *evtx.EventRecord, r
 		EventID:       eventIDOf(get(sys, "EventID")),
 		EventRecordID: number(scalar(get(sys, "EventRecordID"))),
 	}
-	if extract.IsProcessCreation(s.Provider, s.Channel, s.EventID) {
+	if event.IsProcessCreation(s.Provider, s.Channel, s.EventID) {
 		r.Events = append(r.Events, processEvent(c, ev, sys, s))
 		return
 	}

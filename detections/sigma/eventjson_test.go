@@ -55,7 +55,7 @@ func jsonRecords(data []byte, file string) ([]event.Process, []event.Event, erro
 		} else {
 			e.Kind = event.NoData
 		}
-		if extract.IsProcessCreation(e.Provider, e.Channel, e.EventID) {
+		if event.IsProcessCreation(e.Provider, e.Channel, e.EventID) {
 			procs = append(procs, processFromEvent(&e))
 			continue
 		}
