@@ -1,69 +1,33 @@
 package findings
 
 import (
-	"encoding/binary"
-
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
-// appendGeneral encodes a finding's general event, or its absence.
+// appendGeneral encodes a finding's general event, or its absence: a
+// flag, then the event's binary form (event.Record.AppendBinary) as a
+// string.
 func appendGeneral(b []byte, e *event.Event) []byte {
 	if e == nil {
 		return append(b, 0)
 	}
-	b = append(b, 1)
-	b = appendTime(b, e.Timestamp)
-	for _, s := range [...]string{e.Computer, e.Channel, e.Provider, e.ProviderGUID, e.UserID, e.SourceFile} {
-		b = appendString(b, s)
-	}
-	for _, n := range [...]uint64{uint64(e.EventID), uint64(e.Version), uint64(e.Level), uint64(e.Opcode),
-		uint64(e.Task), e.Keywords, e.EventRecordID, uint64(e.ProcessID), uint64(e.ThreadID), uint64(e.Has), uint64(e.Kind)} {
-		b = binary.AppendUvarint(b, n)
-	}
-	b = binary.AppendVarint(b, int64(e.ChunkIndex))
-	b = appendBool(b, e.Recovered)
-	b = binary.AppendUvarint(b, uint64(len(e.Items)))
-	for _, it := range e.Items {
-		b = appendString(b, it.Name)
-		b = appendString(b, it.Value)
-	}
-	return b
+	enc, _ := (&event.Record{Event: e}).AppendBinary(nil)
+	return appendString(append(b, 1), string(enc))
 }
 
 // general decodes what appendGeneral wrote.
 func (d *decoder) general() *event.Event {
-	flag := d.bytes(1)
-	if len(flag) != 1 || flag[0] == 0 {
+	if !d.bool() {
 		return nil
 	}
-	e := &event.Event{}
-	e.Timestamp = d.time()
-	e.Computer, e.Channel, e.Provider, e.ProviderGUID, e.UserID, e.SourceFile = d.string(), d.string(), d.string(), d.string(), d.string(), d.string()
-	e.EventID = uint32(d.uvarint())
-	e.Version = uint8(d.uvarint())
-	e.Level = uint8(d.uvarint())
-	e.Opcode = uint8(d.uvarint())
-	e.Task = uint16(d.uvarint())
-	e.Keywords = d.uvarint()
-	e.EventRecordID = d.uvarint()
-	e.ProcessID = uint32(d.uvarint())
-	e.ThreadID = uint32(d.uvarint())
-	e.Has = event.SystemSet(d.uvarint())
-	e.Kind = event.DataKind(d.uvarint())
-	e.ChunkIndex = int(d.varint())
-	e.Recovered = d.bool()
-	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.err = errCorrupt
+	var r event.Record
+	if err := r.UnmarshalBinary(d.bytes(d.uvarint())); err != nil || r.Event == nil {
+		if d.err == nil {
+			d.err = errCorrupt
+		}
 		return nil
 	}
-	if n > 0 {
-		e.Items = make([]event.Item, 0, n)
-	}
-	for range n {
-		e.Items = append(e.Items, event.Item{Name: d.string(), Value: d.string()})
-	}
-	return e
+	return r.Event
 }
 
 // cloneEvent copies e with items of its own, so a finding does not keep
