@@ -78,31 +78,11 @@ func appendTime(b []byte, t time.Time) []byte {
 	return binary.AppendUvarint(b, uint64(t.Nanosecond()))
 }
 
+// appendEvent encodes a process event in its binary form
+// (event.Process.AppendBinary) as a string.
 func appendEvent(b []byte, p *event.Process) []byte {
-	b = appendTime(b, p.Timestamp)
-	b = appendString(b, p.Computer)
-	b = appendString(b, p.Channel)
-	b = appendString(b, p.Provider)
-	b = binary.AppendUvarint(b, uint64(p.EventID))
-	b = binary.AppendUvarint(b, uint64(p.Version))
-	b = binary.AppendUvarint(b, p.EventRecordID)
-	b = appendString(b, p.SourceFile)
-	b = binary.AppendVarint(b, int64(p.ChunkIndex))
-	b = appendBool(b, p.Recovered)
-	b = binary.AppendUvarint(b, uint64(p.Has))
-	for f := event.Field(0); f < event.NumFields; f++ {
-		if p.Has&event.FieldSet(0).With(f) == 0 {
-			continue
-		}
-		if f.IsNumber() {
-			n, _ := p.Number(f)
-			b = binary.AppendUvarint(b, n)
-		} else {
-			v, _ := p.Get(f)
-			b = appendString(b, v)
-		}
-	}
-	return b
+	enc, _ := p.AppendBinary(nil)
+	return appendString(b, string(enc))
 }
 
 func appendBool(b []byte, v bool) []byte {
@@ -250,27 +230,9 @@ func decodeFinding(b []byte) (Finding, error) {
 	return f, d.err
 }
 
+// event decodes what appendEvent wrote.
 func (d *decoder) event(p *event.Process) {
-	p.Timestamp = d.time()
-	p.Computer, p.Channel, p.Provider = d.string(), d.string(), d.string()
-	p.EventID = uint32(d.uvarint())
-	p.Version = uint8(d.uvarint())
-	p.EventRecordID = d.uvarint()
-	p.SourceFile = d.string()
-	p.ChunkIndex = int(d.varint())
-	p.Recovered = d.bool()
-	has := event.FieldSet(d.uvarint())
-	for f := event.Field(0); f < event.NumFields; f++ {
-		if has&event.FieldSet(0).With(f) == 0 {
-			continue
-		}
-		if f.IsNumber() {
-			p.SetNumber(f, d.uvarint())
-		} else {
-			p.Set(f, d.string())
-		}
-	}
-	if has>>event.NumFields != 0 {
+	if err := p.UnmarshalBinary(d.bytes(d.uvarint())); err != nil && d.err == nil {
 		d.err = errCorrupt
 	}
 }
