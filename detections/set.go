@@ -38,6 +38,7 @@ type Set struct {
 	checkRules map[*cmdline.Check]*sigma.Rule
 	all        []*sigma.Rule // rules, then check stand-ins
 	corr       *correlation.Set
+	deferred   *deferredRules // the rules DetectLate runs (late.go)
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load
@@ -168,7 +169,7 @@ func (s *Set) Correlations() *correlation.Set { return s.corr }
 func NewSet(rules []*sigma.Rule) *Set {
 	rs := sigma.NewRuleSet(rules)
 	none, _ := correlation.Resolve(nil, nil)
-	return &Set{rules: rs, all: rs.Rules(), corr: none}
+	return &Set{rules: rs, all: rs.Rules(), corr: none, deferred: newDeferredRules(rs.Rules())}
 }
 
 // enableChecks adds the command-line checks of at least minLevel.
@@ -227,13 +228,18 @@ func (s *Set) Detect(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit,
 	for _, r := range scratch {
 		dst = append(dst, Hit{Rule: r})
 	}
+	return s.runChecks(p, dst), scratch
+}
+
+// runChecks appends the hits of the command-line checks on p.
+func (s *Set) runChecks(p *event.Process, dst []Hit) []Hit {
 	if s.checker == nil {
-		return dst, scratch
+		return dst
 	}
 	for _, h := range s.checker.Run(p, nil) {
 		if r, ok := s.checkRules[h.Check]; ok {
 			dst = append(dst, Hit{Rule: r, Reason: h.Reason, Decoded: h.Decoded})
 		}
 	}
-	return dst, scratch
+	return dst
 }

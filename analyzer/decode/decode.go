@@ -64,6 +64,10 @@ type Result struct {
 	Hosts       []string  // distinct Computer names seen in the chunk
 	Problems    []Problem
 	Fallbacks   int // records or chunks handed to a fallback decoder
+	// Annotation is what a reading pipeline's worker step computed from
+	// the decoded events for the consumer (pipeline.Options.NewWorkerStep);
+	// decoders leave it alone, Reset clears it.
+	Annotation any
 }
 
 // Reset empties r for reuse, keeping its slices' storage.
@@ -75,6 +79,7 @@ func (r *Result) Reset() {
 	r.Hosts = r.Hosts[:0]
 	r.Problems = r.Problems[:0]
 	r.Fallbacks = 0
+	r.Annotation = nil
 }
 
 // See records one decoded record's time and host in the span and host set.

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/detections"
 	"github.com/evtxhunt/evtxhunt/detections/cmdline"
 )
 
@@ -13,8 +14,15 @@ import (
 // creations of the same host: the same user's (or logon session's)
 // processes around it, and the ancestry of the process it names.
 func (s *Scanner) ScanEvent(e *event.Event) {
-	s.OtherEvents++
 	s.hits, s.scratch = s.set.DetectEvent(e, s.hits[:0], s.scratch)
+	s.ScanEventDetected(e, s.hits)
+}
+
+// ScanEventDetected is ScanEvent for an event a Detector matched: hits
+// are its hits (the scanner reads them, never keeps or changes them).
+func (s *Scanner) ScanEventDetected(e *event.Event, hits []detections.Hit) {
+	s.OtherEvents++
+	s.hits = append(s.hits[:0], hits...)
 	if len(s.hits) == 0 {
 		return
 	}

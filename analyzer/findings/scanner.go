@@ -134,9 +134,21 @@ func (s *Scanner) Observe(p *event.Process) {
 // Scan enriches p, keeps it for context, runs the detections on it and
 // records its findings.
 func (s *Scanner) Scan(p *event.Process) {
+	s.hits, s.scratch = s.set.DetectEarly(p, s.hits[:0], s.scratch)
+	s.ScanDetected(p, s.hits)
+}
+
+// ScanDetected is Scan for an event whose detection a Detector began:
+// early holds the hits DetectEarly gave for p as it was decoded (the
+// scanner reads it, never keeps or changes it).
+func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) {
 	s.Events++
+	deferred := s.set.Defers(p)
 	h := s.remember(p)
-	s.hits, s.scratch = s.set.Detect(p, s.hits[:0], s.scratch)
+	s.hits = append(s.hits[:0], early...)
+	if deferred {
+		s.hits, s.scratch = s.set.DetectLate(p, s.hits, s.scratch)
+	}
 	if len(s.hits) == 0 {
 		return
 	}

@@ -32,6 +32,13 @@ type Options struct {
 	// OnProgress, if set, is called from the collecting goroutine with the
 	// bytes done so far.
 	OnProgress func(bytesDone int64)
+	// NewWorkerStep, if set, is called once per worker; the step it
+	// returns runs in that worker's goroutine on each chunk's result once
+	// decoded (so it may keep scratch state of its own), before the
+	// result is queued for OnChunk. It hands what it computes to OnChunk
+	// in Result.Annotation. Records recovered by carving reach OnChunk
+	// without passing through a step (Annotation nil).
+	NewWorkerStep func() func(r *decode.Result)
 	// Want selects the records, beyond process creations, that decoders
 	// decode in full into Result.Selected (nil: none).
 	Want *event.Selection
@@ -90,8 +97,15 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 		go func() {
 			defer wg.Done()
 			w := newWorker(&opts)
+			var step func(*decode.Result)
+			if opts.NewWorkerStep != nil {
+				step = opts.NewWorkerStep()
+			}
 			for it := range jobs {
 				it.empty = readChunk(it.file.src, it.chunk, w, &it.res)
+				if step != nil {
+					step(&it.res)
+				}
 				if w.cv != nil {
 					it.keys, it.carved = w.cv.keys, w.cv.found
 				}

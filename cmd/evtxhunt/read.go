@@ -165,6 +165,7 @@ func (set *inputSet) read(ctx context.Context, rf *readFlags, stderr io.Writer, 
 		fmt.Fprintf(stderr, "evtxhunt: problem: %s\n", p)
 	}
 	if rf.shard.Active() {
+		opts.NewWorkerStep = keepShardStep(rf.shard, opts.NewWorkerStep)
 		opts.OnChunk = keepShard(rf.shard, &res.kept, opts.OnChunk)
 	}
 	res.summary, err = pipeline.Run(ctx, set.inputs, opts)
@@ -181,32 +182,58 @@ func (set *inputSet) read(ctx context.Context, rf *readFlags, stderr io.Writer, 
 	return res, nil
 }
 
+// keepShardStep makes worker steps that drop the events of other shards'
+// hosts from each chunk before next's step (if any) sees it: what a worker
+// step annotates is indexed by the events as OnChunk receives them.
+func keepShardStep(spec shard.Spec, next func() func(*decode.Result)) func() func(*decode.Result) {
+	return func() func(*decode.Result) {
+		keeper := shard.NewKeeper(spec)
+		var step func(*decode.Result)
+		if next != nil {
+			step = next()
+		}
+		return func(r *decode.Result) {
+			keepHosts(keeper, r)
+			if step != nil {
+				step(r)
+			}
+		}
+	}
+}
+
 // keepShard wraps onChunk so it receives only the events (process
-// creations, counted in kept, and other records) of spec's hosts.
+// creations, counted in kept, and other records) of spec's hosts. Chunks
+// a worker step already narrowed pass whole; recovered records, which no
+// worker step sees, are narrowed here.
 func keepShard(spec shard.Spec, kept *int, onChunk func(*pipeline.FileStats, int, *decode.Result)) func(*pipeline.FileStats, int, *decode.Result) {
 	keeper := shard.NewKeeper(spec)
 	return func(f *pipeline.FileStats, chunk int, r *decode.Result) {
-		n := 0
-		for i := range r.Events {
-			if keeper.Keep(r.Events[i].Computer) {
-				r.Events[n] = r.Events[i]
-				n++
-			}
-		}
-		clear(r.Events[n:])
-		r.Events = r.Events[:n]
-		*kept += n
-		m := 0
-		for i := range r.Selected {
-			if keeper.Keep(r.Selected[i].Computer) {
-				r.Selected[m] = r.Selected[i]
-				m++
-			}
-		}
-		clear(r.Selected[m:])
-		r.Selected = r.Selected[:m]
+		keepHosts(keeper, r)
+		*kept += len(r.Events)
 		if onChunk != nil {
 			onChunk(f, chunk, r)
 		}
 	}
+}
+
+// keepHosts drops from r the events of hosts keeper does not keep.
+func keepHosts(keeper *shard.Keeper, r *decode.Result) {
+	n := 0
+	for i := range r.Events {
+		if keeper.Keep(r.Events[i].Computer) {
+			r.Events[n] = r.Events[i]
+			n++
+		}
+	}
+	clear(r.Events[n:])
+	r.Events = r.Events[:n]
+	m := 0
+	for i := range r.Selected {
+		if keeper.Keep(r.Selected[i].Computer) {
+			r.Selected[m] = r.Selected[i]
+			m++
+		}
+	}
+	clear(r.Selected[m:])
+	r.Selected = r.Selected[:m]
 }

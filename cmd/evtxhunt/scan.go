@@ -263,13 +263,19 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	want.Merge(ruled)
 	want.Merge(sessions.Selection())
 	logons := sessions.NewBuilder(sessions.Options{})
+	// Rule matching runs in the reading workers; the scanner completes it
+	// in input order.
+	scanned := func(e *event.Event) bool { return ruled.Wants(e.Channel, e.EventID) && opts.filter.MatchEvent(e) }
+	detector := findings.NewDetector(set, opts.filter.Match, scanned)
 	res, err := inputs.read(ctx, &opts.Read, stderr, pipeline.Options{
-		Want: want,
+		Want:          want,
+		NewWorkerStep: detector.NewWorkerStep,
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
+			hits := detector.Hits(r)
 			for i := range r.Events {
 				logons.AddProcess(&r.Events[i])
 				if opts.filter.Match(&r.Events[i]) {
-					scanner.Scan(&r.Events[i])
+					scanner.ScanDetected(&r.Events[i], hits.Process(i))
 				} else {
 					scanner.Observe(&r.Events[i])
 				}
@@ -277,8 +283,8 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 			for i := range r.Selected {
 				e := &r.Selected[i]
 				logons.Add(e)
-				if ruled.Wants(e.Channel, e.EventID) && opts.filter.MatchEvent(e) {
-					scanner.ScanEvent(e)
+				if scanned(e) {
+					scanner.ScanEventDetected(e, hits.Event(i))
 				}
 			}
 		},

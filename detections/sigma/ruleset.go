@@ -109,13 +109,23 @@ func (s *RuleSet) Selection() *event.Selection { return s.selection }
 // of other log sources that include p's channel and event id. It does not
 // allocate when dst has room.
 func (s *RuleSet) Match(p *event.Process, dst []*Rule) []*Rule {
+	return s.MatchExcept(p, dst, nil)
+}
+
+// MatchExcept is Match leaving out the rules whose index in Rules() is
+// set in skip (nil: none left out; shorter than Rules(): the rest kept).
+func (s *RuleSet) MatchExcept(p *event.Process, dst []*Rule, skip []bool) []*Rule {
 	sc := s.scratch.Get().(*matchScratch)
 	sat := sc.sat[:s.proc.words]
 	s.proc.start(sat)
 	s.scanProcess(p, sat)
 	sc.cands = s.proc.candidates(sat, sc.cands[:0])
 	for _, c := range sc.cands {
-		if r := s.rules[s.procRules[c]]; r.Match(p) {
+		ri := s.procRules[c]
+		if int(ri) < len(skip) && skip[ri] {
+			continue
+		}
+		if r := s.rules[ri]; r.Match(p) {
 			dst = append(dst, r)
 		}
 	}

@@ -1,12 +1,13 @@
 // Command scanstages times the stages of a scan over EVTX files, for
 // scripts/bench-scan.sh: it runs the same reading pipeline and built-in
-// rules as evtxhunt scan, either stopping after the detections (-stage
-// detect: no context history, no findings kept) or running the whole
-// findings stage (-stage report: context history, findings, their context
-// and a JSONL report written to nowhere). The difference is the cost of
-// the report stage.
+// rules as evtxhunt scan (rule matching in the reading workers), stopping
+// after decoding the records the rules select (-stage decode), after the
+// detections (-stage detect: no context history, no findings kept), or
+// running the whole findings stage (-stage report: context history,
+// findings, their context and a JSONL report written to nowhere). The
+// differences are the costs of the detection and report stages.
 //
-//	scanstages [-j N] [-stage detect|report] FILE...
+//	scanstages [-j N] [-stage decode|detect|report] FILE...
 //
 // It prints "stage=S wall_seconds=W cpu_seconds=C events=E findings=F".
 package main
@@ -28,15 +29,14 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 	"github.com/evtxhunt/evtxhunt/detections"
-	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
 func main() {
 	workers := flag.Int("j", 2, "parallel chunk workers")
-	stage := flag.String("stage", "report", "where to stop: detect or report")
+	stage := flag.String("stage", "report", "where to stop: decode, detect or report")
 	flag.Parse()
-	if *stage != "detect" && *stage != "report" {
-		fmt.Fprintln(os.Stderr, "scanstages: -stage must be detect or report")
+	if *stage != "decode" && *stage != "detect" && *stage != "report" {
+		fmt.Fprintln(os.Stderr, "scanstages: -stage must be decode, detect or report")
 		os.Exit(2)
 	}
 	debug.SetGCPercent(400) // as evtxhunt does
@@ -68,26 +68,40 @@ func run(set *detections.Set, stage string, workers int, paths []string) (int, i
 	if err != nil {
 		return 0, 0, err
 	}
-	var hits []detections.Hit
-	var scratch []*sigma.Rule
-	events, found := 0, 0
-	w := walk.Paths(paths)
-	_, err = pipeline.Run(context.Background(), w.Inputs, pipeline.Options{
+	// Rule matching runs in the workers, as in evtxhunt scan.
+	det := findings.NewDetector(set, nil, nil)
+	opts := pipeline.Options{
 		Workers:    workers,
 		NewDecoder: func() decode.Decoder { return binxml.New() },
-		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
-			for i := range r.Events {
-				events++
-				if stage == "detect" {
-					hits, scratch = set.Detect(&r.Events[i], hits[:0], scratch)
-					found += len(hits)
-				} else {
-					scanner.Scan(&r.Events[i])
-				}
+		Want:       set.Selection(),
+	}
+	if stage != "decode" {
+		opts.NewWorkerStep = det.NewWorkerStep
+	}
+	events, found := 0, 0
+	opts.OnChunk = func(_ *pipeline.FileStats, _ int, r *decode.Result) {
+		events += len(r.Events) + len(r.Selected)
+		if stage == "decode" {
+			return
+		}
+		hits := det.Hits(r)
+		for i := range r.Events {
+			if stage == "detect" {
+				found += len(hits.Process(i))
+			} else {
+				scanner.ScanDetected(&r.Events[i], hits.Process(i))
 			}
-		},
-	})
-	if err != nil || stage == "detect" {
+		}
+		for i := range r.Selected {
+			if stage == "detect" {
+				found += len(hits.Event(i))
+			} else {
+				scanner.ScanEventDetected(&r.Selected[i], hits.Event(i))
+			}
+		}
+	}
+	_, err = pipeline.Run(context.Background(), walk.Paths(paths).Inputs, opts)
+	if err != nil || stage != "report" {
 		return events, found, err
 	}
 	res, err := scanner.Finish()

@@ -1,0 +1,91 @@
+package detections
+
+import (
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+)
+
+// Detection in two steps.
+//
+// The reading workers decode chunks in parallel, and the findings scanner
+// sees their events afterwards, one at a time in input order. Most of a
+// process event's detection depends on the event alone and runs in the
+// workers (DetectEarly). One thing does not: a Security 4688 record has no
+// ParentCommandLine, which the scanner fills from the parent's event in
+// its history. The rules that can read that field (see
+// sigma.Rule.ReadsField) are therefore deferred on such an event and run
+// by the scanner once it has filled it (DetectLate). Together the two
+// steps give exactly what Detect gives on the filled event, in the same
+// order.
+
+// deferredRules indexes the rules that read ParentCommandLine.
+type deferredRules struct {
+	skip  []bool         // by index in the rule set: deferred
+	set   *sigma.RuleSet // the deferred rules alone
+	order map[*sigma.Rule]int
+}
+
+func newDeferredRules(all []*sigma.Rule) *deferredRules {
+	d := &deferredRules{skip: make([]bool, len(all)), order: make(map[*sigma.Rule]int, len(all))}
+	var late []*sigma.Rule
+	for i, r := range all {
+		d.order[r] = i
+		if r.ReadsField(event.FieldParentCommandLine) {
+			d.skip[i] = true
+			late = append(late, r)
+		}
+	}
+	if len(late) == 0 {
+		d.skip = nil
+	}
+	d.set = sigma.NewRuleSet(late)
+	return d
+}
+
+// Defers reports whether DetectEarly leaves rules out for p, to be run by
+// DetectLate: p is a Security 4688 event without ParentCommandLine and the
+// set has rules reading it. Ask before p's ParentCommandLine is filled.
+func (s *Set) Defers(p *event.Process) bool {
+	return s.deferred.skip != nil && p.EventID == event.SecurityProcessCreate &&
+		!p.Has.Contains(event.FieldParentCommandLine)
+}
+
+// DetectEarly is Detect without the rules Defers defers: the part of the
+// detection that needs nothing the scanner adds to p. It is safe to run
+// in any goroutine on a freshly decoded event.
+func (s *Set) DetectEarly(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	if !s.Defers(p) {
+		return s.Detect(p, dst, scratch)
+	}
+	scratch = s.rules.MatchExcept(p, scratch[:0], s.deferred.skip)
+	for _, r := range scratch {
+		dst = append(dst, Hit{Rule: r})
+	}
+	return s.runChecks(p, dst), scratch
+}
+
+// DetectLate adds to early, the hits DetectEarly gave for p when Defers
+// said so, the hits of the deferred rules on p as the scanner completed
+// it, keeping Detect's order.
+func (s *Set) DetectLate(p *event.Process, early []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	scratch = s.deferred.set.Match(p, scratch[:0])
+	for _, r := range scratch {
+		at := len(early)
+		for at > 0 && s.deferred.rank(early[at-1].Rule) > s.deferred.rank(r) {
+			at--
+		}
+		early = append(early, Hit{})
+		copy(early[at+1:], early[at:])
+		early[at] = Hit{Rule: r}
+	}
+	return early, scratch
+}
+
+// rank is the rule's place in Detect's order: its index in the rule set;
+// the check stand-ins come after every rule.
+func (d *deferredRules) rank(r *sigma.Rule) int {
+	if i, ok := d.order[r]; ok {
+		return i
+	}
+	return len(d.order)
+}

@@ -1,0 +1,55 @@
+package sigma
+
+import "github.com/evtxhunt/evtxhunt/analyzer/event"
+
+// ReadsField reports whether matching the rule on a process event can
+// read field f: a selection item on f, a fieldref comparing with f, or a
+// keyword search (which reads every string field). A caller that fills f
+// after a first match (the scanner fills a 4688 event's ParentCommandLine
+// from its parent) runs these rules after filling, the others before.
+func (r *Rule) ReadsField(f event.Field) bool {
+	if r == nil || r.det == nil {
+		return false
+	}
+	for _, s := range r.det.sels {
+		for _, alt := range s.alts {
+			for _, it := range alt {
+				if it.readsField(f) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (it *item) readsField(f event.Field) bool {
+	if it.ref.any {
+		return !f.IsNumber()
+	}
+	if it.ref.known && it.ref.field == f {
+		return true
+	}
+	for _, m := range it.ms {
+		if matcherReads(m, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// matcherReads reports whether m reads field f of the event besides the
+// value it is given (a fieldref does).
+func matcherReads(m matcher, f event.Field) bool {
+	switch m := m.(type) {
+	case fieldrefMatcher:
+		return m.other.any || (m.other.known && m.other.field == f)
+	case anyMatcher:
+		for _, x := range m {
+			if matcherReads(x, f) {
+				return true
+			}
+		}
+	}
+	return false
+}
