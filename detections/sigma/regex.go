@@ -3,6 +3,7 @@ package sigma
 import (
 	"regexp"
 	"regexp/syntax"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -16,6 +17,7 @@ const regexTimeout = 250 * time.Millisecond
 // there; the others run on the backtracking regexp2 engine.
 type regexMatcher struct {
 	re     *regexp.Regexp
+	search *lazyRegexp // the faster form for searching, compiled on first use
 	bt     *regexp2.Regexp
 	req    requirement   // texts every match contains (unbound), for the prefilter
 	minLen int           // no text shorter than this (in bytes) can match
@@ -42,6 +44,9 @@ func (m regexMatcher) match(v value, _ record) bool {
 			if !r.match(s) {
 				return false
 			}
+		}
+		if m.search != nil {
+			return m.search.get().MatchString(s)
 		}
 		return m.re.MatchString(s)
 	}
@@ -79,9 +84,7 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 			m.run = asRun(simple)
 			m.runs = requiredRuns(simple)
 			if trimmed := trimForSearch(parsed); trimmed != parsed {
-				if t, err := regexp.Compile(trimmed.String()); err == nil {
-					m.re = t
-				}
+				m.search = &lazyRegexp{src: trimmed, whole: re}
 			}
 		}
 		return m, nil
@@ -92,6 +95,28 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 	}
 	bt.MatchTimeout = regexTimeout
 	return regexMatcher{bt: bt}, nil
+}
+
+// lazyRegexp is an expression compiled when first used: printing a
+// parsed case-folding expression back to text costs more than most rules'
+// whole evaluation on a log, and most rules of a large set never reach
+// their regular expression. It is safe for concurrent use.
+type lazyRegexp struct {
+	once  sync.Once
+	src   *syntax.Regexp
+	whole *regexp.Regexp // used if src does not compile
+	re    *regexp.Regexp
+}
+
+func (l *lazyRegexp) get() *regexp.Regexp {
+	l.once.Do(func() {
+		l.re = l.whole
+		if t, err := regexp.Compile(l.src.String()); err == nil {
+			l.re = t
+		}
+		l.src = nil
+	})
+	return l.re
 }
 
 // minRunes returns the fewest characters a match of re can have: a text
