@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -96,4 +98,34 @@ func TestUnreadableInputExitCode(t *testing.T) {
 	if code != exitInput || !strings.Contains(errOut, "missing.evtx") {
 		t.Errorf("exit %d, stderr %q; want exit %d naming the file", code, errOut, exitInput)
 	}
+}
+
+// TestWorkersLimitCPUs: -j N caps the CPUs Go uses at N for the command
+// (restored after it), unless GOMAXPROCS is set.
+func TestWorkersLimitCPUs(t *testing.T) {
+	prev := runtime.GOMAXPROCS(2)
+	defer runtime.GOMAXPROCS(prev)
+	t.Setenv("GOMAXPROCS", "2")
+	os.Unsetenv("GOMAXPROCS")
+	rf := readFlags{Workers: 1}
+	restore := rf.limitCPUs()
+	if got := runtime.GOMAXPROCS(0); got != 1 {
+		t.Errorf("-j 1: GOMAXPROCS %d during the command, want 1", got)
+	}
+	restore()
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("GOMAXPROCS %d after the command, want 2 restored", got)
+	}
+	t.Setenv("GOMAXPROCS", "2")
+	restore = rf.limitCPUs()
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("-j 1 with GOMAXPROCS set: %d CPUs, want the environment's 2", got)
+	}
+	restore()
+	rf.Workers = 8
+	restore = rf.limitCPUs()
+	if got := runtime.GOMAXPROCS(0); got != 2 {
+		t.Errorf("-j 8 on 2 CPUs: GOMAXPROCS %d, want 2", got)
+	}
+	restore()
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime"
 
 	"github.com/spf13/cobra"
@@ -28,7 +29,7 @@ type readFlags struct {
 }
 
 func (f *readFlags) register(cmd *cobra.Command) {
-	cmd.Flags().IntVarP(&f.Workers, "workers", "j", runtime.NumCPU(), "number of parallel chunk workers")
+	cmd.Flags().IntVarP(&f.Workers, "workers", "j", runtime.GOMAXPROCS(0), "number of parallel chunk workers, and of CPUs used at most (unless GOMAXPROCS is set)")
 	cmd.Flags().BoolVar(&f.Carve, "carve", false, "also recover deleted records from chunk slack and unallocated space (flagged Recovered; copies of records still present are left out)")
 	cmd.Flags().StringVar(&f.Parser, "parser", "fast", "EVTX record decoder: fast (evtxhunt's own; hands chunks it cannot read to velocidex) or velocidex (the reference)")
 }
@@ -36,6 +37,20 @@ func (f *readFlags) register(cmd *cobra.Command) {
 // registerShard adds --shard (scan and timeline).
 func (f *readFlags) registerShard(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Shard, "shard", "", "handle only the hosts of shard `K/N` (1-based): those whose lower-cased Computer name hashes to K (FNV-1a 64 mod N, +1); reads only the inputs holding them")
+}
+
+// limitCPUs makes the command use at most f.Workers CPUs, as batch
+// schedulers expect of a job given that many (the findings scanner, the
+// sorter and the garbage collector then share them with the workers),
+// unless the GOMAXPROCS environment variable says otherwise. It returns
+// the function that restores the previous limit.
+func (f *readFlags) limitCPUs() (restore func()) {
+	prev := runtime.GOMAXPROCS(0)
+	if _, set := os.LookupEnv("GOMAXPROCS"); set || f.Workers >= prev {
+		return func() {}
+	}
+	runtime.GOMAXPROCS(f.Workers)
+	return func() { runtime.GOMAXPROCS(prev) }
 }
 
 func (f *readFlags) check() error {

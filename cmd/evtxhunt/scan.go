@@ -227,6 +227,7 @@ func (o *scanOptions) check() error {
 const scanMemoryLimit = 200 << 20
 
 func runScan(ctx context.Context, opts *scanOptions) error {
+	defer opts.Read.limitCPUs()()
 	start := time.Now()
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))

@@ -84,6 +84,7 @@ column and field.`,
 }
 
 func runSessions(ctx context.Context, opts *sessionsOptions) error {
+	defer opts.Read.limitCPUs()()
 	b := sessions.NewBuilder(sessions.Options{})
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
 		Want: sessions.Selection(),

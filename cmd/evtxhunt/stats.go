@@ -53,6 +53,7 @@ Recovered, Recovered4688, RecoveredSysmon1; empty or null without
 }
 
 func runStats(ctx context.Context, opts *statsOptions) error {
+	defer opts.Read.limitCPUs()()
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{})
 	if err != nil {
 		return err

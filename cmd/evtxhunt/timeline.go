@@ -128,6 +128,7 @@ func (o *timelineOptions) check() error {
 const timelineHeadroom = 96 << 20
 
 func runTimeline(ctx context.Context, opts *timelineOptions) error {
+	defer opts.Read.limitCPUs()()
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		defer debug.SetMemoryLimit(debug.SetMemoryLimit(opts.sortMemory + timelineHeadroom))
 	}
