@@ -22,8 +22,12 @@ const sigmaShareFloor = 0.975
 
 // sigmaHQFolders are the folders of the shared SigmaHQ copy whose
 // process_creation rules are the reference (rules-placeholder is left out:
-// its rules need placeholder values, and none is high or critical).
+// none of its rules is high or critical).
 var sigmaHQFolders = []string{"rules", "rules-emerging-threats", "rules-threat-hunting"}
+
+// sigmaPlaceholders is the placeholder file of the sigma package's tests,
+// relative to the project root (scripts/sigma-share.sh uses it too).
+const sigmaPlaceholders = "detections/sigma/testdata/placeholders.yml"
 
 // recordKey names one record of the corpus the way analysts quote it.
 type recordKey struct {
@@ -81,18 +85,23 @@ func TestSigmaShare(t *testing.T) {
 }
 
 // sigmaHQHighProcessRules loads the process_creation rules of level high
-// and critical from the SigmaHQ copy in dir. Rules that do not load (the
-// few that need placeholder values) are logged and left out of the
-// reference; rules skipped on purpose (other products) are not mentioned.
+// and critical from the SigmaHQ copy in dir, with the placeholder values
+// the sigma package's tests use (two emerging-threat Security rules need
+// one). A rule that does not load is a defect and fails the test; rules
+// skipped on purpose (other products) are not.
 func sigmaHQHighProcessRules(t *testing.T, dir string) []*sigma.Rule {
 	t.Helper()
+	ph, err := sigma.LoadPlaceholders(filepath.Join(testshared.Root(t), sigmaPlaceholders))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var paths []string
 	for _, f := range sigmaHQFolders {
 		paths = append(paths, filepath.Join(dir, f))
 	}
-	rules, _, errs := sigma.LoadPaths(paths, sigma.Options{})
-	for _, e := range sigma.Errors(errs) {
-		t.Logf("left out: %v", e)
+	rules, _, errs := sigma.LoadPaths(paths, sigma.Options{Placeholders: ph})
+	if errs := sigma.Errors(errs); len(errs) > 0 {
+		t.Fatalf("%d SigmaHQ rules do not load, the first: %v", len(errs), errs[0])
 	}
 	var kept []*sigma.Rule
 	for _, r := range rules {
