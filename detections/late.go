@@ -20,9 +20,10 @@ import (
 
 // deferredRules indexes the rules that read ParentCommandLine.
 type deferredRules struct {
-	skip  []bool         // by index in the rule set: deferred
-	set   *sigma.RuleSet // the deferred rules alone
-	order map[*sigma.Rule]int
+	skip   []bool         // by index in the rule set: deferred
+	set    *sigma.RuleSet // the deferred rules alone
+	fields []event.Field  // what they read (memo.go)
+	order  map[*sigma.Rule]int
 }
 
 func newDeferredRules(all []*sigma.Rule) *deferredRules {
@@ -39,6 +40,7 @@ func newDeferredRules(all []*sigma.Rule) *deferredRules {
 		d.skip = nil
 	}
 	d.set = sigma.NewRuleSet(late)
+	d.fields = memoFields(late, false)
 	return d
 }
 
@@ -70,15 +72,37 @@ func (s *Set) DetectEarly(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([
 func (s *Set) DetectLate(p *event.Process, early []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
 	scratch = s.deferred.set.Match(p, scratch[:0])
 	for _, r := range scratch {
-		at := len(early)
-		for at > 0 && s.deferred.rank(early[at-1].Rule) > s.deferred.rank(r) {
-			at--
-		}
-		early = append(early, Hit{})
-		copy(early[at+1:], early[at:])
-		early[at] = Hit{Rule: r}
+		early = s.insertLate(early, Hit{Rule: r})
 	}
 	return early, scratch
+}
+
+// deferredHits appends the hits of the deferred rules on p to dst.
+func (s *Set) deferredHits(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	scratch = s.deferred.set.Match(p, scratch[:0])
+	for _, r := range scratch {
+		dst = append(dst, Hit{Rule: r})
+	}
+	return dst, scratch
+}
+
+// mergeLate inserts the deferred rules' hits into early in Detect's order.
+func (s *Set) mergeLate(early, late []Hit) []Hit {
+	for _, h := range late {
+		early = s.insertLate(early, h)
+	}
+	return early
+}
+
+func (s *Set) insertLate(early []Hit, h Hit) []Hit {
+	at := len(early)
+	for at > 0 && s.deferred.rank(early[at-1].Rule) > s.deferred.rank(h.Rule) {
+		at--
+	}
+	early = append(early, Hit{})
+	copy(early[at+1:], early[at:])
+	early[at] = h
+	return early
 }
 
 // rank is the rule's place in Detect's order: its index in the rule set;

@@ -86,6 +86,7 @@ func TestDetectEarlyThenLate(t *testing.T) {
 		mk(1, `C:\Users\Public\x.exe`, `x.exe`),
 	}
 	parents := []string{"", "evilparent.exe -x", "benign.exe", "cmd /c evilparent", "evilkeyword"}
+	lateMemo := set.NewLateMemo()
 	deferred := 0
 	for i := range events {
 		for _, parent := range parents {
@@ -100,9 +101,15 @@ func TestDetectEarlyThenLate(t *testing.T) {
 				p.Set(event.FieldParentCommandLine, parent) // as the scanner fills it
 			}
 			got := slices.Clone(early)
+			viaMemo := slices.Clone(early)
 			if defers {
 				deferred++
 				got, _ = set.DetectLate(&p, got, nil)
+				lateMemo.DetectLate(&p, slices.Clone(early), nil)
+				viaMemo, _ = lateMemo.DetectLate(&p, viaMemo, nil) // found this time
+			}
+			if !slices.Equal(titles(viaMemo), titles(got)) {
+				t.Errorf("event %d, parent %q: through the late memo %v, DetectLate %v", i, parent, titles(viaMemo), titles(got))
 			}
 			want, _ := set.Detect(&p, nil, nil)
 			if !slices.Equal(titles(got), titles(want)) {

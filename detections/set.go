@@ -39,6 +39,7 @@ type Set struct {
 	all        []*sigma.Rule // rules, then check stand-ins
 	corr       *correlation.Set
 	deferred   *deferredRules // the rules DetectLate runs (late.go)
+	memoFields []event.Field  // what DetectEarly reads of an event (memo.go)
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load
@@ -169,7 +170,8 @@ func (s *Set) Correlations() *correlation.Set { return s.corr }
 func NewSet(rules []*sigma.Rule) *Set {
 	rs := sigma.NewRuleSet(rules)
 	none, _ := correlation.Resolve(nil, nil)
-	return &Set{rules: rs, all: rs.Rules(), corr: none, deferred: newDeferredRules(rs.Rules())}
+	return &Set{rules: rs, all: rs.Rules(), corr: none, deferred: newDeferredRules(rs.Rules()),
+		memoFields: memoFields(rs.Rules(), false)}
 }
 
 // enableChecks adds the command-line checks of at least minLevel.
@@ -185,6 +187,7 @@ func (s *Set) enableChecks(c *cmdline.Checker, minLevel sigma.Level) {
 		s.checkRules[ck] = r
 		s.all = append(s.all, r)
 	}
+	s.memoFields = memoFields(s.rules.Rules(), true)
 }
 
 // CheckRule returns the stand-in rule of a command-line check: it carries

@@ -14,7 +14,9 @@ import (
 // and DetectEvent), so that rule matching uses every core; the Scanner,
 // which sees the events in input order, then only completes what needs
 // its history (ScanDetected, ScanEventDetected). The findings are the
-// same as those of Scan and ScanEvent on one goroutine.
+// same as those of Scan and ScanEvent on one goroutine. Each worker keeps
+// a detections.Memo, so a process event equal to an earlier one of its
+// worker in every value the rules read is not matched again.
 //
 // Give NewWorkerStep to pipeline.Options.NewWorkerStep and read each
 // chunk's hits with Hits in OnChunk.
@@ -27,10 +29,11 @@ type Detector struct {
 	own     detectorScratch // for Hits' chunks that no worker saw
 }
 
-// detectorScratch is one goroutine's matching buffers.
+// detectorScratch is one goroutine's matching buffers and memo.
 type detectorScratch struct {
 	hits    []detections.Hit
 	scratch []*sigma.Rule
+	memo    *detections.Memo
 }
 
 // NewDetector returns a detector over set. process and event pick the
@@ -86,12 +89,15 @@ func (d *Detector) Hits(r *decode.Result) *ChunkHits {
 // own, since they outlive the worker's next chunk.
 func (d *Detector) detect(r *decode.Result, ds *detectorScratch) *ChunkHits {
 	c := &ChunkHits{}
+	if ds.memo == nil {
+		ds.memo = d.set.NewMemo()
+	}
 	for i := range r.Events {
 		p := &r.Events[i]
 		if d.process != nil && !d.process(p) {
 			continue
 		}
-		ds.hits, ds.scratch = d.set.DetectEarly(p, ds.hits[:0], ds.scratch)
+		ds.hits, ds.scratch = ds.memo.DetectEarly(p, ds.hits[:0], ds.scratch)
 		c.add(&c.process, i, ds.hits)
 	}
 	for i := range r.Selected {

@@ -61,6 +61,7 @@ type Scanner struct {
 	view    eventView // the current event, as a record
 	hits    []detections.Hit
 	scratch []*sigma.Rule
+	late    *detections.Memo // of the set's DetectLate
 
 	pending []*pendingRecord
 	seen    map[recordKey]*pendingRecord // nil once the record is spooled
@@ -112,6 +113,7 @@ func NewScanner(set *detections.Set, opts Options) (*Scanner, error) {
 		extra: map[recordKey][]string{},
 		spool: newSpool(opts.Order, opts.TempDir, opts.SpoolMemory),
 		tally: newTally(),
+		late:  set.NewLateMemo(),
 	}
 	s.corr = newCorrelator(s)
 	return s, nil
@@ -147,7 +149,7 @@ func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) {
 	h := s.remember(p)
 	s.hits = append(s.hits[:0], early...)
 	if deferred {
-		s.hits, s.scratch = s.set.DetectLate(p, s.hits, s.scratch)
+		s.hits, s.scratch = s.late.DetectLate(p, s.hits, s.scratch)
 	}
 	if len(s.hits) == 0 {
 		return

@@ -1,0 +1,141 @@
+package detections
+
+import (
+	"encoding/binary"
+	"slices"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+)
+
+// Memo remembers the hits DetectEarly gave for the values it read, so a
+// process event whose every value the detections can read (its event id
+// and channel, and each field some process rule or check reads, present
+// or not) equals an earlier one's gets that event's hits without being
+// matched again. Logs repeat themselves: the same services, scheduled
+// tasks and helpers start with the same command lines all day (about half
+// the process events of the shipped samples' working day repeat an
+// earlier one in every value the built-in rules read). A memo is one
+// goroutine's; its memory is bounded by MemoBytes.
+type Memo struct {
+	set     *Set
+	fields  []event.Field // what the memoized step reads besides id and channel
+	late    bool          // memoizes DetectLate's rules rather than DetectEarly
+	entries map[string][]Hit
+	found   []Hit // DetectLate's hits found, before merging
+	bytes   int   // keys and hits held
+	key     []byte
+	// Lookups and Found count the events looked up and those found.
+	Lookups, Found int
+}
+
+// Bounds of a Memo: past MemoBytes of keys and hits it starts afresh;
+// events whose key is longer than MemoMaxKey (long command lines, rarely
+// repeated) are matched without being remembered.
+const (
+	MemoBytes  = 4 << 20
+	MemoMaxKey = 4 << 10
+)
+
+// hitSize is what one remembered hit costs, roughly.
+const hitSize = 48
+
+// NewMemo returns an empty memo of the set's DetectEarly.
+func (s *Set) NewMemo() *Memo {
+	return &Memo{set: s, fields: s.memoFields, entries: map[string][]Hit{}}
+}
+
+// NewLateMemo returns an empty memo of the set's DetectLate, for the one
+// goroutine that completes the events in order.
+func (s *Set) NewLateMemo() *Memo {
+	return &Memo{set: s, fields: s.deferred.fields, late: true, entries: map[string][]Hit{}}
+}
+
+// DetectEarly appends the hits of s.DetectEarly(p) to dst. The memo must
+// come from NewMemo.
+func (m *Memo) DetectEarly(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	return m.detect(p, dst, scratch, m.set.DetectEarly)
+}
+
+// DetectLate is s.DetectLate(p, early). The memo must come from
+// NewLateMemo.
+func (m *Memo) DetectLate(p *event.Process, early []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	m.found, scratch = m.detect(p, m.found[:0], scratch, m.set.deferredHits)
+	return m.set.mergeLate(early, m.found), scratch
+}
+
+// detect appends to dst the hits step gives for p, remembered or computed.
+func (m *Memo) detect(p *event.Process, dst []Hit, scratch []*sigma.Rule,
+	step func(*event.Process, []Hit, []*sigma.Rule) ([]Hit, []*sigma.Rule)) ([]Hit, []*sigma.Rule) {
+	m.Lookups++
+	m.key = m.set.appendMemoKey(m.key[:0], p, m.fields)
+	if hits, ok := m.entries[string(m.key)]; ok {
+		m.Found++
+		return append(dst, hits...), scratch
+	}
+	from := len(dst)
+	dst, scratch = step(p, dst, scratch)
+	if len(m.key) > MemoMaxKey {
+		return dst, scratch
+	}
+	hits := slices.Clone(dst[from:])
+	size := len(m.key) + hitSize*(1+len(hits))
+	if m.bytes+size > MemoBytes {
+		clear(m.entries)
+		m.bytes = 0
+	}
+	m.entries[string(m.key)] = hits
+	m.bytes += size
+	return dst, scratch
+}
+
+// memoFields lists the process fields some rule or check of the set can
+// read (sigma.Rule.ReadsField; the checks read the command line).
+func memoFields(rules []*sigma.Rule, checks bool) []event.Field {
+	var out []event.Field
+	for _, f := range event.Fields() {
+		if checks && f == event.FieldCommandLine {
+			out = append(out, f)
+			continue
+		}
+		for _, r := range rules {
+			if r.ReadsField(f) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// appendMemoKey appends to b everything DetectEarly's result on p can
+// depend on, unambiguously: the event id, the channel, whether rules are
+// deferred, and each read field's presence and value.
+func (s *Set) appendMemoKey(b []byte, p *event.Process, fields []event.Field) []byte {
+	b = binary.LittleEndian.AppendUint32(b, p.EventID)
+	b = appendString(b, p.Channel)
+	if s.Defers(p) {
+		b = append(b, 1)
+	} else {
+		b = append(b, 0)
+	}
+	for _, f := range fields {
+		if !p.Has.Contains(f) {
+			b = append(b, 0)
+			continue
+		}
+		if f.IsNumber() {
+			n, _ := p.Number(f)
+			b = binary.LittleEndian.AppendUint64(append(b, 1), n)
+			continue
+		}
+		v, _ := p.Get(f)
+		b = appendString(append(b, 1), v)
+	}
+	return b
+}
+
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}

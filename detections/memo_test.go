@@ -1,0 +1,117 @@
+package detections
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
+	"github.com/evtxhunt/evtxhunt/internal/testshared"
+)
+
+// sampleProcesses reads the process events of the shipped samples.
+func sampleProcesses(t *testing.T) []event.Process {
+	t.Helper()
+	dir := filepath.Join(testshared.Root(t), "samples", "demo")
+	var out []event.Process
+	_, err := pipeline.Run(context.Background(), walk.Paths([]string{dir}).Inputs, pipeline.Options{
+		Workers:    1,
+		NewDecoder: func() decode.Decoder { return binxml.New() },
+		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
+			out = append(out, r.Events...)
+		},
+	})
+	if err != nil || len(out) == 0 {
+		t.Fatalf("samples: %d process events, %v", len(out), err)
+	}
+	return out
+}
+
+// TestMemoMatchesDetectEarly: through a memo, every event of the samples
+// (each seen twice) and variants differing in one value the rules read
+// get exactly DetectEarly's hits, with the built-in rules and checks plus
+// rules reading ParentCommandLine by name, keyword and fieldref.
+func TestMemoMatchesDetectEarly(t *testing.T) {
+	set := loadLateSet(t)
+	events := sampleProcesses(t)[:1000] // within MemoBytes: the second round is all found
+	// Variants: one value changed, so a memo keyed on too little fails.
+	for _, p := range events[:100] {
+		for _, f := range set.memoFields {
+			q := p
+			if f.IsNumber() {
+				q.SetNumber(f, 7)
+			} else {
+				q.Set(f, `C:\Users\Public\x.exe evilkeyword -enc SQBFAFgA`)
+			}
+			events = append(events, q)
+		}
+	}
+	memo := set.NewMemo()
+	var scratch []*sigma.Rule
+	for round := range 2 {
+		for i := range events {
+			p := &events[i]
+			want, _ := set.DetectEarly(p, nil, nil)
+			var got []Hit
+			got, scratch = memo.DetectEarly(p, got, scratch)
+			if !slices.Equal(titles(got), titles(want)) {
+				t.Fatalf("round %d, event %d (%s): memo %v, DetectEarly %v", round, i, p.CommandLine, titles(got), titles(want))
+			}
+		}
+	}
+	if memo.bytes*2 > MemoBytes {
+		t.Fatalf("the test's events take %d bytes: too close to MemoBytes for every second lookup to be found", memo.bytes)
+	}
+	if memo.Found < len(events) {
+		t.Errorf("memo found %d of %d lookups: the second round should all be found", memo.Found, memo.Lookups)
+	}
+	t.Logf("%d events twice: %d of %d lookups found", len(events), memo.Found, memo.Lookups)
+}
+
+// TestMemoBounded: distinct events never take a memo past MemoBytes, and
+// an event with a key past MemoMaxKey is matched but not remembered.
+func TestMemoBounded(t *testing.T) {
+	set, _ := Load(Config{})
+	memo := set.NewMemo()
+	p := event.Process{EventID: 4688, Channel: "Security"}
+	for i := range 50_000 {
+		p.Set(event.FieldCommandLine, fmt.Sprintf("cmd.exe /c echo %0200d", i))
+		memo.DetectEarly(&p, nil, nil)
+		if memo.bytes > MemoBytes {
+			t.Fatalf("after %d events the memo holds %d bytes, more than %d", i+1, memo.bytes, MemoBytes)
+		}
+	}
+	before := len(memo.entries)
+	long := make([]byte, MemoMaxKey)
+	for i := range long {
+		long[i] = 'a'
+	}
+	p.Set(event.FieldCommandLine, string(long))
+	memo.DetectEarly(&p, nil, nil)
+	memo.DetectEarly(&p, nil, nil)
+	if len(memo.entries) != before || memo.Found != 0 {
+		t.Errorf("a key past MemoMaxKey was remembered (%d entries, was %d; %d found)", len(memo.entries), before, memo.Found)
+	}
+}
+
+func BenchmarkMemoDetectEarly(b *testing.B) {
+	set, _ := Load(Config{})
+	memo := set.NewMemo()
+	p := &event.Process{EventID: 4688, Channel: "Security"}
+	p.Set(event.FieldImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
+	p.Set(event.FieldCommandLine, `"C:\Program Files\Google\Chrome\Application\chrome.exe" --type=renderer --lang=en-US`)
+	p.Set(event.FieldParentImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
+	var hits []Hit
+	var scratch []*sigma.Rule
+	b.ReportAllocs()
+	for b.Loop() {
+		hits, scratch = memo.DetectEarly(p, hits[:0], scratch)
+	}
+}
