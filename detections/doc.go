@@ -8,6 +8,14 @@
 // Set.Correlations; the rules they refer to stay in the set whatever the
 // minimum level, so their records are decoded and matched.
 //
+// Detection runs in the reading workers, in parallel, and the findings
+// scanner completes it in input order: Set.DetectEarly is everything that
+// depends on the event alone, and Set.DetectLate runs the few rules that
+// read a 4688 event's ParentCommandLine once the scanner has filled it
+// from the parent's event (late.go). A Memo per goroutine gives an event
+// equal to an earlier one in every value the rules read that event's hits
+// without matching again (memo.go).
+//
 // Sub-packages: sigma (the rule engine), builtin (the embedded rules and
 // their tests), cmdline (command-line checks Sigma cannot express),
 // allowlist (user suppressions), correlation (Sigma correlation rules

@@ -41,6 +41,15 @@
 // repeated (such as a grown benchmark file) keeps the history at the size
 // of one copy, since repeated events are the same records.
 //
+// # Parallel detection
+//
+// Rule matching, the costly part, does not need the scanner's state: a
+// Detector runs it in the reading pipeline's workers (a worker step) and
+// hands each chunk's hits over with the chunk; ScanDetected and
+// ScanEventDetected then only complete them in input order (the rules on
+// a 4688's ParentCommandLine, filled from the history) and do the rest.
+// The findings are those of Scan on one goroutine, for any -j.
+//
 // # Deduplication
 //
 // A record is identified by its Computer, Channel, EventRecordID,

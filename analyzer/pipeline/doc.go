@@ -6,7 +6,10 @@
 // and its decoder. Results are delivered to the caller in input order
 // (file, then chunk) from a single goroutine, whatever the number of
 // workers, through a reorder window that bounds how far workers may run
-// ahead: memory is bounded by the workers, not by the file sizes.
+// ahead: memory is bounded by the workers, not by the file sizes. Work
+// that needs only a chunk's own events (rule matching) can run in the
+// workers too, as a worker step (Options.NewWorkerStep) whose result
+// travels with the chunk (decode.Result.Annotation).
 //
 // Damage never stops the run: every defect becomes a located
 // decode.Problem, a panic inside a decoder is recovered and reported, and
