@@ -17,6 +17,10 @@ type history struct {
 	names []string                // host keys in first-seen order
 	lower map[string]string       // lower-case forms of host and user names
 	total int
+	// The previous event's host, by the name it came with (a chunk's
+	// events share one).
+	lastName string
+	lastHost *hostHistory
 }
 
 func newHistory() *history {
@@ -52,6 +56,9 @@ func (hs *history) lowerBytes(b []byte) string {
 
 // host returns the history of the host named computer, creating it.
 func (hs *history) host(computer string) *hostHistory {
+	if hs.lastHost != nil && computer == hs.lastName {
+		return hs.lastHost
+	}
 	key := hs.lowerCase(computer)
 	h := hs.hosts[key]
 	if h == nil {
@@ -59,6 +66,7 @@ func (hs *history) host(computer string) *hostHistory {
 		hs.hosts[key] = h
 		hs.names = append(hs.names, key)
 	}
+	hs.lastName, hs.lastHost = strings.Clone(computer), h
 	return h
 }
 

@@ -76,6 +76,7 @@ type Builder struct {
 	failed      failedSet
 	procs       procCounter
 	stats       Stats
+	last        *host // the host of the previous event (a chunk's events share one)
 }
 
 // NewBuilder returns an empty Builder.
@@ -205,11 +206,17 @@ func (b *Builder) AddProcess(p *event.Process) {
 
 // host returns the state of a computer, creating it.
 func (b *Builder) host(computer string) *host {
+	if b.last != nil && b.last.name == computer {
+		return b.last
+	}
 	key := strings.ToLower(computer)
 	h := b.hosts[key]
 	if h == nil {
 		h = &host{name: strings.Clone(computer)}
 		b.hosts[key] = h
+	}
+	if h.name == computer {
+		b.last = h
 	}
 	return h
 }
