@@ -23,17 +23,24 @@ type matcherAC struct {
 func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	ac := &matcherAC{}
 	ac.assignClasses(needles)
-	next, outs := ac.buildTrie(needles, clausesOf)
-	ac.link(next, outs)
-	ac.setOutputs(outs)
-	if states := len(outs); states <= 1<<16 {
-		ac.next16 = make([]uint16, len(next))
-		for i, n := range next {
-			ac.next16[i] = uint16(n)
-		}
-	} else {
-		ac.next = next
+	total := 1
+	for _, n := range needles {
+		total += len(n)
 	}
+	// The trie has at most total states: when they fit 16 bits (with one
+	// value left for "no child"), the table is built in 16 bits directly,
+	// never at twice the size.
+	if total < 1<<16 {
+		next, outs := buildTrie[uint16](ac, needles, clausesOf, total)
+		link(ac.classes, next, outs)
+		ac.next16 = next
+		ac.setOutputs(outs)
+		return ac
+	}
+	next, outs := buildTrie[int32](ac, needles, clausesOf, total)
+	link(ac.classes, next, outs)
+	ac.next = next
+	ac.setOutputs(outs)
 	return ac
 }
 
@@ -54,25 +61,26 @@ func (ac *matcherAC) assignClasses(needles []string) {
 	}
 }
 
-// buildTrie writes the trie of the needles straight into a transition
-// table (-1: no child) and returns it with the clauses each state ends.
-func (ac *matcherAC) buildTrie(needles []string, clausesOf [][]int32) ([]int32, [][]int32) {
+// state is a state number in a transition table; its all-ones value
+// (^T(0)) means "no child" while the trie is built.
+type state interface{ uint16 | int32 }
+
+// buildTrie writes the trie of the needles (at most total states) straight
+// into a transition table and returns it with the clauses each state ends.
+func buildTrie[T state](ac *matcherAC, needles []string, clausesOf [][]int32, total int) ([]T, [][]int32) {
 	C := ac.classes
-	total := 1
-	for _, n := range needles {
-		total += len(n)
-	}
-	next := make([]int32, total*C)
+	none := ^T(0)
+	next := make([]T, total*C)
 	for i := range next {
-		next[i] = -1
+		next[i] = none
 	}
 	outs := make([][]int32, total)
-	states := int32(1)
+	states := T(1)
 	for id, n := range needles {
-		s := int32(0)
+		s := T(0)
 		for i := 0; i < len(n); i++ {
 			k := int(s)*C + int(ac.class[n[i]])
-			if next[k] < 0 {
+			if next[k] == none {
 				next[k] = states
 				states++
 			}
@@ -86,12 +94,12 @@ func (ac *matcherAC) buildTrie(needles []string, clausesOf [][]int32) ([]int32, 
 // link fills, breadth-first, the failure links: every missing transition
 // takes the one of the longest suffix state, and every state also outputs
 // what that state outputs.
-func (ac *matcherAC) link(next []int32, outs [][]int32) {
-	C := ac.classes
-	fail := make([]int32, len(outs))
-	queue := make([]int32, 0, len(outs))
+func link[T state](C int, next []T, outs [][]int32) {
+	none := ^T(0)
+	fail := make([]T, len(outs))
+	queue := make([]T, 0, len(outs))
 	for c := 0; c < C; c++ {
-		if next[c] < 0 {
+		if next[c] == none {
 			next[c] = 0
 		} else {
 			queue = append(queue, next[c])
@@ -103,7 +111,7 @@ func (ac *matcherAC) link(next []int32, outs [][]int32) {
 		outs[s] = append(outs[s], outs[fail[s]]...)
 		row, frow := int(s)*C, int(fail[s])*C
 		for c := 0; c < C; c++ {
-			if t := next[row+c]; t < 0 {
+			if t := next[row+c]; t == none {
 				next[row+c] = next[frow+c]
 			} else {
 				fail[t] = next[frow+c]
