@@ -79,7 +79,32 @@ func FuzzParseRules(f *testing.F) {
 		if set.Selection() == nil {
 			t.Fatal("RuleSet without a Selection")
 		}
+		checkReadsField(t, set, event.FieldParentCommandLine)
 	})
+}
+
+// checkReadsField: a rule that does not read f (Rule.ReadsField) gives
+// the same answer on an event with f as without, so deferring only the
+// rules that read it is exact.
+func checkReadsField(t *testing.T, set *RuleSet, f event.Field) {
+	skip := make([]bool, len(set.Rules()))
+	for i, r := range set.Rules() {
+		skip[i] = r.ReadsField(f)
+	}
+	for _, p := range fuzzEvents {
+		if p.Has.Contains(f) {
+			continue
+		}
+		for _, v := range []string{"", "whoami /all", "powershell -enc SQBFAFgA"} {
+			q := *p
+			q.Set(f, v)
+			without := set.MatchExcept(p, nil, skip)
+			with := set.MatchExcept(&q, nil, skip)
+			if len(without) != len(with) {
+				t.Fatalf("rules not reading %v: %d match without it, %d with %q", f, len(without), len(with), v)
+			}
+		}
+	}
 }
 
 // FuzzCondition feeds conditions to the parser: it must never panic and
