@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"regexp/syntax"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -79,29 +80,36 @@ func FuzzParseRules(f *testing.F) {
 		if set.Selection() == nil {
 			t.Fatal("RuleSet without a Selection")
 		}
-		checkReadsField(t, set, event.FieldParentCommandLine)
+		for _, f := range event.Fields() {
+			if f != event.FieldChannel && f != event.FieldEventID { // every match reads them (log sources)
+				checkReadsField(t, set, f)
+			}
+		}
 	})
 }
 
 // checkReadsField: a rule that does not read f (Rule.ReadsField) gives
-// the same answer on an event with f as without, so deferring only the
-// rules that read it is exact.
+// the same answer whatever f holds, or whether the event has it at all:
+// deferring only the rules that read ParentCommandLine, and memoizing
+// hits by the values the rules read (detections.Memo), are exact.
 func checkReadsField(t *testing.T, set *RuleSet, f event.Field) {
 	skip := make([]bool, len(set.Rules()))
 	for i, r := range set.Rules() {
 		skip[i] = r.ReadsField(f)
 	}
 	for _, p := range fuzzEvents {
-		if p.Has.Contains(f) {
-			continue
-		}
-		for _, v := range []string{"", "whoami /all", "powershell -enc SQBFAFgA"} {
+		for _, v := range []string{"", "4242", "whoami /all", "powershell -enc SQBFAFgA"} {
 			q := *p
-			q.Set(f, v)
+			if f.IsNumber() {
+				n, _ := strconv.ParseUint(v, 10, 64)
+				q.SetNumber(f, n)
+			} else {
+				q.Set(f, v)
+			}
 			without := set.MatchExcept(p, nil, skip)
 			with := set.MatchExcept(&q, nil, skip)
 			if len(without) != len(with) {
-				t.Fatalf("rules not reading %v: %d match without it, %d with %q", f, len(without), len(with), v)
+				t.Fatalf("rules not reading %v: %d match on the event, %d once it holds %q", f, len(without), len(with), v)
 			}
 		}
 	}

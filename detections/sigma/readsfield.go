@@ -4,7 +4,9 @@ import "github.com/evtxhunt/evtxhunt/analyzer/event"
 
 // ReadsField reports whether matching the rule on a process event can
 // read field f: a selection item on f, a fieldref comparing with f, or a
-// keyword search (which reads every string field). A caller that fills f
+// keyword search (which reads every string field). The channel and event
+// id, which a rule's log source binds, are read by every match whatever
+// this says. A caller that fills f
 // after a first match (the scanner fills a 4688 event's ParentCommandLine
 // from its parent) runs these rules after filling, the others before.
 func (r *Rule) ReadsField(f event.Field) bool {
