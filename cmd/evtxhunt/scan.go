@@ -132,8 +132,12 @@ still serve as context. The same record read from several files (copies,
 backups, shadow copies) is reported once, listing every file.
 
 Correlation rules (Sigma v2 correlation: documents; built in: password
-guessing, password spraying, slow spraying, brute force followed by a
-successful logon) turn many matches of their base rules, grouped by field
+guessing (NTLM and Kerberos), password spraying, slow spraying, brute
+force followed by a successful logon, an account created and deleted
+shortly after, one account added to many groups, service tickets for many
+computers at once, SQL Server login failures from one client, RDP
+authentication to many computers at once; evtxhunt rules list shows them)
+turn many matches of their base rules, grouped by field
 values within a timespan, into one finding listing the window's records
 (table: a Correlation line; csv: the Summary column; json/jsonl: a
 correlation object). Their base rules report nothing of their own unless
