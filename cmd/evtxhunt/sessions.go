@@ -3,11 +3,15 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/filter"
+	"github.com/evtxhunt/evtxhunt/analyzer/findings"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/report"
 	"github.com/evtxhunt/evtxhunt/analyzer/sessionreport"
@@ -20,6 +24,7 @@ type sessionsOptions struct {
 	Read    readFlags
 	Out     outputFlags
 	Filters filterFlags
+	Rules   ruleFlags
 
 	format report.Format
 	filter filter.Filter
@@ -35,9 +40,10 @@ func newCmdSessions(ios *ioStreams) *cobra.Command {
 explicit credentials, 4778 and 4779 RDP reconnect and disconnect): one
 row per session with the host, user, logon id, logon type, source
 address and workstation, authentication package, whether it was
-elevated, its start, end and duration, and the number of process
+elevated, its start, end and duration, the number of process
 creations (Security 4688 SubjectLogonId, Sysmon 1 LogonId) that ran in
-it. Logon ids of process creations that no session explains (no 4624 in
+it, and the number of findings in it with the highest level among them
+("3 (high)"). Logon ids of process creations that no session explains (no 4624 in
 the logs, or a built-in account such as SYSTEM) get a row of their own
 ("no 4624" or "built-in"), with the first and last process as start and
 end. Then failed logons (4625), one row per host, target user and
@@ -49,18 +55,32 @@ ended before it. The two halves of a split token (UAC) are two sessions
 that name each other (LinkedLogonId). Records may be spread over several
 files in any order; copies of a log count once.
 
+The findings are those evtxhunt scan reports with the same rule flags
+(built-in rules unless --no-builtin, -r, --min-level, --placeholders,
+--long-cmdline): a finding counts in the session of its event's logon
+id, as scan gives it its context.session (the latest 4624 of that id on
+that host not after the event, if that session had not ended before
+it; else the logon id's "no 4624" or "built-in" row). One process
+creation logged by both Security and Sysmon, or a record read from
+several files, is one finding. Findings without a logon id count in no
+row; a note on stderr says how many of all the findings the rows listed
+hold.
+
 --since and --until keep the sessions whose time span meets the range
 (a session without a logoff may reach any later time) and count only the
 failed logons inside it; --host and --user keep those hosts and users.
+They choose rows only: Processes and Findings count the whole session.
 
 Formats: table (sessions, then failed logons); csv (one header for both
 kinds of rows, told apart by Kind: session or failed_logons); json (one
 array) and jsonl (one object per row), each session row with its full
-Session object. See the README's "Logon sessions" section for every
+Session object; csv and json give the findings as Findings and
+FindingsLevel. See the README's "Logon sessions" section for every
 column and field.`,
 		Example: `  evtxhunt sessions samples/
   evtxhunt sessions --host WS01 --user alice --since 2024-03-12 logs/
-  evtxhunt sessions -f jsonl -o sessions.jsonl /cases/42/logs`,
+  evtxhunt sessions -f jsonl -o sessions.jsonl /cases/42/logs
+  evtxhunt sessions -r my-rules/ --min-level high /cases/42/logs`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Paths = args
@@ -74,25 +94,50 @@ column and field.`,
 			if opts.filter, err = opts.Filters.build(); err != nil {
 				return err
 			}
+			if _, err = opts.Rules.config(); err != nil {
+				return err
+			}
 			return runSessions(cmd.Context(), opts)
 		},
 	}
 	opts.Read.register(cmd)
 	opts.Out.register(cmd, "table, csv, json, jsonl")
 	opts.Filters.registerRange(cmd, "sessions")
+	opts.Rules.register(cmd)
 	return cmd
 }
 
 func runSessions(ctx context.Context, opts *sessionsOptions) error {
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))
+	}
+	set, err := opts.Rules.load(opts.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	// No timeline context is shown, so none is gathered beyond what
+	// findings need anyway.
+	scanner, err := findings.NewScanner(set, findings.Options{Window: findings.DefaultWindow})
+	if err != nil {
+		return err
+	}
+	ruled := set.Selection()
+	want := &event.Selection{}
+	want.Merge(ruled)
+	want.Merge(sessions.Selection())
 	b := sessions.NewBuilder(sessions.Options{})
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
-		Want: sessions.Selection(),
+		Want: want,
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			for i := range r.Events {
 				b.AddProcess(&r.Events[i])
+				scanner.Scan(&r.Events[i])
 			}
 			for i := range r.Selected {
 				e := &r.Selected[i]
+				if ruled.Wants(e.Channel, e.EventID) {
+					scanner.ScanEvent(e)
+				}
 				// Failed logons are counted within the range only; every
 				// other record serves to rebuild the sessions.
 				if e.EventID == sessions.EventLogonFailed && !opts.filter.MatchEvent(e) {
@@ -105,16 +150,27 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	if err != nil {
 		return err
 	}
+	results, err := scanner.Finish()
+	if err != nil {
+		results.Close()
+		return err
+	}
+	defer results.Close()
 	idx := b.Finish()
 	if st := idx.Stats(); st.Evicted > 0 || st.Dropped > 0 {
 		fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: note: %d sessions and %d records were dropped to stay within the memory limit (%d sessions held at once); their processes are listed as \"no 4624\"\n",
 			st.Evicted, st.Dropped, sessions.DefaultMaxSessions)
 	}
 	rows := sessionreport.Rows(idx, &opts.filter)
+	counts, err := sessionreport.CountFindings(rows, idx, results)
+	if err != nil {
+		return err
+	}
+	if counts.Total > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: note: %s, %d of them in the sessions listed\n", plural(counts.Total, "finding"), counts.InRows)
+	}
 	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
-		// Findings per session come from scan; until it feeds them,
-		// the column is left out (sessionreport.Options.Findings).
-		return sessionreport.Write(o, opts.format, rows, sessionreport.Options{Options: opts.Out.options()})
+		return sessionreport.Write(o, opts.format, rows, sessionreport.Options{Options: opts.Out.options(), Findings: true})
 	}); err != nil {
 		return err
 	}

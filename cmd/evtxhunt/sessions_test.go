@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,7 +65,8 @@ func TestSessionsProcessRows(t *testing.T) {
 	}
 	out, _, _ = runCLI(t, "sessions", "-f", "csv", "--host", "WS01", "--since", "2024-03-12T10:59:00Z", "--until", "2024-03-12T11:30:00Z", dir)
 	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil || len(records) < 2 || strings.Join(records[0], ",") != strings.Join(sessionreport.CSVColumns, ",") {
+	header := append(slices.Clone(sessionreport.CSVColumns), sessionreport.FindingColumns...)
+	if err != nil || len(records) < 2 || !slices.Equal(records[0], header) {
 		t.Fatalf("csv %v, %v", records, err)
 	}
 	for _, r := range records[1:] {
@@ -82,6 +85,79 @@ func TestSessionsProcessRows(t *testing.T) {
 	}
 }
 
+// The findings of the generated story count in the sessions of their
+// logon ids, with the rule flags of scan: alice's RDP session holds four
+// (the Sysmon and Security records of one PowerShell command give one
+// finding per rule), her network logon two, carol's one, bob's none; the
+// stderr note counts them all.
+func TestSessionsFindings(t *testing.T) {
+	dir := t.TempDir()
+	logonstory.Write(t, dir)
+	findingsOf := func(args ...string) map[string]string {
+		t.Helper()
+		out, errOut, code := runCLI(t, append(append([]string{"sessions", "-f", "jsonl"}, args...), dir)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		got := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var row struct {
+				Kind, User, LogonId, Start, FindingsLevel string
+				Findings                                  *int
+			}
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			if row.Kind != "session" {
+				continue
+			}
+			if row.Findings == nil {
+				t.Fatalf("no Findings in %s", line)
+			}
+			key := row.User + " " + row.LogonId + " " + row.Start[11:16]
+			got[key] = fmt.Sprintf("%d %s", *row.Findings, row.FindingsLevel)
+		}
+		return got
+	}
+	got := findingsOf()
+	for key, want := range map[string]string{
+		`CORP\alice 0x5a1f0 08:14`: "4 high",
+		`CORP\alice 0x6b000 08:20`: "2 critical",
+		`CORP\carol 0x3e8a0 10:00`: "1 medium",
+		`CORP\bob 0x3e8a0 09:00`:   "0 ",
+		`CORP\alice 0x5a1f0 08:40`: "0 ",
+	} {
+		if got[key] != want {
+			t.Errorf("%s: %q findings, want %q (all: %v)", key, got[key], want, got)
+		}
+	}
+	got = findingsOf("--min-level", "critical")
+	if got[`CORP\alice 0x6b000 08:20`] != "1 critical" || got[`CORP\alice 0x5a1f0 08:14`] != "0 " {
+		t.Errorf("--min-level critical: %v", got)
+	}
+	// A rule of one's own, without the built-in ones: whoami.exe runs
+	// once, in dave's logon id that no 4624 explains.
+	rule := filepath.Join(t.TempDir(), "whoami.yml")
+	if err := os.WriteFile(rule, []byte(`title: whoami
+id: 7d1f3c2e-0b1a-4c55-9d3e-5a0e2f6b9c11
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\whoami.exe'}
+  condition: sel
+level: low
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = findingsOf("--no-builtin", "-r", rule)
+	if got[`CORP\dave 0x77777 11:00`] != "1 low" || got[`CORP\alice 0x5a1f0 08:14`] != "0 " {
+		t.Errorf("-r whoami.yml: %v", got)
+	}
+	_, errOut, _ := runCLI(t, "sessions", "--host", "WS02", dir)
+	if !strings.Contains(errOut, "evtxhunt: note: 7 findings, 0 of them in the sessions listed") {
+		t.Errorf("stderr: %q", errOut)
+	}
+}
+
 func TestSessionsUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -92,6 +168,8 @@ func TestSessionsUsageErrors(t *testing.T) {
 		{[]string{"sessions", "--since", "yesterday", "."}, "--since"},
 		{[]string{"sessions", "--event-id", "4624", "."}, "unknown flag: --event-id"},
 		{[]string{"sessions", "--until", "2024-03-01", "--since", "2024-03-02", "."}, "--until is before --since"},
+		{[]string{"sessions", "--no-builtin", "."}, "--no-builtin needs rules"},
+		{[]string{"sessions", "--min-level", "severe", "."}, "--min-level"},
 	}
 	for _, tc := range tests {
 		_, errOut, code := runCLI(t, tc.args...)
