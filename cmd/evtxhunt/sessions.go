@@ -121,31 +121,14 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	if err != nil {
 		return err
 	}
-	ruled := set.Selection()
+	// The rules' records, and the Security logon records the sessions are
+	// built from.
 	want := &event.Selection{}
-	want.Merge(ruled)
+	want.Merge(set.Selection())
 	want.Merge(sessions.Selection())
 	b := sessions.NewBuilder(sessions.Options{})
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
-		Want: want,
-		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
-			for i := range r.Events {
-				b.AddProcess(&r.Events[i])
-				scanner.Scan(&r.Events[i])
-			}
-			for i := range r.Selected {
-				e := &r.Selected[i]
-				if ruled.Wants(e.Channel, e.EventID) {
-					scanner.ScanEvent(e)
-				}
-				// Failed logons are counted within the range only; every
-				// other record serves to rebuild the sessions.
-				if e.EventID == sessions.EventLogonFailed && !opts.filter.MatchEvent(e) {
-					continue
-				}
-				b.Add(e)
-			}
-		},
+		Want: want, OnChunk: feedSessions(&opts.filter, set.Selection(), scanner, b),
 	})
 	if err != nil {
 		return err
@@ -156,9 +139,45 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 		return err
 	}
 	defer results.Close()
-	idx := b.Finish()
+	if err := writeSessions(opts, b.Finish(), results); err != nil {
+		return err
+	}
+	if res.problems() {
+		return errInputProblems
+	}
+	return nil
+}
+
+// feedSessions returns the pipeline's chunk callback: every process
+// creation and logon record goes to the sessions builder, and every
+// process creation and record the rules name (ruled) to the scanner.
+func feedSessions(f *filter.Filter, ruled *event.Selection, scanner *findings.Scanner, b *sessions.Builder) func(*pipeline.FileStats, int, *decode.Result) {
+	return func(_ *pipeline.FileStats, _ int, r *decode.Result) {
+		for i := range r.Events {
+			b.AddProcess(&r.Events[i])
+			scanner.Scan(&r.Events[i])
+		}
+		for i := range r.Selected {
+			e := &r.Selected[i]
+			if ruled.Wants(e.Channel, e.EventID) {
+				scanner.ScanEvent(e)
+			}
+			// Failed logons are counted within the range only; every
+			// other record serves to rebuild the sessions.
+			if e.EventID == sessions.EventLogonFailed && !f.MatchEvent(e) {
+				continue
+			}
+			b.Add(e)
+		}
+	}
+}
+
+// writeSessions writes the report of the sessions the filters keep, with
+// the findings of results counted in them, and the notes on stderr.
+func writeSessions(opts *sessionsOptions, idx *sessions.Index, results *findings.Results) error {
+	stderr := opts.IO.ErrOut
 	if st := idx.Stats(); st.Evicted > 0 || st.Dropped > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: note: %d sessions and %d records were dropped to stay within the memory limit (%d sessions held at once); their processes are listed as \"no 4624\"\n",
+		fmt.Fprintf(stderr, "evtxhunt: note: %d sessions and %d records were dropped to stay within the memory limit (%d sessions held at once); their processes are listed as \"no 4624\"\n",
 			st.Evicted, st.Dropped, sessions.DefaultMaxSessions)
 	}
 	rows := sessionreport.Rows(idx, &opts.filter)
@@ -167,15 +186,9 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 		return err
 	}
 	if counts.Total > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "evtxhunt: note: %s, %d of them in the sessions listed\n", plural(counts.Total, "finding"), counts.InRows)
+		fmt.Fprintf(stderr, "evtxhunt: note: %s, %d of them in the sessions listed\n", plural(counts.Total, "finding"), counts.InRows)
 	}
-	if err := writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
+	return writeReport(opts.Out.Output, opts.IO, func(o *report.Output) error {
 		return sessionreport.Write(o, opts.format, rows, sessionreport.Options{Options: opts.Out.options(), Findings: true})
-	}); err != nil {
-		return err
-	}
-	if res.problems() {
-		return errInputProblems
-	}
-	return nil
+	})
 }
