@@ -9,7 +9,7 @@
 // process creation and logon record fed to a sessions.Builder, finished
 // into an Index that gives every finding its Session).
 //
-//	sessioncost [-j N] [-sessions on|off] FILE...
+//	sessioncost [-j N] [-sessions on|off] [-cpuprofile FILE] FILE...
 //
 // It prints "sessions=S wall_seconds=W cpu_seconds=C builder_seconds=B
 // events=E selected=R findings=F logons=L": wall and CPU seconds from
@@ -25,6 +25,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -42,6 +43,7 @@ import (
 func main() {
 	workers := flag.Int("j", 2, "parallel chunk workers")
 	mode := flag.String("sessions", "on", "build logon sessions: on or off")
+	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	flag.Parse()
 	if *mode != "on" && *mode != "off" {
 		fmt.Fprintln(os.Stderr, "sessioncost: -sessions must be on or off")
@@ -61,10 +63,22 @@ func main() {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
 		os.Exit(1)
 	}
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sessioncost: -cpuprofile:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	start := time.Now()
 	st, err := run(set, *mode == "on", *workers, flag.Args())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
+		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 	cpu, err := cpuTime()
