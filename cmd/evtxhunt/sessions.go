@@ -25,6 +25,8 @@ type sessionsOptions struct {
 	Out     outputFlags
 	Filters filterFlags
 	Rules   ruleFlags
+	// Allowlist suppresses findings as scan --allowlist does.
+	Allowlist string
 
 	format report.Format
 	filter filter.Filter
@@ -43,10 +45,10 @@ address and workstation, authentication package, whether it was
 elevated, its start, end and duration, the number of process
 creations (Security 4688 SubjectLogonId, Sysmon 1 LogonId) that ran in
 it, and the number of findings in it with the highest level among them
-("3 (high)"). Logon ids of process creations that no session explains (no 4624 in
-the logs, or a built-in account such as SYSTEM) get a row of their own
-("no 4624" or "built-in"), with the first and last process as start and
-end. Then failed logons (4625), one row per host, target user and
+("3 (high)"). Logon ids of process creations that no session explains
+(no 4624 in the logs, or a built-in account such as SYSTEM) get a row of
+their own ("no 4624" or "built-in"), with the first and last process as
+start and end. Then failed logons (4625), one row per host, target user and
 source address: attempts, first and last, and why they failed.
 
 Logon ids are unique per boot only: a record belongs to the latest 4624
@@ -57,10 +59,11 @@ files in any order; copies of a log count once.
 
 The findings are those evtxhunt scan reports with the same rule flags
 (built-in rules unless --no-builtin, -r, --min-level, --placeholders,
---long-cmdline): a finding counts in the session of its event's logon
-id, as scan gives it its context.session (the latest 4624 of that id on
-that host not after the event, if that session had not ended before
-it; else the logon id's "no 4624" or "built-in" row). One process
+--long-cmdline) and --allowlist (suppressed findings count nowhere;
+stderr counts them per entry). A finding counts in the session of its
+event's logon id, as scan gives it its context.session: the latest 4624
+of that id on that host not after the event, if that session had not
+ended before it; else the logon id's "no 4624" or "built-in" row. One process
 creation logged by both Security and Sysmon, or a record read from
 several files, is one finding. Findings without a logon id count in no
 row; a note on stderr says how many of all the findings the rows listed
@@ -74,7 +77,7 @@ They choose rows only: Processes and Findings count the whole session.
 Formats: table (sessions, then failed logons); csv (one header for both
 kinds of rows, told apart by Kind: session or failed_logons); json (one
 array) and jsonl (one object per row), each session row with its full
-Session object; csv and json give the findings as Findings and
+Session object; csv, json and jsonl give the findings as Findings and
 FindingsLevel. See the README's "Logon sessions" section for every
 column and field.`,
 		Example: `  evtxhunt sessions samples/
@@ -104,6 +107,7 @@ column and field.`,
 	opts.Out.register(cmd, "table, csv, json, jsonl")
 	opts.Filters.registerRange(cmd, "sessions")
 	opts.Rules.register(cmd)
+	cmd.Flags().StringVar(&opts.Allowlist, "allowlist", "", "leave out of the Findings counts the findings covered by the entries of this YAML `FILE`, as scan --allowlist does; suppressed findings are counted per entry on stderr")
 	return cmd
 }
 
@@ -115,9 +119,15 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	if err != nil {
 		return err
 	}
+	// The allowlist is loaded as scan loads it, with the rules'
+	// placeholders.
+	allow, err := (&scanOptions{IO: opts.IO, Rules: opts.Rules, Allowlist: opts.Allowlist}).loadAllowlist(set)
+	if err != nil {
+		return err
+	}
 	// No timeline context is shown, so none is gathered beyond what
 	// findings need anyway.
-	scanner, err := findings.NewScanner(set, findings.Options{Window: findings.DefaultWindow})
+	scanner, err := findings.NewScanner(set, findings.Options{Window: findings.DefaultWindow, Allowlist: allow})
 	if err != nil {
 		return err
 	}
@@ -142,6 +152,7 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	if err := writeSessions(opts, b.Finish(), results); err != nil {
 		return err
 	}
+	writeAllowlistCounts(opts.IO.ErrOut, allow)
 	if res.problems() {
 		return errInputProblems
 	}

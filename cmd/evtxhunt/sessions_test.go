@@ -156,6 +156,20 @@ level: low
 	if !strings.Contains(errOut, "evtxhunt: note: 7 findings, 0 of them in the sessions listed") {
 		t.Errorf("stderr: %q", errOut)
 	}
+	// An allowlist entry for the PowerShell command leaves two findings
+	// out of alice's RDP session, and says so.
+	list := filepath.Join(t.TempDir(), "allow.yml")
+	if err := os.WriteFile(list, []byte("- where:\n    Image|endswith: '\\powershell.exe'\n  reason: admin script\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = findingsOf("--allowlist", list)
+	if got[`CORP\alice 0x5a1f0 08:14`] != "2 high" || got[`CORP\alice 0x6b000 08:20`] != "2 critical" {
+		t.Errorf("--allowlist: %v", got)
+	}
+	_, errOut, _ = runCLI(t, "sessions", "--allowlist", list, dir)
+	if !strings.Contains(errOut, "5 findings, 5 of them") || !strings.Contains(errOut, "(admin script): 2 suppressed") {
+		t.Errorf("--allowlist stderr: %q", errOut)
+	}
 }
 
 func TestSessionsUsageErrors(t *testing.T) {
@@ -170,6 +184,7 @@ func TestSessionsUsageErrors(t *testing.T) {
 		{[]string{"sessions", "--until", "2024-03-01", "--since", "2024-03-02", "."}, "--until is before --since"},
 		{[]string{"sessions", "--no-builtin", "."}, "--no-builtin needs rules"},
 		{[]string{"sessions", "--min-level", "severe", "."}, "--min-level"},
+		{[]string{"sessions", "--allowlist", "/nonexistent/allow.yml", "."}, "--allowlist"},
 	}
 	for _, tc := range tests {
 		_, errOut, code := runCLI(t, tc.args...)
