@@ -193,3 +193,91 @@ func TestSessionsUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// The Findings column agrees with scan: on the demo (two hosts logging
+// process creations to both Security and Sysmon, merged into one finding
+// each), every finding scan ties to a session (context.session) counts
+// in that session's row, and nowhere else; levels agree too.
+func TestSessionsFindingsAgreeWithScan(t *testing.T) {
+	demo := filepath.Join("..", "..", "samples", "demo")
+	scanOut, _, code := runCLI(t, "scan", "-q", "-f", "jsonl", demo)
+	if code != exitFindings {
+		t.Fatalf("scan exit %d", code)
+	}
+	levels := map[string]int{"informational": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+	type tally struct {
+		n   int
+		top string
+	}
+	want := map[string]*tally{}
+	add := func(m map[string]*tally, key string, n int, level string) {
+		tl := m[key]
+		if tl == nil {
+			tl = &tally{}
+			m[key] = tl
+		}
+		tl.n += n
+		if tl.top == "" || levels[level] > levels[tl.top] {
+			tl.top = level
+		}
+	}
+	findingsTotal := 0
+	for _, line := range strings.Split(strings.TrimSpace(scanOut), "\n") {
+		var f struct {
+			Level string
+			Event struct {
+				Computer string
+			}
+			Context struct {
+				Session *struct {
+					LogonId, LogonTime string
+					Known              bool
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatal(err)
+		}
+		findingsTotal++
+		if s := f.Context.Session; s != nil {
+			add(want, strings.ToLower(f.Event.Computer)+" "+s.LogonId+" "+s.LogonTime, 1, f.Level)
+		}
+	}
+	out, errOut, code := runCLI(t, "sessions", "-f", "jsonl", demo)
+	if code != 0 {
+		t.Fatalf("sessions exit %d: %s", code, errOut)
+	}
+	got := map[string]*tally{}
+	inRows := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var row struct {
+			Kind, Host, FindingsLevel string
+			Findings                  int
+			Session                   struct{ LogonId, LogonTime string }
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if row.Kind == "session" && row.Findings > 0 {
+			add(got, strings.ToLower(row.Host)+" "+row.Session.LogonId+" "+row.Session.LogonTime, row.Findings, row.FindingsLevel)
+			inRows += row.Findings
+		}
+	}
+	if len(want) == 0 || inRows == 0 {
+		t.Fatal("no finding of the demo in a session")
+	}
+	for key, w := range want {
+		if g := got[key]; g == nil || *g != *w {
+			t.Errorf("session %s: sessions counts %+v, scan %+v", key, g, w)
+		}
+	}
+	for key, g := range got {
+		if want[key] == nil {
+			t.Errorf("session %s: sessions counts %+v, scan none", key, g)
+		}
+	}
+	note := fmt.Sprintf("evtxhunt: note: %d findings, %d of them in the sessions listed", findingsTotal, inRows)
+	if !strings.Contains(errOut, note) {
+		t.Errorf("stderr %q lacks %q", errOut, note)
+	}
+}
