@@ -4,7 +4,10 @@
 # standard benchmark. scripts/sessioncost runs the scan's stages over FILE
 # without sessions and with them (see its documentation), alternately,
 # REPEAT times each (default 7); the medians of wall and CPU seconds and
-# their ratios are printed, as the machine is shared and noisy.
+# their ratios are printed, as the machine is shared and noisy, and the
+# median CPU time of the sessions builder itself (read from its thread's
+# CPU clock, which the machine's load does not inflate) as a share of the
+# scan's CPU time.
 #
 #   scripts/bench-sessions.sh [FILE]      (default bench-out/grown-256MiB.evtx)
 #
@@ -22,25 +25,30 @@ fi
 go build -o "$out/sessioncost" ./scripts/sessioncost
 
 # field NAME LINE: the value of NAME=... in LINE.
-field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" <<<"$2"; }
+field() { grep -oE "(^| )$1=[0-9.]+" <<<"$2" | sed 's/.*=//'; }
 # median: the median of the numbers on stdin.
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
 declare -A wall cpu
-builder=""
+builder="" builder_cpu=""
 for i in $(seq "$repeat"); do
   for mode in off on; do
     line=$("$out/sessioncost" -sessions "$mode" "$file")
     echo "run $i: $line" >&2
     wall[$mode]+="$(field wall_seconds "$line")"$'\n'
     cpu[$mode]+="$(field cpu_seconds "$line")"$'\n'
-    if [ "$mode" = on ]; then builder+="$(field builder_seconds "$line")"$'\n'; fi
+    if [ "$mode" = on ]; then
+      builder+="$(field builder_seconds "$line")"$'\n'
+      builder_cpu+="$(field builder_cpu_seconds "$line")"$'\n'
+    fi
   done
 done
 for mode in off on; do
   echo "sessions $mode: median wall $(printf %s "${wall[$mode]}" | median) s, median CPU $(printf %s "${cpu[$mode]}" | median) s"
 done
-echo "builder (Add, AddProcess, Finish): median $(printf %s "$builder" | median) s"
+echo "builder (Add, AddProcess, Finish): median $(printf %s "$builder" | median) s wall, $(printf %s "$builder_cpu" | median) s CPU"
 awk -v won="$(printf %s "${wall[on]}" | median)" -v woff="$(printf %s "${wall[off]}" | median)" \
     -v con="$(printf %s "${cpu[on]}" | median)" -v coff="$(printf %s "${cpu[off]}" | median)" \
     'BEGIN { printf "with sessions / without: wall %.3f, CPU %.3f\n", won/woff, con/coff }'
+awk -v b="$(printf %s "$builder_cpu" | median)" -v con="$(printf %s "${cpu[on]}" | median)" \
+    'BEGIN { printf "builder CPU / scan CPU with sessions: %.3f\n", b/con }'
