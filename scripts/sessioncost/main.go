@@ -7,9 +7,11 @@
 // rules' records decoded, no Builder, findings without a Session) or with
 // them (-sessions on: the Security logon records decoded too, every
 // process creation and logon record fed to a sessions.Builder, finished
-// into an Index that gives every finding its Session).
+// into an Index that gives every finding its Session), or reading the
+// logon records without building anything (-sessions decode), which
+// tells the cost of decoding them from the cost of the Builder.
 //
-//	sessioncost [-j N] [-sessions on|off] [-cpuprofile FILE] FILE...
+//	sessioncost [-j N] [-sessions on|off|decode] [-cpuprofile FILE] FILE...
 //
 // It prints "sessions=S wall_seconds=W cpu_seconds=C builder_seconds=B
 // builder_cpu_seconds=BC events=E selected=R findings=F logons=L": wall
@@ -46,11 +48,11 @@ import (
 
 func main() {
 	workers := flag.Int("j", 2, "parallel chunk workers")
-	mode := flag.String("sessions", "on", "build logon sessions: on or off")
+	mode := flag.String("sessions", "on", "build logon sessions: on, off, or decode (read their records, build nothing)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	flag.Parse()
-	if *mode != "on" && *mode != "off" {
-		fmt.Fprintln(os.Stderr, "sessioncost: -sessions must be on or off")
+	if *mode != "on" && *mode != "off" && *mode != "decode" {
+		fmt.Fprintln(os.Stderr, "sessioncost: -sessions must be on, off or decode")
 		os.Exit(2)
 	}
 	debug.SetGCPercent(400)         // as evtxhunt does
@@ -79,7 +81,7 @@ func main() {
 		defer pprof.StopCPUProfile()
 	}
 	start := time.Now()
-	st, err := run(set, *mode == "on", *workers, flag.Args())
+	st, err := run(set, *mode, *workers, flag.Args())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
 		pprof.StopCPUProfile()
@@ -131,7 +133,7 @@ func threadCPU() time.Duration {
 	return time.Duration(ts.Nano())
 }
 
-func run(set *detections.Set, withSessions bool, workers int, paths []string) (counts, error) {
+func run(set *detections.Set, mode string, workers int, paths []string) (counts, error) {
 	var c counts
 	scanner, err := findings.NewScanner(set, findings.DefaultOptions())
 	if err != nil {
@@ -141,8 +143,10 @@ func run(set *detections.Set, withSessions bool, workers int, paths []string) (c
 	want := &event.Selection{}
 	want.Merge(ruled)
 	var b *sessions.Builder
-	if withSessions {
+	if mode != "off" {
 		want.Merge(sessions.Selection())
+	}
+	if mode == "on" {
 		b = sessions.NewBuilder(sessions.Options{})
 	}
 	_, err = pipeline.Run(context.Background(), walk.Paths(paths).Inputs, pipeline.Options{
