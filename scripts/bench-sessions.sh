@@ -2,8 +2,8 @@
 # Measures what logon sessions add to a scan, for the target of issue 12:
 # session building and merging add at most 10% to the scan time of the
 # standard benchmark. scripts/sessioncost runs the scan's stages over FILE
-# without sessions and with them (see its documentation), alternately,
-# REPEAT times each (default 7); the medians of wall and CPU seconds and
+# without sessions, reading their records only, and with them (see its
+# documentation), in turn, REPEAT times each (default 7); the medians of wall and CPU seconds and
 # their ratios are printed, as the machine is shared and noisy, and the
 # median CPU time of the sessions builder itself (read from its thread's
 # CPU clock, which the machine's load does not inflate) as a share of the
@@ -29,10 +29,11 @@ field() { grep -oE "(^| )$1=[0-9.]+" <<<"$2" | sed 's/.*=//'; }
 # median: the median of the numbers on stdin.
 median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
 
+modes="off decode on"
 declare -A wall cpu
 builder="" builder_cpu=""
 for i in $(seq "$repeat"); do
-  for mode in off on; do
+  for mode in $modes; do
     line=$("$out/sessioncost" -sessions "$mode" "$file")
     echo "run $i: $line" >&2
     wall[$mode]+="$(field wall_seconds "$line")"$'\n'
@@ -43,12 +44,13 @@ for i in $(seq "$repeat"); do
     fi
   done
 done
-for mode in off on; do
+for mode in $modes; do
   echo "sessions $mode: median wall $(printf %s "${wall[$mode]}" | median) s, median CPU $(printf %s "${cpu[$mode]}" | median) s"
 done
 echo "builder (Add, AddProcess, Finish): median $(printf %s "$builder" | median) s wall, $(printf %s "$builder_cpu" | median) s CPU"
 awk -v won="$(printf %s "${wall[on]}" | median)" -v woff="$(printf %s "${wall[off]}" | median)" \
     -v con="$(printf %s "${cpu[on]}" | median)" -v coff="$(printf %s "${cpu[off]}" | median)" \
-    'BEGIN { printf "with sessions / without: wall %.3f, CPU %.3f\n", won/woff, con/coff }'
+    -v cdec="$(printf %s "${cpu[decode]}" | median)" \
+    'BEGIN { printf "with sessions / without: wall %.3f, CPU %.3f (reading their records only: CPU %.3f)\n", won/woff, con/coff, cdec/coff }'
 awk -v b="$(printf %s "$builder_cpu" | median)" -v con="$(printf %s "${cpu[on]}" | median)" \
     'BEGIN { printf "builder CPU / scan CPU with sessions: %.3f\n", b/con }'
