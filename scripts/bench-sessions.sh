@@ -3,11 +3,12 @@
 # session building and merging add at most 10% to the scan time of the
 # standard benchmark. scripts/sessioncost runs the scan's stages over FILE
 # without sessions, reading their records only, and with them (see its
-# documentation), in turn, REPEAT times each (default 7); the medians of wall and CPU seconds and
-# their ratios are printed, as the machine is shared and noisy, and the
-# median CPU time of the sessions builder itself (read from its thread's
-# CPU clock, which the machine's load does not inflate) as a share of the
-# scan's CPU time.
+# documentation), in turn, REPEAT rounds (default 7). As the machine is
+# shared and noisy, it prints medians: of wall and CPU seconds and their
+# ratios, of each round's CPU ratio (the runs of one round see much the
+# same load), and of the CPU time of the sessions builder itself (read
+# from its thread's CPU clock, which the machine's load does not
+# inflate) as a share of the scan's CPU time.
 #
 #   scripts/bench-sessions.sh [FILE]      (default bench-out/grown-256MiB.evtx)
 #
@@ -31,7 +32,7 @@ median() { sort -g | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else prin
 
 modes="off decode on"
 declare -A wall cpu
-builder="" builder_cpu=""
+builder="" builder_cpu="" rounds=""
 for i in $(seq "$repeat"); do
   for mode in $modes; do
     line=$("$out/sessioncost" -sessions "$mode" "$file")
@@ -43,6 +44,7 @@ for i in $(seq "$repeat"); do
       builder_cpu+="$(field builder_cpu_seconds "$line")"$'\n'
     fi
   done
+  rounds+="$(awk -v on="$(field cpu_seconds "$line")" -v off="$(printf %s "${cpu[off]}" | tail -n 1)" 'BEGIN { print on/off }')"$'\n'
 done
 for mode in $modes; do
   echo "sessions $mode: median wall $(printf %s "${wall[$mode]}" | median) s, median CPU $(printf %s "${cpu[$mode]}" | median) s"
@@ -52,5 +54,6 @@ awk -v won="$(printf %s "${wall[on]}" | median)" -v woff="$(printf %s "${wall[of
     -v con="$(printf %s "${cpu[on]}" | median)" -v coff="$(printf %s "${cpu[off]}" | median)" \
     -v cdec="$(printf %s "${cpu[decode]}" | median)" \
     'BEGIN { printf "with sessions / without: wall %.3f, CPU %.3f (reading their records only: CPU %.3f)\n", won/woff, con/coff, cdec/coff }'
+echo "CPU with sessions / without, median of the rounds: $(printf %s "$rounds" | median)"
 awk -v b="$(printf %s "$builder_cpu" | median)" -v con="$(printf %s "${cpu[on]}" | median)" \
     'BEGIN { printf "builder CPU / scan CPU with sessions: %.3f\n", b/con }'
