@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
 	"github.com/evtxhunt/evtxhunt/detections/correlation"
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
@@ -104,10 +103,7 @@ func (r *Results) sessionOf(f *Finding) *sessions.Session {
 	if r.sessions == nil {
 		return nil
 	}
-	id := f.Event.LogonId
-	if f.General != nil {
-		id = event.ActorOf(f.General).LogonID
-	}
+	id := f.LogonID()
 	if id == "" {
 		return nil
 	}

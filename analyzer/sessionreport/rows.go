@@ -8,6 +8,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/filter"
 	"github.com/evtxhunt/evtxhunt/analyzer/sessions"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
 // The kinds of rows.
@@ -29,9 +30,11 @@ type Row struct {
 	User       string
 	Start, End time.Time
 	Processes  int
-	// Findings counts the scan's findings in the session; it is written
+	// Findings counts the findings in the session (CountFindings) and
+	// FindingsLevel is the highest level among them; they are written
 	// only with Options.Findings.
-	Findings int
+	Findings      int
+	FindingsLevel sigma.Level
 	// Failed-logon rows.
 	Failed *sessions.FailedLogons
 }

@@ -29,7 +29,7 @@ func writeTable(w io.Writer, rows []Row, opts Options) error {
 		}
 		cells := sessionCells(r, opts.Full)
 		if opts.Findings {
-			cells = append(cells, strconv.Itoa(r.Findings))
+			cells = append(cells, findingsTableCell(r))
 		}
 		sessionRows = append(sessionRows, cells)
 	}
@@ -117,4 +117,13 @@ func failedCells(r *Row, full bool) []string {
 		cells[0], cells[1], cells[8] = report.Shorten(cells[0], 30), report.Shorten(cells[1], 28), report.Shorten(cells[8], 60)
 	}
 	return cells
+}
+
+// findingsTableCell renders a session's findings for the table: their
+// number, with the highest level among them ("3 (high)").
+func findingsTableCell(r *Row) string {
+	if r.Findings == 0 {
+		return "0"
+	}
+	return strconv.Itoa(r.Findings) + " (" + r.FindingsLevel.String() + ")"
 }

@@ -17,17 +17,23 @@ import (
 // Options tune the writers.
 type Options struct {
 	report.Options
-	// Findings adds the Findings column (table, CSV) and field (JSON):
-	// the number of the scan's findings in each session (Row.Findings).
+	// Findings adds the findings in each session (Row.Findings and
+	// Row.FindingsLevel): a Findings column in the table ("3 (high)"),
+	// Findings and FindingsLevel columns in CSV and fields in JSON.
 	Findings bool
 }
 
-// CSVColumns are the CSV columns, for both kinds of rows; Findings is
-// added with Options.Findings.
+// CSVColumns are the CSV columns, for both kinds of rows; FindingColumns
+// follow with Options.Findings.
 var CSVColumns = []string{"Kind", "Host", "User", "LogonId", "LogonType", "LogonTypeName",
 	"SourceAddress", "SourcePort", "SourceWorkstation", "AuthenticationPackage", "LogonProcess",
 	"Elevated", "Privileges", "LinkedLogonId", "ClientAddress", "ClientName", "Start", "End",
 	"DurationSeconds", "Processes", "Known", "EventRecordIDs", "Attempts", "Failures"}
+
+// FindingColumns are the CSV columns Options.Findings adds: the number of
+// findings in a session and the highest level among them (empty for
+// none, and for failed-logon rows).
+var FindingColumns = []string{"Findings", "FindingsLevel"}
 
 // Write writes the rows in format f.
 func Write(w io.Writer, f report.Format, rows []Row, opts Options) error {
@@ -46,7 +52,7 @@ func writeCSV(w io.Writer, rows []Row, opts Options) error {
 	cw := csv.NewWriter(w)
 	header := CSVColumns
 	if opts.Findings {
-		header = append(header[:len(header):len(header)], "Findings")
+		header = append(header[:len(header):len(header)], FindingColumns...)
 	}
 	if err := cw.Write(header); err != nil {
 		return err
@@ -54,7 +60,7 @@ func writeCSV(w io.Writer, rows []Row, opts Options) error {
 	for i := range rows {
 		row := csvRow(&rows[i])
 		if opts.Findings {
-			row = append(row, findingsCell(&rows[i]))
+			row = append(row, findingsCells(&rows[i])...)
 		}
 		for j := range row {
 			row[j] = report.CSVCell(row[j], opts.RawCSV)
@@ -104,11 +110,15 @@ func csvRow(r *Row) []string {
 	return row
 }
 
-func findingsCell(r *Row) string {
-	if r.Kind != KindSession {
-		return ""
+// findingsCells renders the FindingColumns of a row.
+func findingsCells(r *Row) []string {
+	switch {
+	case r.Kind != KindSession:
+		return []string{"", ""}
+	case r.Findings == 0:
+		return []string{"0", ""}
 	}
-	return strconv.Itoa(r.Findings)
+	return []string{strconv.Itoa(r.Findings), r.FindingsLevel.String()}
 }
 
 func timeCell(t time.Time) string {
@@ -146,8 +156,9 @@ func writeJSON(w io.Writer, f report.Format, rows []Row, opts Options) error {
 
 // AppendRowJSON appends a row as one JSON object. A session:
 // {"Kind":"session","Host","User","LogonId","Start","End",
-// "DurationSeconds","Processes"[,"Findings"],"Session":{…}}, End and
-// DurationSeconds left out when unknown, Session in the shape of
+// "DurationSeconds","Processes"[,"Findings"[,"FindingsLevel"]],
+// "Session":{…}}, End and DurationSeconds left out when unknown,
+// FindingsLevel when there are no findings, Session in the shape of
 // sessions.Session.AppendJSON. A failed-logon group:
 // {"Kind":"failed_logons","Host","User","SourceAddress",
 // "SourceWorkstation","LogonTypes":[…],"Attempts","First","Last",
@@ -174,6 +185,9 @@ func AppendRowJSON(b []byte, r *Row, withFindings bool) []byte {
 	if withFindings {
 		b = append(b, `,"Findings":`...)
 		b = strconv.AppendInt(b, int64(r.Findings), 10)
+		if r.Findings > 0 {
+			b = appendString(b, "FindingsLevel", r.FindingsLevel.String())
+		}
 	}
 	b = append(b, `,"Session":`...)
 	b = r.Session.AppendJSON(b)

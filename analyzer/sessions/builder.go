@@ -76,7 +76,11 @@ type Builder struct {
 	failed      failedSet
 	procs       procCounter
 	stats       Stats
-	last        *host // the host of the previous event (a chunk's events share one)
+	// last is the computer name of the latest record as it was spelled,
+	// and lastHost its state: consecutive records mostly share a host,
+	// so most records skip lower-casing the name and the map lookup.
+	last     string
+	lastHost *host
 }
 
 // NewBuilder returns an empty Builder.
@@ -206,8 +210,8 @@ func (b *Builder) AddProcess(p *event.Process) {
 
 // host returns the state of a computer, creating it.
 func (b *Builder) host(computer string) *host {
-	if b.last != nil && b.last.name == computer {
-		return b.last
+	if b.lastHost != nil && computer == b.last {
+		return b.lastHost
 	}
 	key := strings.ToLower(computer)
 	h := b.hosts[key]
@@ -215,9 +219,7 @@ func (b *Builder) host(computer string) *host {
 		h = &host{name: strings.Clone(computer)}
 		b.hosts[key] = h
 	}
-	if h.name == computer {
-		b.last = h
-	}
+	b.last, b.lastHost = strings.Clone(computer), h
 	return h
 }
 
@@ -231,6 +233,9 @@ func (b *Builder) item(e *event.Event, name string) string {
 // absent or not a number.
 func numberOf(e *event.Event, name string) uint64 {
 	v, _ := e.Get(name)
+	if !usable(v) { // spares the parser's error value
+		return 0
+	}
 	n, _ := event.ParseNumber(strings.TrimSpace(v))
 	return n
 }

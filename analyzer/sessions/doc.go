@@ -30,7 +30,9 @@
 // SERVICE) and 0x3e5 (LOCAL SERVICE) are no sessions of their own: every
 // service start logs a 4624 with the account's fixed id, so those 4624s
 // and the records naming those ids are skipped, and Lookup names the
-// account instead.
+// account instead. LookupKey names the row of the report (a session, or
+// a logon id's process creations no session explains) a record falls in,
+// by the same rule, so that things can be counted per session.
 //
 // # Order and memory
 //

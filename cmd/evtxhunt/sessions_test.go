@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,7 +65,8 @@ func TestSessionsProcessRows(t *testing.T) {
 	}
 	out, _, _ = runCLI(t, "sessions", "-f", "csv", "--host", "WS01", "--since", "2024-03-12T10:59:00Z", "--until", "2024-03-12T11:30:00Z", dir)
 	records, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil || len(records) < 2 || strings.Join(records[0], ",") != strings.Join(sessionreport.CSVColumns, ",") {
+	header := append(slices.Clone(sessionreport.CSVColumns), sessionreport.FindingColumns...)
+	if err != nil || len(records) < 2 || !slices.Equal(records[0], header) {
 		t.Fatalf("csv %v, %v", records, err)
 	}
 	for _, r := range records[1:] {
@@ -82,6 +85,93 @@ func TestSessionsProcessRows(t *testing.T) {
 	}
 }
 
+// The findings of the generated story count in the sessions of their
+// logon ids, with the rule flags of scan: alice's RDP session holds four
+// (the Sysmon and Security records of one PowerShell command give one
+// finding per rule), her network logon two, carol's one, bob's none; the
+// stderr note counts them all.
+func TestSessionsFindings(t *testing.T) {
+	dir := t.TempDir()
+	logonstory.Write(t, dir)
+	findingsOf := func(args ...string) map[string]string {
+		t.Helper()
+		out, errOut, code := runCLI(t, append(append([]string{"sessions", "-f", "jsonl"}, args...), dir)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		got := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var row struct {
+				Kind, User, LogonId, Start, FindingsLevel string
+				Findings                                  *int
+			}
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatalf("%v: %s", err, line)
+			}
+			if row.Kind != "session" {
+				continue
+			}
+			if row.Findings == nil {
+				t.Fatalf("no Findings in %s", line)
+			}
+			key := row.User + " " + row.LogonId + " " + row.Start[11:16]
+			got[key] = fmt.Sprintf("%d %s", *row.Findings, row.FindingsLevel)
+		}
+		return got
+	}
+	got := findingsOf()
+	for key, want := range map[string]string{
+		`CORP\alice 0x5a1f0 08:14`: "4 high",
+		`CORP\alice 0x6b000 08:20`: "2 critical",
+		`CORP\carol 0x3e8a0 10:00`: "1 medium",
+		`CORP\bob 0x3e8a0 09:00`:   "0 ",
+		`CORP\alice 0x5a1f0 08:40`: "0 ",
+	} {
+		if got[key] != want {
+			t.Errorf("%s: %q findings, want %q (all: %v)", key, got[key], want, got)
+		}
+	}
+	got = findingsOf("--min-level", "critical")
+	if got[`CORP\alice 0x6b000 08:20`] != "1 critical" || got[`CORP\alice 0x5a1f0 08:14`] != "0 " {
+		t.Errorf("--min-level critical: %v", got)
+	}
+	// A rule of one's own, without the built-in ones: whoami.exe runs
+	// once, in dave's logon id that no 4624 explains.
+	rule := filepath.Join(t.TempDir(), "whoami.yml")
+	if err := os.WriteFile(rule, []byte(`title: whoami
+id: 7d1f3c2e-0b1a-4c55-9d3e-5a0e2f6b9c11
+logsource: {product: windows, category: process_creation}
+detection:
+  sel: {Image|endswith: '\whoami.exe'}
+  condition: sel
+level: low
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = findingsOf("--no-builtin", "-r", rule)
+	if got[`CORP\dave 0x77777 11:00`] != "1 low" || got[`CORP\alice 0x5a1f0 08:14`] != "0 " {
+		t.Errorf("-r whoami.yml: %v", got)
+	}
+	_, errOut, _ := runCLI(t, "sessions", "--host", "WS02", dir)
+	if !strings.Contains(errOut, "evtxhunt: note: 7 findings, 0 of them in the sessions listed") {
+		t.Errorf("stderr: %q", errOut)
+	}
+	// An allowlist entry for the PowerShell command leaves two findings
+	// out of alice's RDP session, and says so.
+	list := filepath.Join(t.TempDir(), "allow.yml")
+	if err := os.WriteFile(list, []byte("- where:\n    Image|endswith: '\\powershell.exe'\n  reason: admin script\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = findingsOf("--allowlist", list)
+	if got[`CORP\alice 0x5a1f0 08:14`] != "2 high" || got[`CORP\alice 0x6b000 08:20`] != "2 critical" {
+		t.Errorf("--allowlist: %v", got)
+	}
+	_, errOut, _ = runCLI(t, "sessions", "--allowlist", list, dir)
+	if !strings.Contains(errOut, "5 findings, 5 of them") || !strings.Contains(errOut, "(admin script): 2 suppressed") {
+		t.Errorf("--allowlist stderr: %q", errOut)
+	}
+}
+
 func TestSessionsUsageErrors(t *testing.T) {
 	tests := []struct {
 		args []string
@@ -92,11 +182,102 @@ func TestSessionsUsageErrors(t *testing.T) {
 		{[]string{"sessions", "--since", "yesterday", "."}, "--since"},
 		{[]string{"sessions", "--event-id", "4624", "."}, "unknown flag: --event-id"},
 		{[]string{"sessions", "--until", "2024-03-01", "--since", "2024-03-02", "."}, "--until is before --since"},
+		{[]string{"sessions", "--no-builtin", "."}, "--no-builtin needs rules"},
+		{[]string{"sessions", "--min-level", "severe", "."}, "--min-level"},
+		{[]string{"sessions", "--allowlist", "/nonexistent/allow.yml", "."}, "--allowlist"},
 	}
 	for _, tc := range tests {
 		_, errOut, code := runCLI(t, tc.args...)
 		if code != exitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errOut, exitUsage, tc.want)
 		}
+	}
+}
+
+// The Findings column agrees with scan: on the demo (two hosts logging
+// process creations to both Security and Sysmon, merged into one finding
+// each), every finding scan ties to a session (context.session) counts
+// in that session's row, and nowhere else; levels agree too.
+func TestSessionsFindingsAgreeWithScan(t *testing.T) {
+	demo := filepath.Join("..", "..", "samples", "demo")
+	scanOut, _, code := runCLI(t, "scan", "-q", "-f", "jsonl", demo)
+	if code != exitFindings {
+		t.Fatalf("scan exit %d", code)
+	}
+	levels := map[string]int{"informational": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
+	type tally struct {
+		n   int
+		top string
+	}
+	want := map[string]*tally{}
+	add := func(m map[string]*tally, key string, n int, level string) {
+		tl := m[key]
+		if tl == nil {
+			tl = &tally{}
+			m[key] = tl
+		}
+		tl.n += n
+		if tl.top == "" || levels[level] > levels[tl.top] {
+			tl.top = level
+		}
+	}
+	findingsTotal := 0
+	for _, line := range strings.Split(strings.TrimSpace(scanOut), "\n") {
+		var f struct {
+			Level string
+			Event struct {
+				Computer string
+			}
+			Context struct {
+				Session *struct {
+					LogonId, LogonTime string
+					Known              bool
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &f); err != nil {
+			t.Fatal(err)
+		}
+		findingsTotal++
+		if s := f.Context.Session; s != nil {
+			add(want, strings.ToLower(f.Event.Computer)+" "+s.LogonId+" "+s.LogonTime, 1, f.Level)
+		}
+	}
+	out, errOut, code := runCLI(t, "sessions", "-f", "jsonl", demo)
+	if code != 0 {
+		t.Fatalf("sessions exit %d: %s", code, errOut)
+	}
+	got := map[string]*tally{}
+	inRows := 0
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var row struct {
+			Kind, Host, FindingsLevel string
+			Findings                  int
+			Session                   struct{ LogonId, LogonTime string }
+		}
+		if err := json.Unmarshal([]byte(line), &row); err != nil {
+			t.Fatal(err)
+		}
+		if row.Kind == "session" && row.Findings > 0 {
+			add(got, strings.ToLower(row.Host)+" "+row.Session.LogonId+" "+row.Session.LogonTime, row.Findings, row.FindingsLevel)
+			inRows += row.Findings
+		}
+	}
+	if len(want) == 0 || inRows == 0 {
+		t.Fatal("no finding of the demo in a session")
+	}
+	for key, w := range want {
+		if g := got[key]; g == nil || *g != *w {
+			t.Errorf("session %s: sessions counts %+v, scan %+v", key, g, w)
+		}
+	}
+	for key, g := range got {
+		if want[key] == nil {
+			t.Errorf("session %s: sessions counts %+v, scan none", key, g)
+		}
+	}
+	note := fmt.Sprintf("evtxhunt: note: %d findings, %d of them in the sessions listed", findingsTotal, inRows)
+	if !strings.Contains(errOut, note) {
+		t.Errorf("stderr %q lacks %q", errOut, note)
 	}
 }
