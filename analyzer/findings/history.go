@@ -118,6 +118,23 @@ type refList struct {
 }
 
 // find returns the index of the record with v's content, or -1.
+// hasOtherRecordOf reports whether the history holds another record of
+// the process creation ref records: the other log's record of it (a 4688
+// and its Sysmon 1), found by process id, image and time (sameProcess).
+func (h *hostHistory) hasOtherRecordOf(ref int32) bool {
+	r := &h.recs[ref]
+	l := h.byPid[r.pid]
+	if l == nil || !r.has(hasPid) {
+		return false
+	}
+	for _, o := range l.refs {
+		if o != ref && h.recs[o].eventID != r.eventID && sameProcess(h.arena, &h.recs[o], r) {
+			return true
+		}
+	}
+	return false
+}
+
 func (h *hostHistory) find(v *procView) int32 {
 	ref, ok := h.byHash[v.hash]
 	if !ok {

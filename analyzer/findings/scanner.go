@@ -59,6 +59,7 @@ type Scanner struct {
 	hist *history
 
 	view    eventView // the current event, as a record
+	fresh   bool      // the current event is a process creation not read before
 	hits    []detections.Hit
 	scratch []*sigma.Rule
 	late    *detections.Memo // of the set's DetectLate
@@ -127,23 +128,29 @@ func cmpOr(v, def int) int {
 }
 
 // Observe keeps p for the context of other events without running the
-// detections on it (an event outside the report's filters).
-func (s *Scanner) Observe(p *event.Process) {
+// detections on it (an event outside the report's filters). Like Scan,
+// it reports whether p is a process creation not read before.
+func (s *Scanner) Observe(p *event.Process) (fresh bool) {
 	s.Observed++
 	s.remember(p)
+	return s.fresh
 }
 
 // Scan enriches p, keeps it for context, runs the detections on it and
-// records its findings.
-func (s *Scanner) Scan(p *event.Process) {
+// records its findings. It reports whether p is a process creation not
+// read before: neither a copy of a record already read (in another file)
+// nor the other log's record of a creation already read (the 4688 of a
+// Sysmon 1, or the reverse), as far as the history reaches; counts of
+// process creations count those.
+func (s *Scanner) Scan(p *event.Process) (fresh bool) {
 	s.hits, s.scratch = s.set.DetectEarly(p, s.hits[:0], s.scratch)
-	s.ScanDetected(p, s.hits)
+	return s.ScanDetected(p, s.hits)
 }
 
 // ScanDetected is Scan for an event whose detection a Detector began:
 // early holds the hits DetectEarly gave for p as it was decoded (the
 // scanner reads it, never keeps or changes it).
-func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) {
+func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) (fresh bool) {
 	s.Events++
 	deferred := s.set.Defers(p)
 	h := s.remember(p)
@@ -152,8 +159,14 @@ func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) {
 		s.hits, s.scratch = s.late.DetectLate(p, s.hits, s.scratch)
 	}
 	if len(s.hits) == 0 {
-		return
+		return s.fresh
 	}
+	s.record(p, h)
+	return s.fresh
+}
+
+// record records the findings of s.hits on p.
+func (s *Scanner) record(p *event.Process, h *hostHistory) {
 	key := keyOf(p, s.view.filled)
 	if pr, dup := s.seen[key]; dup {
 		s.Duplicates += s.corr.reported(s.hits)
@@ -215,6 +228,7 @@ func (s *Scanner) remember(p *event.Process) *hostHistory {
 	makeView(&s.view.procView, p)
 	s.view.filled = false
 	ref, isNew := h.insert(s.hist, &s.view.procView)
+	s.fresh = isNew && !h.hasOtherRecordOf(ref)
 	if isNew && s.hist.total > s.opts.HistoryLimit {
 		s.evict()
 		h = s.hist.host(p.Computer)

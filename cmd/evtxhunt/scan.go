@@ -135,8 +135,8 @@ Correlation rules (Sigma v2 correlation: documents; built in: password
 guessing (NTLM and Kerberos), password spraying, slow spraying, brute
 force followed by a successful logon, an account created and deleted
 shortly after, one account added to many groups, service tickets for many
-computers at once, SQL Server login failures from one client, RDP
-authentication to many computers at once; evtxhunt rules list shows them)
+computers at once, SQL Server login failures from one client; evtxhunt
+rules list shows them)
 turn many matches of their base rules, grouped by field
 values within a timespan, into one finding listing the window's records
 (table: a Correlation line; csv: the Summary column; json/jsonl: a
@@ -278,11 +278,15 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			hits := detector.Hits(r)
 			for i := range r.Events {
-				logons.AddProcess(&r.Events[i])
-				if opts.filter.Match(&r.Events[i]) {
-					scanner.ScanDetected(&r.Events[i], hits.Process(i))
+				p := &r.Events[i]
+				var fresh bool
+				if opts.filter.Match(p) {
+					fresh = scanner.ScanDetected(p, hits.Process(i))
 				} else {
-					scanner.Observe(&r.Events[i])
+					fresh = scanner.Observe(p)
+				}
+				if fresh { // each process creation counts once in its session
+					logons.AddProcess(p)
 				}
 			}
 			for i := range r.Selected {

@@ -170,8 +170,11 @@ func feedSessions(f *filter.Filter, ruled *event.Selection, det *findings.Detect
 	return func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 		hits := det.Hits(r) // matched in the reading workers
 		for i := range r.Events {
-			b.AddProcess(&r.Events[i])
-			scanner.ScanDetected(&r.Events[i], hits.Process(i))
+			// Copies of a record and the two logs' records of one
+			// process creation count once.
+			if scanner.ScanDetected(&r.Events[i], hits.Process(i)) {
+				b.AddProcess(&r.Events[i])
+			}
 		}
 		for i := range r.Selected {
 			e := &r.Selected[i]
