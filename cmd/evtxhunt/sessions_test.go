@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -279,5 +280,87 @@ func TestSessionsFindingsAgreeWithScan(t *testing.T) {
 	note := fmt.Sprintf("evtxhunt: note: %d findings, %d of them in the sessions listed", findingsTotal, inRows)
 	if !strings.Contains(errOut, note) {
 		t.Errorf("stderr %q lacks %q", errOut, note)
+	}
+}
+
+// TestSessionsProcessesCountOnce: a copy of a log adds no process to any
+// session, and on the samples (Security and Sysmon of WS01) the 4688 and
+// Sysmon 1 of one process creation count once: no session's Processes
+// exceeds the larger of its 4688 and Sysmon 1 counts (never their sum; a
+// creation counts in the session of its record read first, so some move
+// between sessions).
+func TestSessionsProcessesCountOnce(t *testing.T) {
+	dir := t.TempDir()
+	paths := logonstory.Write(t, dir)
+	processes := func(paths ...string) map[string]int {
+		out, errOut, code := runCLI(t, append([]string{"sessions", "-f", "jsonl"}, paths...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		got := map[string]int{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var row struct {
+				Kind, Host, LogonId, Start string
+				Processes                  int
+			}
+			if err := json.Unmarshal([]byte(line), &row); err != nil {
+				t.Fatalf("%v: %q", err, line)
+			}
+			if row.Kind == "session" {
+				got[row.Host+" "+row.LogonId+" "+row.Start] = row.Processes
+			}
+		}
+		return got
+	}
+	once := processes(dir)
+	copyDir := filepath.Join(t.TempDir(), "copy")
+	if err := os.MkdirAll(copyDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(copyDir, filepath.Base(p)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if twice := processes(dir, copyDir); !maps.Equal(once, twice) {
+		t.Errorf("a copy of the logs changed the counts:\n%v\n%v", once, twice)
+	}
+
+	demo := filepath.Join("..", "..", "samples", "demo")
+	counts := map[string]map[uint32]int{} // host and logon id -> event id -> records
+	tl, _, _ := runCLI(t, "timeline", "-f", "jsonl", demo)
+	for _, line := range strings.Split(strings.TrimSpace(tl), "\n") {
+		var e struct {
+			Computer, LogonId string
+			EventID           uint32
+		}
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatal(err)
+		}
+		k := e.Computer + " " + strings.ToLower(e.LogonId)
+		if counts[k] == nil {
+			counts[k] = map[uint32]int{}
+		}
+		counts[k][e.EventID]++
+	}
+	checked := 0
+	for key, n := range processes(demo) {
+		f := strings.Fields(key)
+		c := counts[f[0]+" "+strings.ToLower(f[1])]
+		if c == nil || c[4688] == 0 || c[1] == 0 || n == 0 {
+			continue
+		}
+		lo, hi := min(c[4688], c[1]), max(c[4688], c[1])
+		if n > hi || n < lo/2 {
+			t.Errorf("%s: %d processes from %d 4688 and %d Sysmon 1 records", key, n, c[4688], c[1])
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no session of the samples has both 4688 and Sysmon 1 records")
 	}
 }
