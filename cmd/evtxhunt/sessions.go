@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 
@@ -113,9 +111,7 @@ column and field.`,
 
 func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	defer opts.Read.limitCPUs()()
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(scanMemoryLimit))
-	}
+	defer limitScanMemory()()
 	set, err := opts.Rules.load(opts.IO.ErrOut)
 	if err != nil {
 		return err
