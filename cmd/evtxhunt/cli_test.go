@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -127,5 +129,34 @@ func TestWorkersLimitCPUs(t *testing.T) {
 	if got := runtime.GOMAXPROCS(0); got != 2 {
 		t.Errorf("-j 8 on 2 CPUs: GOMAXPROCS %d, want 2", got)
 	}
+	restore()
+}
+
+// TestScanMemorySettings: a scan collects at GOGC=200 under a 200 MiB
+// soft limit unless the environment sets them, and restores both after.
+func TestScanMemorySettings(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOGC")
+	os.Unsetenv("GOMEMLIMIT")
+	prevGC := debug.SetGCPercent(400)
+	defer debug.SetGCPercent(prevGC)
+	prevLimit := debug.SetMemoryLimit(math.MaxInt64)
+	defer debug.SetMemoryLimit(prevLimit)
+	restore := limitScanMemory()
+	if gc, limit := debug.SetGCPercent(-1), debug.SetMemoryLimit(-1); gc != scanGCPercent || limit != scanMemoryLimit {
+		t.Errorf("during a scan: GOGC %d, limit %d; want %d, %d", gc, limit, scanGCPercent, scanMemoryLimit)
+	}
+	debug.SetGCPercent(scanGCPercent)
+	restore()
+	if gc, limit := debug.SetGCPercent(400), debug.SetMemoryLimit(-1); gc != 400 || limit != math.MaxInt64 {
+		t.Errorf("after a scan: GOGC %d, limit %d; want 400 and none restored", gc, limit)
+	}
+	t.Setenv("GOGC", "50")
+	restore = limitScanMemory()
+	if gc := debug.SetGCPercent(-1); gc != 400 {
+		t.Errorf("with GOGC set: the scan changed GOGC to %d", gc)
+	}
+	debug.SetGCPercent(400)
 	restore()
 }
