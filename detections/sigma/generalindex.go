@@ -74,18 +74,34 @@ func newGeneralIndex(rules []*Rule) *generalIndex {
 	g.byID = make([]map[uint32]*bucket, len(g.channels))
 	g.wide = make([]*bucket, len(g.channels))
 	reqs := map[reqKey]requirement{}
+	var todo []pendingPrefilter
 	for name, c := range g.channels {
 		g.byID[c] = map[uint32]*bucket{}
 		for id := range chanIDs[c] {
-			g.byID[c][id] = g.newBucket(rules, members, name, id, true, reqs)
+			g.byID[c][id] = g.newBucket(rules, members, name, id, true, reqs, &todo)
 		}
-		g.wide[c] = g.newBucket(rules, members, name, 0, false, reqs)
+		g.wide[c] = g.newBucket(rules, members, name, 0, false, reqs, &todo)
 	}
 	for id := range anyIDs {
-		g.anyByID[id] = g.newBucket(rules, members, "", id, true, reqs)
+		g.anyByID[id] = g.newBucket(rules, members, "", id, true, reqs, &todo)
 	}
-	g.anyWide = g.newBucket(rules, members, "", 0, false, reqs)
+	g.anyWide = g.newBucket(rules, members, "", 0, false, reqs, &todo)
+	// The buckets' automata are independent: build them on every core.
+	parallel(len(todo), func(i int) { todo[i].b.pf = newPrefilter(todo[i].reqs) })
+	for _, t := range todo {
+		for _, k := range t.b.pf.keys {
+			t.b.names = append(t.b.names, g.names[k])
+		}
+		g.maxWords = max(g.maxWords, t.b.pf.words)
+	}
 	return g
+}
+
+// pendingPrefilter is a bucket whose prefilter is still to be built from
+// its rules' requirements.
+type pendingPrefilter struct {
+	b    *bucket
+	reqs []requirement
 }
 
 // channel returns the index of a channel, adding it.
@@ -109,8 +125,11 @@ type reqKey struct {
 // newBucket collects the member rules that apply to a record of this
 // channel ("": a channel no rule names) and id (withID false: an id no
 // binding of the channel names), each read through the equivalent of its
-// first binding that admits the record, as Rule.MatchEvent reads it.
-func (g *generalIndex) newBucket(rules []*Rule, members []int32, channel string, id uint32, withID bool, reqs map[reqKey]requirement) *bucket {
+// first binding that admits the record, as Rule.MatchEvent reads it. A
+// bucket of prefilterMin rules or more is added to todo, for its
+// prefilter to be built with the others'.
+func (g *generalIndex) newBucket(rules []*Rule, members []int32, channel string, id uint32, withID bool,
+	reqs map[reqKey]requirement, todo *[]pendingPrefilter) *bucket {
 	b := &bucket{}
 	for _, ri := range members {
 		for _, bd := range rules[ri].binds {
@@ -136,11 +155,7 @@ func (g *generalIndex) newBucket(rules []*Rule, members []int32, channel string,
 			}
 			rs[i] = req
 		}
-		b.pf = newPrefilter(rs)
-		for _, k := range b.pf.keys {
-			b.names = append(b.names, g.names[k])
-		}
-		g.maxWords = max(g.maxWords, b.pf.words)
+		*todo = append(*todo, pendingPrefilter{b, rs})
 	}
 	return b
 }
