@@ -9,12 +9,11 @@
 // minimum level, so their records are decoded and matched.
 //
 // Detection runs in the reading workers, in parallel, and the findings
-// scanner completes it in input order: Set.DetectEarly is everything that
-// depends on the event alone, and Set.DetectLate runs the few rules that
-// read a 4688 event's ParentCommandLine once the scanner has filled it
-// from the parent's event (late.go). A Memo per goroutine gives an event
-// equal to an earlier one in every value the rules read that event's hits
-// without matching again (memo.go).
+// scanner completes it in input order: when it fills a 4688 event's
+// ParentCommandLine from the parent's event, Set.DropDeferred and
+// Set.DetectLate redo the few rules that read it (late.go). A Memo per
+// goroutine gives an event equal to an earlier one in every value the
+// rules read that event's hits without matching again (memo.go).
 //
 // Sub-packages: sigma (the rule engine), builtin (the embedded rules and
 // their tests), cmdline (command-line checks Sigma cannot express),

@@ -8,15 +8,16 @@ import (
 // Detection in two steps.
 //
 // The reading workers decode chunks in parallel, and the findings scanner
-// sees their events afterwards, one at a time in input order. Most of a
-// process event's detection depends on the event alone and runs in the
-// workers (DetectEarly). One thing does not: a Security 4688 record has no
-// ParentCommandLine, which the scanner fills from the parent's event in
-// its history. The rules that can read that field (see
-// sigma.Rule.ReadsField) are therefore deferred on such an event and run
-// by the scanner once it has filled it (DetectLate). Together the two
-// steps give exactly what Detect gives on the filled event, in the same
-// order.
+// sees their events afterwards, one at a time in input order. Detection
+// depends on the event alone, and runs in the workers (Detect), with one
+// exception: a Security 4688 record has no ParentCommandLine, which the
+// scanner fills from the parent's event in its history when it has it.
+// For such an event, the hits of the rules that can read that field (see
+// sigma.Rule.ReadsField) are then dropped (DropDeferred) and those rules
+// run again on the completed event (DetectLate). Together the two steps
+// give exactly what Detect gives on the event as the scanner completed
+// it, in the same order; an event the scanner did not complete keeps the
+// workers' hits.
 
 // deferredRules indexes the rules that read ParentCommandLine.
 type deferredRules struct {
@@ -44,31 +45,30 @@ func newDeferredRules(all []*sigma.Rule) *deferredRules {
 	return d
 }
 
-// Defers reports whether DetectEarly leaves rules out for p, to be run by
-// DetectLate: p is a Security 4688 event without ParentCommandLine and the
-// set has rules reading it. Ask before p's ParentCommandLine is filled.
+// Defers reports whether the hits of some rules on p depend on a
+// ParentCommandLine the scanner may fill: p is a Security 4688 event
+// without one and the set has rules reading it. Ask before p is filled.
 func (s *Set) Defers(p *event.Process) bool {
 	return s.deferred.skip != nil && p.EventID == event.SecurityProcessCreate &&
 		!p.Has.Contains(event.FieldParentCommandLine)
 }
 
-// DetectEarly is Detect without the rules Defers defers: the part of the
-// detection that needs nothing the scanner adds to p. It is safe to run
-// in any goroutine on a freshly decoded event.
-func (s *Set) DetectEarly(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
-	if !s.Defers(p) {
-		return s.Detect(p, dst, scratch)
+// DropDeferred removes from hits, in place, the hits of the rules that
+// read ParentCommandLine, and returns what remains.
+func (s *Set) DropDeferred(hits []Hit) []Hit {
+	kept := hits[:0]
+	for _, h := range hits {
+		if i, ok := s.deferred.order[h.Rule]; ok && s.deferred.skip[i] {
+			continue
+		}
+		kept = append(kept, h)
 	}
-	scratch = s.rules.MatchExcept(p, scratch[:0], s.deferred.skip)
-	for _, r := range scratch {
-		dst = append(dst, Hit{Rule: r})
-	}
-	return s.runChecks(p, dst), scratch
+	return kept
 }
 
-// DetectLate adds to early, the hits DetectEarly gave for p when Defers
-// said so, the hits of the deferred rules on p as the scanner completed
-// it, keeping Detect's order.
+// DetectLate adds to early, p's hits without the deferred rules'
+// (DropDeferred), the hits of the deferred rules on p as the scanner
+// completed it, keeping Detect's order.
 func (s *Set) DetectLate(p *event.Process, early []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
 	scratch = s.deferred.set.Match(p, scratch[:0])
 	for _, r := range scratch {

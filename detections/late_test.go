@@ -62,11 +62,11 @@ func TestReadsField(t *testing.T) {
 	}
 }
 
-// TestDetectEarlyThenLate: on every event, DetectEarly on the event as
-// decoded followed by DetectLate on the event as the scanner completed it
-// gives exactly Detect on the completed event, hits in the same order
-// (built-in rules and checks included).
-func TestDetectEarlyThenLate(t *testing.T) {
+// TestDetectThenLate: on every event, Detect on the event as decoded,
+// then, where the scanner fills its ParentCommandLine, DropDeferred and
+// DetectLate on the completed event, give exactly Detect on the completed
+// event, hits in the same order (built-in rules and checks included).
+func TestDetectThenLate(t *testing.T) {
 	set := loadLateSet(t)
 	mk := func(id uint32, image, cmd string) event.Process {
 		p := event.Process{EventID: id, Channel: "Security"}
@@ -95,14 +95,17 @@ func TestDetectEarlyThenLate(t *testing.T) {
 				// Sysmon records carry their parent's command line.
 				p.Set(event.FieldParentCommandLine, parent)
 			}
-			early, _ := set.DetectEarly(&p, nil, nil)
+			decoded, _ := set.Detect(&p, nil, nil)
 			defers := set.Defers(&p)
-			if defers && parent != "" {
+			filled := defers && parent != ""
+			if filled {
 				p.Set(event.FieldParentCommandLine, parent) // as the scanner fills it
 			}
-			got := slices.Clone(early)
-			viaMemo := slices.Clone(early)
-			if defers {
+			got := slices.Clone(decoded)
+			viaMemo := slices.Clone(decoded)
+			early := set.DropDeferred(slices.Clone(decoded))
+			if filled {
+				got, viaMemo = slices.Clone(early), slices.Clone(early)
 				deferred++
 				got, _ = set.DetectLate(&p, got, nil)
 				lateMemo.DetectLate(&p, slices.Clone(early), nil)
@@ -113,7 +116,7 @@ func TestDetectEarlyThenLate(t *testing.T) {
 			}
 			want, _ := set.Detect(&p, nil, nil)
 			if !slices.Equal(titles(got), titles(want)) {
-				t.Errorf("event %d, parent %q: early+late = %v, Detect = %v", i, parent, titles(got), titles(want))
+				t.Errorf("event %d, parent %q: decoded then late = %v, Detect = %v", i, parent, titles(got), titles(want))
 			}
 		}
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/evtxhunt/evtxhunt/detections/sigma"
 )
 
-// Memo remembers the hits DetectEarly gave for the values it read, so a
+// Memo remembers the hits Detect gave for the values it read, so a
 // process event whose every value the detections can read (its event id
 // and channel, and each field some process rule or check reads, present
 // or not) equals an earlier one's gets that event's hits without being
@@ -20,7 +20,7 @@ import (
 type Memo struct {
 	set     *Set
 	fields  []event.Field // what the memoized step reads besides id and channel
-	late    bool          // memoizes DetectLate's rules rather than DetectEarly
+	late    bool          // memoizes DetectLate's rules rather than Detect
 	entries map[string][]Hit
 	found   []Hit // DetectLate's hits found, before merging
 	bytes   int   // keys and hits held
@@ -40,7 +40,7 @@ const (
 // hitSize is what one remembered hit costs, roughly.
 const hitSize = 48
 
-// NewMemo returns an empty memo of the set's DetectEarly.
+// NewMemo returns an empty memo of the set's Detect.
 func (s *Set) NewMemo() *Memo {
 	return &Memo{set: s, fields: s.memoFields, entries: map[string][]Hit{}}
 }
@@ -51,10 +51,10 @@ func (s *Set) NewLateMemo() *Memo {
 	return &Memo{set: s, fields: s.deferred.fields, late: true, entries: map[string][]Hit{}}
 }
 
-// DetectEarly appends the hits of s.DetectEarly(p) to dst. The memo must
-// come from NewMemo.
-func (m *Memo) DetectEarly(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
-	return m.detect(p, dst, scratch, m.set.DetectEarly)
+// Detect appends the hits of s.Detect(p) to dst. The memo must come from
+// NewMemo.
+func (m *Memo) Detect(p *event.Process, dst []Hit, scratch []*sigma.Rule) ([]Hit, []*sigma.Rule) {
+	return m.detect(p, dst, scratch, m.set.Detect)
 }
 
 // DetectLate is s.DetectLate(p, early). The memo must come from
@@ -108,7 +108,7 @@ func memoFields(rules []*sigma.Rule, checks bool) []event.Field {
 	return out
 }
 
-// appendMemoKey appends to b everything DetectEarly's result on p can
+// appendMemoKey appends to b everything Detect's result on p can
 // depend on, unambiguously: the event id, the channel, whether rules are
 // deferred, and each read field's presence and value.
 func (s *Set) appendMemoKey(b []byte, p *event.Process, fields []event.Field) []byte {

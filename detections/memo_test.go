@@ -34,11 +34,11 @@ func sampleProcesses(t *testing.T) []event.Process {
 	return out
 }
 
-// TestMemoMatchesDetectEarly: through a memo, every event of the samples
+// TestMemoMatchesDetect: through a memo, every event of the samples
 // (each seen twice) and variants differing in one value the rules read
-// get exactly DetectEarly's hits, with the built-in rules and checks plus
+// get exactly Detect's hits, with the built-in rules and checks plus
 // rules reading ParentCommandLine by name, keyword and fieldref.
-func TestMemoMatchesDetectEarly(t *testing.T) {
+func TestMemoMatchesDetect(t *testing.T) {
 	set := loadLateSet(t)
 	events := sampleProcesses(t)[:1000] // within MemoBytes: the second round is all found
 	// Variants: one value changed, so a memo keyed on too little fails.
@@ -58,11 +58,11 @@ func TestMemoMatchesDetectEarly(t *testing.T) {
 	for round := range 2 {
 		for i := range events {
 			p := &events[i]
-			want, _ := set.DetectEarly(p, nil, nil)
+			want, _ := set.Detect(p, nil, nil)
 			var got []Hit
-			got, scratch = memo.DetectEarly(p, got, scratch)
+			got, scratch = memo.Detect(p, got, scratch)
 			if !slices.Equal(titles(got), titles(want)) {
-				t.Fatalf("round %d, event %d (%s): memo %v, DetectEarly %v", round, i, p.CommandLine, titles(got), titles(want))
+				t.Fatalf("round %d, event %d (%s): memo %v, Detect %v", round, i, p.CommandLine, titles(got), titles(want))
 			}
 		}
 	}
@@ -83,7 +83,7 @@ func TestMemoBounded(t *testing.T) {
 	p := event.Process{EventID: 4688, Channel: "Security"}
 	for i := range 50_000 {
 		p.Set(event.FieldCommandLine, fmt.Sprintf("cmd.exe /c echo %0200d", i))
-		memo.DetectEarly(&p, nil, nil)
+		memo.Detect(&p, nil, nil)
 		if memo.bytes > MemoBytes {
 			t.Fatalf("after %d events the memo holds %d bytes, more than %d", i+1, memo.bytes, MemoBytes)
 		}
@@ -94,14 +94,14 @@ func TestMemoBounded(t *testing.T) {
 		long[i] = 'a'
 	}
 	p.Set(event.FieldCommandLine, string(long))
-	memo.DetectEarly(&p, nil, nil)
-	memo.DetectEarly(&p, nil, nil)
+	memo.Detect(&p, nil, nil)
+	memo.Detect(&p, nil, nil)
 	if len(memo.entries) != before || memo.Found != 0 {
 		t.Errorf("a key past MemoMaxKey was remembered (%d entries, was %d; %d found)", len(memo.entries), before, memo.Found)
 	}
 }
 
-func BenchmarkMemoDetectEarly(b *testing.B) {
+func BenchmarkMemoDetect(b *testing.B) {
 	set, _ := Load(Config{})
 	memo := set.NewMemo()
 	p := &event.Process{EventID: 4688, Channel: "Security"}
@@ -112,6 +112,6 @@ func BenchmarkMemoDetectEarly(b *testing.B) {
 	var scratch []*sigma.Rule
 	b.ReportAllocs()
 	for b.Loop() {
-		hits, scratch = memo.DetectEarly(p, hits[:0], scratch)
+		hits, scratch = memo.Detect(p, hits[:0], scratch)
 	}
 }

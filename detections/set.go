@@ -39,7 +39,7 @@ type Set struct {
 	all        []*sigma.Rule // rules, then check stand-ins
 	corr       *correlation.Set
 	deferred   *deferredRules // the rules DetectLate runs (late.go)
-	memoFields []event.Field  // what DetectEarly reads of an event (memo.go)
+	memoFields []event.Field  // what Detect reads of an event (memo.go)
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load

@@ -10,7 +10,7 @@ import (
 )
 
 // Detector runs, in the reading pipeline's workers, the part of the
-// detections that depends on each event alone (detections.Set.DetectEarly
+// detections that depends on each event alone (detections.Set.Detect
 // and DetectEvent), so that rule matching uses every core; the Scanner,
 // which sees the events in input order, then only completes what needs
 // its history (ScanDetected, ScanEventDetected). The findings are the
@@ -97,7 +97,7 @@ func (d *Detector) detect(r *decode.Result, ds *detectorScratch) *ChunkHits {
 		if d.process != nil && !d.process(p) {
 			continue
 		}
-		ds.hits, ds.scratch = ds.memo.DetectEarly(p, ds.hits[:0], ds.scratch)
+		ds.hits, ds.scratch = ds.memo.Detect(p, ds.hits[:0], ds.scratch)
 		c.add(&c.process, i, ds.hits)
 	}
 	for i := range r.Selected {

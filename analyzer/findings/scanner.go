@@ -143,19 +143,21 @@ func (s *Scanner) Observe(p *event.Process) (fresh bool) {
 // Sysmon 1, or the reverse), as far as the history reaches; counts of
 // process creations count those.
 func (s *Scanner) Scan(p *event.Process) (fresh bool) {
-	s.hits, s.scratch = s.set.DetectEarly(p, s.hits[:0], s.scratch)
+	s.hits, s.scratch = s.set.Detect(p, s.hits[:0], s.scratch)
 	return s.ScanDetected(p, s.hits)
 }
 
-// ScanDetected is Scan for an event whose detection a Detector began:
-// early holds the hits DetectEarly gave for p as it was decoded (the
-// scanner reads it, never keeps or changes it).
-func (s *Scanner) ScanDetected(p *event.Process, early []detections.Hit) (fresh bool) {
+// ScanDetected is Scan for an event a Detector matched: hits are the hits
+// Detect gave for p as it was decoded (the scanner reads them, never
+// keeps or changes them). When the scanner fills p's ParentCommandLine,
+// the rules that read it are run again.
+func (s *Scanner) ScanDetected(p *event.Process, hits []detections.Hit) (fresh bool) {
 	s.Events++
 	deferred := s.set.Defers(p)
 	h := s.remember(p)
-	s.hits = append(s.hits[:0], early...)
-	if deferred {
+	s.hits = append(s.hits[:0], hits...)
+	if deferred && s.view.filled {
+		s.hits = s.set.DropDeferred(s.hits)
 		s.hits, s.scratch = s.late.DetectLate(p, s.hits, s.scratch)
 	}
 	if len(s.hits) == 0 {
