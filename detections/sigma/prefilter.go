@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"math/bits"
+	"slices"
 	"sort"
 )
 
@@ -55,10 +56,7 @@ func newPrefilter(reqs []requirement) *prefilter {
 			pf.unindexed++
 		}
 	}
-	pf.keys, pf.scanners = ix.build()
-	if fn := ix.byField[anyField]; fn != nil {
-		pf.keywords = newFieldScanner(fn.texts, fn.clauses)
-	}
+	pf.keys, pf.scanners, pf.keywords = ix.build()
 	return pf
 }
 
@@ -116,10 +114,10 @@ func (ix *needleIndex) add(n needle, clauseID int32) {
 	}
 }
 
-// build compiles one automaton per field key (keyword needles aside), on
-// all processors, and returns the keys in order with the automata
-// indexed by key.
-func (ix *needleIndex) build() ([]fieldKey, []*fieldScanner) {
+// build compiles one automaton per field key, on all processors, and
+// returns the keys in order with the automata indexed by key, and the
+// automaton of the keyword needles (nil: none).
+func (ix *needleIndex) build() ([]fieldKey, []*fieldScanner, *fieldScanner) {
 	var keys []fieldKey
 	for k := range ix.byField {
 		if k >= 0 {
@@ -127,15 +125,30 @@ func (ix *needleIndex) build() ([]fieldKey, []*fieldScanner) {
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	if len(keys) == 0 {
-		return nil, nil
+	var scanners []*fieldScanner
+	if len(keys) > 0 {
+		scanners = make([]*fieldScanner, keys[len(keys)-1]+1)
 	}
-	scanners := make([]*fieldScanner, keys[len(keys)-1]+1)
-	parallel(len(keys), func(i int) {
-		fn := ix.byField[keys[i]]
-		scanners[keys[i]] = newFieldScanner(fn.texts, fn.clauses)
+	var keywords *fieldScanner
+	// The largest needle sets first, so that the longest build does not
+	// start last; the keyword needles' automaton is one more task.
+	tasks := slices.Clone(keys)
+	if ix.byField[anyField] != nil {
+		tasks = append(tasks, anyField)
+	}
+	sort.SliceStable(tasks, func(i, j int) bool {
+		return len(ix.byField[tasks[i]].texts) > len(ix.byField[tasks[j]].texts)
 	})
-	return keys, scanners
+	parallel(len(tasks), func(i int) {
+		fn := ix.byField[tasks[i]]
+		fs := newFieldScanner(fn.texts, fn.clauses)
+		if tasks[i] == anyField {
+			keywords = fs
+		} else {
+			scanners[tasks[i]] = fs
+		}
+	})
+	return keys, scanners, keywords
 }
 
 func allSet(set []uint64, ids []int32) bool {
