@@ -94,11 +94,11 @@ func buildTrie[T state](ac *matcherAC, needles []string, clausesOf [][]int32, to
 // link fills, breadth-first, the failure links: every missing transition
 // takes the one of the longest suffix state, and every state also outputs
 // what that state outputs.
-func link[T state](C int, next []T, outs [][]int32) {
+func link[T state](classes int, next []T, outs [][]int32) {
 	none := ^T(0)
 	fail := make([]T, len(outs))
 	queue := make([]T, 0, len(outs))
-	for c := 0; c < C; c++ {
+	for c := 0; c < classes; c++ {
 		if next[c] == none {
 			next[c] = 0
 		} else {
@@ -109,8 +109,8 @@ func link[T state](C int, next []T, outs [][]int32) {
 		s := queue[0]
 		queue = queue[1:]
 		outs[s] = append(outs[s], outs[fail[s]]...)
-		row, frow := int(s)*C, int(fail[s])*C
-		for c := 0; c < C; c++ {
+		row, frow := int(s)*classes, int(fail[s])*classes
+		for c := 0; c < classes; c++ {
 			if t := next[row+c]; t == none {
 				next[row+c] = next[frow+c]
 			} else {

@@ -46,14 +46,17 @@ import (
 	"github.com/evtxhunt/evtxhunt/detections"
 )
 
-func main() {
+func main() { os.Exit(runMain()) }
+
+// runMain is main, returning its exit code so that deferred calls run.
+func runMain() int {
 	workers := flag.Int("j", 2, "parallel chunk workers")
 	mode := flag.String("sessions", "on", "build logon sessions: on, off, or decode (read their records, build nothing)")
 	profile := flag.String("cpuprofile", "", "write a CPU profile of the run to `FILE`")
 	flag.Parse()
 	if *mode != "on" && *mode != "off" && *mode != "decode" {
 		fmt.Fprintln(os.Stderr, "sessioncost: -sessions must be on, off or decode")
-		os.Exit(2)
+		return 2
 	}
 	debug.SetGCPercent(400)         // as evtxhunt does
 	debug.SetMemoryLimit(200 << 20) // as evtxhunt scan does
@@ -61,13 +64,13 @@ func main() {
 	for _, e := range errs {
 		if !e.Note {
 			fmt.Fprintln(os.Stderr, "sessioncost: rule error:", e)
-			os.Exit(2)
+			return 2
 		}
 	}
 	cpu0, err := cpuTime()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
-		os.Exit(1)
+		return 1
 	}
 	if *profile != "" {
 		f, err := os.Create(*profile)
@@ -76,7 +79,7 @@ func main() {
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "sessioncost: -cpuprofile:", err)
-			os.Exit(1)
+			return 1
 		}
 		defer pprof.StopCPUProfile()
 	}
@@ -84,17 +87,17 @@ func main() {
 	st, err := run(set, *mode, *workers, flag.Args())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
-		pprof.StopCPUProfile()
-		os.Exit(1)
+		return 1
 	}
 	cpu, err := cpuTime()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "sessioncost:", err)
-		os.Exit(1)
+		return 1
 	}
 	cpu -= cpu0
 	fmt.Printf("sessions=%s wall_seconds=%.3f cpu_seconds=%.3f builder_seconds=%.3f builder_cpu_seconds=%.3f events=%d selected=%d findings=%d logons=%d\n",
 		*mode, time.Since(start).Seconds(), cpu.Seconds(), st.builder.Seconds(), st.builderCPU.Seconds(), st.events, st.selected, st.findings, st.logons)
+	return 0
 }
 
 // cpuTime returns the CPU time the process used so far, user and system.
@@ -129,7 +132,9 @@ func (c *counts) timeBuilder(fn func()) {
 func threadCPU() time.Duration {
 	const clockThreadCPUTime = 3 // CLOCK_THREAD_CPUTIME_ID
 	var ts syscall.Timespec
-	syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0)
+	if _, _, errno := syscall.Syscall(syscall.SYS_CLOCK_GETTIME, clockThreadCPUTime, uintptr(unsafe.Pointer(&ts)), 0); errno != 0 {
+		return 0 // no thread clock: the builder's share reads 0
+	}
 	return time.Duration(ts.Nano())
 }
 
