@@ -1,15 +1,12 @@
 package correlation
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/evtxhunt/evtxhunt/detections/internal/ruleyaml"
 )
 
 // IsCorrelation reports whether a YAML document is a correlation rule: a
@@ -26,7 +23,7 @@ func IsCorrelation(doc *yaml.Node) bool {
 func ParseFile(data []byte, source string) ([]*Rule, []*Error) {
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, []*Error{{File: source, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}}
+		return nil, []*Error{{File: source, Line: ruleyaml.ErrorLine(err), Reason: ruleyaml.ErrorText(err)}}
 	}
 	var rules []*Rule
 	var errs []*Error
@@ -44,104 +41,12 @@ func ParseFile(data []byte, source string) ([]*Rule, []*Error) {
 	return rules, errs
 }
 
-// decodeDocuments reads every YAML document of data and rejects what the
-// decoder lets through into nodes but a rule must not hold: duplicate
-// keys, aliases, merge keys and deep nesting.
-func decodeDocuments(data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(doc.Content) == 0 {
-			continue
-		}
-		if err := checkStrict(doc.Content[0], 0); err != nil {
-			return nil, err
-		}
-		docs = append(docs, doc.Content[0])
-	}
-}
-
-// structureError is a YAML problem found after decoding.
-type structureError struct {
-	line int
-	msg  string
-}
-
-func (e *structureError) Error() string { return fmt.Sprintf("yaml: line %d: %s", e.line, e.msg) }
-
 // maxDepth bounds the nesting of a rule document; correlation rules need
 // four levels.
 const maxDepth = 32
 
-// checkStrict walks a document for duplicate keys, aliases, merge keys and
-// nesting beyond maxDepth.
-func checkStrict(n *yaml.Node, depth int) error {
-	if depth > maxDepth {
-		return &structureError{n.Line, "nested too deeply"}
-	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		return &structureError{n.Line, "YAML aliases (*name) are not supported in rules"}
-	case yaml.MappingNode:
-		first := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind != yaml.ScalarNode {
-				continue
-			}
-			if k.Tag == "!!merge" || k.Value == "<<" && k.Style == 0 {
-				return &structureError{k.Line, "YAML merge keys (<<) are not supported in rules"}
-			}
-			if line, dup := first[k.Value]; dup {
-				return &structureError{k.Line, fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, line)}
-			}
-			first[k.Value] = k.Line
-		}
-	}
-	for _, c := range n.Content {
-		if err := checkStrict(c, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlErrorLine returns the line a decoding error names, or 0.
-func yamlErrorLine(err error) int {
-	var se *structureError
-	if errors.As(err, &se) {
-		return se.line
-	}
-	if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
-}
-
-// cleanYAMLError drops the "yaml: line N:" prefix the error's location
-// already gives.
-func cleanYAMLError(err error) string {
-	var se *structureError
-	if errors.As(err, &se) {
-		return se.msg
-	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if loc := lineRE.FindStringIndex(msg); loc != nil && loc[0] == 0 {
-		msg = strings.TrimLeft(msg[loc[1]:], ": ")
-	}
-	return "invalid YAML: " + msg
-}
+// decodeDocuments reads the YAML documents of a rule file strictly.
+func decodeDocuments(data []byte) ([]*yaml.Node, error) { return ruleyaml.Decode(data, maxDepth) }
 
 // mapValue returns the value of key in a mapping node, or nil.
 func mapValue(m *yaml.Node, key string) *yaml.Node {

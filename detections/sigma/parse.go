@@ -1,17 +1,12 @@
 package sigma
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/evtxhunt/evtxhunt/detections/correlation"
+	"github.com/evtxhunt/evtxhunt/detections/internal/ruleyaml"
 )
 
 // Options tune rule loading.
@@ -41,7 +36,7 @@ func ParseRules(data []byte, source string, opts Options) ([]*Rule, []*LoadError
 func ParseFile(data []byte, source string, opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, nil, []*LoadError{{File: source, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}}
+		return nil, nil, []*LoadError{{File: source, Line: ruleyaml.ErrorLine(err), Reason: ruleyaml.ErrorText(err)}}
 	}
 	var rules []*Rule
 	var corrs []*correlation.Rule
@@ -101,99 +96,11 @@ func CorrelationErrors(cerrs []*correlation.Error) []*LoadError {
 	return out
 }
 
-// decodeDocuments reads every YAML document of data and checks them for
-// what the YAML decoder lets through into nodes: duplicate keys, aliases
-// and merge keys.
-func decodeDocuments(data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(doc.Content) == 0 {
-			continue
-		}
-		if err := checkNode(doc.Content[0], 0); err != nil {
-			return nil, err
-		}
-		docs = append(docs, doc.Content[0])
-	}
-}
-
-// strictError is a structural YAML problem found after decoding.
-type strictError struct {
-	line int
-	msg  string
-}
-
-func (e *strictError) Error() string { return fmt.Sprintf("yaml: line %d: %s", e.line, e.msg) }
-
+// maxYAMLDepth bounds the nesting of a rule document.
 const maxYAMLDepth = 64
 
-func checkNode(n *yaml.Node, depth int) error {
-	if depth > maxYAMLDepth {
-		return &strictError{n.Line, "nested too deeply"}
-	}
-	switch n.Kind {
-	case yaml.AliasNode:
-		return &strictError{n.Line, "YAML aliases (*name) are not supported in rules"}
-	case yaml.MappingNode:
-		seen := map[string]int{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i]
-			if k.Kind == yaml.ScalarNode {
-				if k.Tag == "!!merge" || k.Value == "<<" && k.Style == 0 {
-					return &strictError{k.Line, "YAML merge keys (<<) are not supported in rules"}
-				}
-				if first, dup := seen[k.Value]; dup {
-					return &strictError{k.Line, fmt.Sprintf("duplicate key %q (first at line %d)", k.Value, first)}
-				}
-				seen[k.Value] = k.Line
-			}
-		}
-	}
-	for _, c := range n.Content {
-		if err := checkNode(c, depth+1); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-var yamlLineRE = regexp.MustCompile(`line (\d+)`)
-
-// yamlErrorLine extracts the line a YAML error names, or 0.
-func yamlErrorLine(err error) int {
-	var se *strictError
-	if errors.As(err, &se) {
-		return se.line
-	}
-	if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		return n
-	}
-	return 0
-}
-
-// cleanYAMLError drops the "yaml: line N:" prefix the error's location
-// already gives.
-func cleanYAMLError(err error) string {
-	var se *strictError
-	if errors.As(err, &se) {
-		return se.msg
-	}
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if loc := yamlLineRE.FindStringIndex(msg); loc != nil && loc[0] == 0 {
-		msg = strings.TrimLeft(msg[loc[1]:], ": ")
-	}
-	return "invalid YAML: " + msg
-}
+// decodeDocuments reads the YAML documents of a rule file strictly.
+func decodeDocuments(data []byte) ([]*yaml.Node, error) { return ruleyaml.Decode(data, maxYAMLDepth) }
 
 // splitAction removes a collection "action" key from a document.
 func splitAction(root *yaml.Node) (string, *yaml.Node) {

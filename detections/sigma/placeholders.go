@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/evtxhunt/evtxhunt/detections/internal/ruleyaml"
 )
 
 // maxExpansions bounds the values one expanded rule value may produce.
@@ -44,7 +46,7 @@ func LoadPlaceholders(path string) (map[string][]string, error) {
 func ParsePlaceholders(data []byte, file string) (map[string][]string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &PlaceholderError{File: file, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}
+		return nil, &PlaceholderError{File: file, Line: ruleyaml.ErrorLine(err), Reason: ruleyaml.ErrorText(err)}
 	}
 	out := map[string][]string{}
 	if len(doc.Content) == 0 {

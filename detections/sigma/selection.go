@@ -4,6 +4,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/detections/internal/ruleyaml"
 )
 
 // Selection is a compiled selection outside a rule: a map of field
@@ -45,7 +46,7 @@ func CompileSelection(n *yaml.Node, file string, opts Options) (*Selection, *Loa
 func DecodeYAML(data []byte, file string) ([]*yaml.Node, *LoadError) {
 	docs, err := decodeDocuments(data)
 	if err != nil {
-		return nil, &LoadError{File: file, Line: yamlErrorLine(err), Reason: cleanYAMLError(err)}
+		return nil, &LoadError{File: file, Line: ruleyaml.ErrorLine(err), Reason: ruleyaml.ErrorText(err)}
 	}
 	return docs, nil
 }
