@@ -104,22 +104,7 @@ func (s *state) systemValues(sys *event.System) {
 		if sp.n == 0 {
 			continue
 		}
-		n := s.spanUint(sp)
-		switch o.v {
-		case event.SysLevel:
-			sys.Level = uint8(n)
-		case event.SysTask:
-			sys.Task = uint16(n)
-		case event.SysOpcode:
-			sys.Opcode = uint8(n)
-		case event.SysKeywords:
-			sys.Keywords = n
-		case event.SysProcessID:
-			sys.ProcessID = uint32(n)
-		case event.SysThreadID:
-			sys.ThreadID = uint32(n)
-		}
-		sys.Has = sys.Has.With(o.v)
+		sys.SetNumber(o.v, s.spanUint(sp))
 	}
 }
 

@@ -77,6 +77,29 @@ func (s *System) optional(v SystemValue) (string, bool) {
 	return "", false
 }
 
+// SetNumber sets the numeric optional System value v (Level, Task,
+// Opcode, Keywords, ProcessID or ThreadID) to n, truncated to the value's
+// width, and marks it present; other values are left alone.
+func (s *System) SetNumber(v SystemValue, n uint64) {
+	switch v {
+	case SysLevel:
+		s.Level = uint8(n)
+	case SysTask:
+		s.Task = uint16(n)
+	case SysOpcode:
+		s.Opcode = uint8(n)
+	case SysKeywords:
+		s.Keywords = n
+	case SysProcessID:
+		s.ProcessID = uint32(n)
+	case SysThreadID:
+		s.ThreadID = uint32(n)
+	default:
+		return
+	}
+	s.Has = s.Has.With(v)
+}
+
 // FormatKeywords renders a Keywords mask as event XML does:
 // 0x8020000000000000.
 func FormatKeywords(k uint64) string { return "0x" + strconv.FormatUint(k, 16) }

@@ -39,22 +39,7 @@ func systemValues(sys *ordereddict.Dict, s *event.System) {
 		if v == nil {
 			continue
 		}
-		n := number(v)
-		switch o.v {
-		case event.SysLevel:
-			s.Level = uint8(n)
-		case event.SysTask:
-			s.Task = uint16(n)
-		case event.SysOpcode:
-			s.Opcode = uint8(n)
-		case event.SysKeywords:
-			s.Keywords = n
-		case event.SysProcessID:
-			s.ProcessID = uint32(n)
-		case event.SysThreadID:
-			s.ThreadID = uint32(n)
-		}
-		s.Has = s.Has.With(o.v)
+		s.SetNumber(o.v, number(v))
 	}
 }
 
