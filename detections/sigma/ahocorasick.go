@@ -1,5 +1,7 @@
 package sigma
 
+import "slices"
+
 // matcherAC is an Aho-Corasick automaton over ASCII-folded bytes, compiled
 // to a full transition table over byte classes: scanning costs one table
 // lookup per input byte whatever the number of needles.
@@ -23,25 +25,39 @@ type matcherAC struct {
 func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
 	ac := &matcherAC{}
 	ac.assignClasses(needles)
-	total := 1
-	for _, n := range needles {
-		total += len(n)
-	}
-	// The trie has at most total states: when they fit 16 bits (with one
-	// value left for "no child"), the table is built in 16 bits directly,
-	// never at twice the size.
-	if total < 1<<16 {
-		next, outs := buildTrie[uint16](ac, needles, clausesOf, total)
+	states := trieStates(needles)
+	// The table is sized to the trie's exact state count, and built in 16
+	// bits directly when the states fit, never at twice the size.
+	if states <= 1<<16 {
+		next, outs := buildTrie[uint16](ac, needles, clausesOf, states)
 		link(ac.classes, next, outs)
 		ac.next16 = next
 		ac.setOutputs(outs)
 		return ac
 	}
-	next, outs := buildTrie[int32](ac, needles, clausesOf, total)
+	next, outs := buildTrie[int32](ac, needles, clausesOf, states)
 	link(ac.classes, next, outs)
 	ac.next = next
 	ac.setOutputs(outs)
 	return ac
+}
+
+// trieStates counts the states of the needles' trie, one per distinct
+// prefix (the empty one included): in sorted order a needle adds the
+// prefixes it does not share with the needle before it.
+func trieStates(needles []string) int {
+	sorted := slices.Clone(needles)
+	slices.Sort(sorted)
+	states, prev := 1, ""
+	for _, n := range sorted {
+		common := 0
+		for common < len(n) && common < len(prev) && n[common] == prev[common] {
+			common++
+		}
+		states += len(n) - common
+		prev = n
+	}
+	return states
 }
 
 // assignClasses gives each byte of the needles a class, both cases of an
@@ -61,47 +77,41 @@ func (ac *matcherAC) assignClasses(needles []string) {
 	}
 }
 
-// state is a state number in a transition table; its all-ones value
-// (^T(0)) means "no child" while the trie is built.
+// state is a state number in a transition table. While the trie is
+// built, 0 means "no child": no edge of a trie leads back to its root.
 type state interface{ uint16 | int32 }
 
-// buildTrie writes the trie of the needles (at most total states) straight
-// into a transition table and returns it with the clauses each state ends.
-func buildTrie[T state](ac *matcherAC, needles []string, clausesOf [][]int32, total int) ([]T, [][]int32) {
+// buildTrie writes the trie of the needles (states in all) straight into
+// a transition table and returns it with the clauses each state ends.
+func buildTrie[T state](ac *matcherAC, needles []string, clausesOf [][]int32, states int) ([]T, [][]int32) {
 	C := ac.classes
-	none := ^T(0)
-	next := make([]T, total*C)
-	for i := range next {
-		next[i] = none
-	}
-	outs := make([][]int32, total)
-	states := T(1)
+	next := make([]T, states*C)
+	outs := make([][]int32, states)
+	added := 1
 	for id, n := range needles {
-		s := T(0)
+		s := 0
 		for i := 0; i < len(n); i++ {
-			k := int(s)*C + int(ac.class[n[i]])
-			if next[k] == none {
-				next[k] = states
-				states++
+			k := s*C + int(ac.class[n[i]])
+			if next[k] == 0 {
+				next[k] = T(added)
+				added++
 			}
-			s = next[k]
+			s = int(next[k])
 		}
 		outs[s] = append(outs[s], clausesOf[id]...)
 	}
-	return next[:int(states)*C], outs[:states]
+	return next, outs
 }
 
 // link fills, breadth-first, the failure links: every missing transition
 // takes the one of the longest suffix state, and every state also outputs
-// what that state outputs.
+// what that state outputs. A missing transition of the root stays 0: it
+// leads to the root.
 func link[T state](classes int, next []T, outs [][]int32) {
-	none := ^T(0)
 	fail := make([]T, len(outs))
 	queue := make([]T, 0, len(outs))
 	for c := 0; c < classes; c++ {
-		if next[c] == none {
-			next[c] = 0
-		} else {
+		if next[c] != 0 {
 			queue = append(queue, next[c])
 		}
 	}
@@ -111,7 +121,7 @@ func link[T state](classes int, next []T, outs [][]int32) {
 		outs[s] = append(outs[s], outs[fail[s]]...)
 		row, frow := int(s)*classes, int(fail[s])*classes
 		for c := 0; c < classes; c++ {
-			if t := next[row+c]; t == none {
+			if t := next[row+c]; t == 0 {
 				next[row+c] = next[frow+c]
 			} else {
 				fail[t] = next[frow+c]

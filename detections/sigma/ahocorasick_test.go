@@ -1,0 +1,144 @@
+package sigma
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// acFound returns, by needle index, whether the automaton over needles
+// (needle i satisfying clause i) reports needle i in s.
+func acFound(ac *matcherAC, n int, s string) []bool {
+	set := make([]uint64, (n+63)/64)
+	ac.scan(s, set)
+	found := make([]bool, n)
+	for i := range found {
+		found[i] = set[i>>6]&(1<<(i&63)) != 0
+	}
+	return found
+}
+
+// naiveFound is the reference: needle i occurs in the ASCII-lowered s.
+func naiveFound(needles []string, s string) []bool {
+	low := lowerASCIIString(s)
+	found := make([]bool, len(needles))
+	for i, n := range needles {
+		found[i] = strings.Contains(low, n)
+	}
+	return found
+}
+
+func buildIdentity(needles []string) *matcherAC {
+	clauses := make([][]int32, len(needles))
+	for i := range clauses {
+		clauses[i] = []int32{int32(i)}
+	}
+	return buildAC(needles, clauses)
+}
+
+func TestMatcherACAgainstContains(t *testing.T) {
+	cases := []struct {
+		name    string
+		needles []string
+		inputs  []string
+	}{
+		{"overlapping suffixes", []string{"he", "she", "his", "hers"}, []string{"ushers", "HIS", "sHe", "h", ""}},
+		{"needle inside needle", []string{"\\cmd.exe", "cmd", ".exe /c"}, []string{`C:\Windows\System32\CMD.EXE /C whoami`, "cmdkey", "notcmd"}},
+		{"duplicates and prefixes", []string{"abc", "abc", "ab", "abcd", "b"}, []string{"xabcdx", "ab", "bbb", "ABCD"}},
+		{"punctuation classes", []string{"-enc ", "/i:http", "%comspec%"}, []string{"regsvr32 /s /I:HTTP://x scrobj.dll", "powershell -ENC aGk=", "%COMSPEC% /c"}},
+		{"one byte", []string{"a"}, []string{"", "b", "A", "bab"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ac := buildIdentity(tc.needles)
+			for _, in := range tc.inputs {
+				got, want := acFound(ac, len(tc.needles), in), naiveFound(tc.needles, in)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("scan(%q) found %v, want %v", in, got, want)
+				}
+			}
+		})
+	}
+}
+
+// The table is sized to the exact state count, so trieStates must count
+// every distinct prefix; and the 16-bit table must hold up to 65,536
+// states (numbers 0 to 65,535) and no more.
+func TestTrieStatesAndWidth(t *testing.T) {
+	counts := []struct {
+		needles []string
+		want    int
+	}{
+		{[]string{"abc"}, 4},
+		{[]string{"abc", "abd", "ab"}, 5},
+		{[]string{"b", "a", "b"}, 3},
+		{[]string{"xyz", "x"}, 4},
+	}
+	for _, c := range counts {
+		if got := trieStates(c.needles); got != c.want {
+			t.Errorf("trieStates(%q) = %d, want %d", c.needles, got, c.want)
+		}
+	}
+	// Needles of 5 letters over 10 letters plus one needle: 1 + 10 + 100
+	// + 1,000 + 10,000 + 100,000 states with all 5-letter words; take
+	// enough of them to land just under, at and over 65,536.
+	for _, states := range []int{65535, 65536, 65537} {
+		needles := wordsWithStates(states)
+		if got := trieStates(needles); got != states {
+			t.Fatalf("wordsWithStates(%d) gave a trie of %d states", states, got)
+		}
+		ac := buildIdentity(needles)
+		if wide := ac.next != nil; wide != (states > 1<<16) {
+			t.Errorf("%d states: 32-bit table %v", states, wide)
+		}
+		for _, i := range []int{0, len(needles) / 2, len(needles) - 1} {
+			in := "zz" + strings.ToUpper(needles[i]) + "zz"
+			if got := acFound(ac, len(needles), in); !got[i] {
+				t.Errorf("%d states: needle %q not found in %q", states, needles[i], in)
+			}
+		}
+	}
+}
+
+// wordsWithStates returns distinct needles over the letters a to j whose
+// trie has exactly states states.
+func wordsWithStates(states int) []string {
+	var needles []string
+	have := 1
+	var gen func(prefix string)
+	gen = func(prefix string) {
+		for c := byte('a'); c <= 'j' && have < states; c++ {
+			w := prefix + string(c)
+			needles = append(needles, w)
+			have++
+			if len(w) < 5 {
+				gen(w)
+			}
+		}
+	}
+	gen("")
+	return needles
+}
+
+// FuzzMatcherAC checks the automaton against strings.Contains on needles
+// cut from the fuzzer's bytes.
+func FuzzMatcherAC(f *testing.F) {
+	f.Add("he|she|his|hers", "ushers")
+	f.Add(`\cmd.exe|cmd|/c `, `C:\WINDOWS\cmd.exe /C dir`)
+	f.Fuzz(func(t *testing.T, list, s string) {
+		var needles []string
+		for _, n := range strings.Split(lowerASCIIString(list), "|") {
+			if n != "" && isASCII(n) && len(needles) < 64 {
+				needles = append(needles, n)
+			}
+		}
+		if len(needles) == 0 {
+			return
+		}
+		ac := buildIdentity(needles)
+		got, want := acFound(ac, len(needles), s), naiveFound(needles, s)
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("needles %q in %q: found %v, want %v", needles, s, got, want)
+		}
+	})
+}
