@@ -66,30 +66,25 @@ func Of(computer string, n int) int {
 	return int(HostHash(computer)%uint64(n)) + 1
 }
 
-// Owns reports whether shard s owns computer; the zero Spec owns all.
-func (s Spec) Owns(computer string) bool {
-	return !s.Active() || Of(computer, s.N) == s.K
-}
-
-// Keeper answers Owns for a stream of events, remembering the answer per
-// computer name (events of a chunk mostly share one). It is not safe for
-// concurrent use.
+// Keeper answers a plan's Owns for a stream of events, remembering the
+// answer per computer name (events of a chunk mostly share one). It is not
+// safe for concurrent use.
 type Keeper struct {
-	spec  Spec
+	plan  *Plan
 	known map[string]bool
 }
 
 // maxKnown bounds the Keeper's memory of names; past it, it starts over.
 const maxKnown = 1 << 14
 
-// NewKeeper returns a Keeper for spec.
-func NewKeeper(spec Spec) *Keeper {
-	return &Keeper{spec: spec, known: map[string]bool{}}
+// NewKeeper returns a Keeper for plan's shard; a nil plan keeps all.
+func NewKeeper(plan *Plan) *Keeper {
+	return &Keeper{plan: plan, known: map[string]bool{}}
 }
 
 // Keep reports whether the shard owns computer.
 func (k *Keeper) Keep(computer string) bool {
-	if !k.spec.Active() {
+	if k.plan == nil || !k.plan.Spec.Active() {
 		return true
 	}
 	if own, ok := k.known[computer]; ok {
@@ -98,7 +93,7 @@ func (k *Keeper) Keep(computer string) bool {
 	if len(k.known) >= maxKnown {
 		clear(k.known)
 	}
-	own := k.spec.Owns(computer)
+	own := k.plan.Owns(computer)
 	k.known[strings.Clone(computer)] = own
 	return own
 }

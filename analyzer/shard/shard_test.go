@@ -55,34 +55,48 @@ func TestHostHash(t *testing.T) {
 	}
 }
 
-// TestOwnsPartition: every host is owned by exactly one shard, and the
-// zero Spec owns everything.
+// TestOwnsPartition: every host is owned by exactly one shard, whether
+// the assignment placed it (moved or not) or the pre-pass never saw it,
+// and the zero Spec owns everything.
 func TestOwnsPartition(t *testing.T) {
-	names := []string{"", "WS01", "ws02.corp", "DC-01", "Ünïcode-Host", strings.Repeat("x", 300)}
+	names := []string{"", "WS01", "ws02.corp", "DC-01", "Ünïcode-Host", strings.Repeat("x", 300), "never-seen"}
+	held := []holding{
+		{size: 900, hosts: hostSet("ws01", "dc-01")},
+		{size: 800, hosts: hostSet("ws02.corp")},
+		{size: 700, hosts: hostSet("ünïcode-host", "")},
+		{size: 100, hosts: hostSet(strings.Repeat("x", 300))},
+	}
 	for n := 1; n <= 5; n++ {
+		owners := assign(held, n)
 		for _, name := range names {
-			owners := 0
+			count := 0
 			for k := 1; k <= n; k++ {
-				if (Spec{k, n}).Owns(name) {
-					owners++
+				if (&Plan{Spec: Spec{k, n}, Owners: owners}).Owns(name) {
+					count++
 				}
 			}
-			if owners != 1 {
-				t.Errorf("%q among %d shards: %d owners", name, n, owners)
+			if count != 1 {
+				t.Errorf("%q among %d shards: %d owners", name, n, count)
 			}
 		}
 	}
-	if !(Spec{}).Owns("anything") {
+	if !(&Plan{}).Owns("anything") {
 		t.Error("the zero Spec must own every host")
 	}
 }
 
 func TestKeeper(t *testing.T) {
-	spec := Spec{2, 3}
-	k := NewKeeper(spec)
+	// Two big hosts that hash to shard 2 of 3: "b" moves to shard 3.
+	held := []holding{{size: 1000, hosts: hostSet("a")}, {size: 1000, hosts: hostSet("b")},
+		{size: 10, hosts: hostSet("rootdc1.offsec.lan")}, {size: 10, hosts: hostSet("ws01")}}
+	plan := &Plan{Spec: Spec{2, 3}, Owners: assign(held, 3)}
+	if plan.Owners.Moved() != 1 || plan.Owners.Of("B", 3) != 3 {
+		t.Fatalf("moved %d hosts, b to shard %d; want 1, shard 3", plan.Owners.Moved(), plan.Owners.Of("B", 3))
+	}
+	k := NewKeeper(plan)
 	for range 2 { // the second round answers from memory
-		for _, name := range []string{"WS01", "a", "", "rootdc1.offsec.lan", "ROOTDC1.offsec.lan"} {
-			if got, want := k.Keep(name), spec.Owns(name); got != want {
+		for _, name := range []string{"WS01", "a", "B", "b", "", "rootdc1.offsec.lan", "ROOTDC1.offsec.lan"} {
+			if got, want := k.Keep(name), plan.Owns(name); got != want {
 				t.Errorf("Keep(%q) = %v, want %v", name, got, want)
 			}
 		}
@@ -92,6 +106,9 @@ func TestKeeper(t *testing.T) {
 	}
 	if len(k.known) > maxKnown {
 		t.Errorf("Keeper remembers %d names, bound %d", len(k.known), maxKnown)
+	}
+	if NewKeeper(nil).Keep("x") != true {
+		t.Error("a Keeper without a plan keeps everything")
 	}
 }
 

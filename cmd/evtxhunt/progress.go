@@ -156,15 +156,24 @@ func writeSummary(w io.Writer, res *readResult, st findings.Stats, readTime, tot
 }
 
 // writeShardLine says which shard ran, what its pre-pass let it skip,
-// and how many of the process events it read were its hosts'.
+// how many hosts moved off their hash shard to keep the shards' bytes
+// even, and how many of the process events it read were its hosts'.
 func writeShardLine(w io.Writer, plan *shard.Plan, kept, events int) {
 	hostless := ""
 	if plan.Hostless > 0 {
 		hostless = fmt.Sprintf(" (%d without any host, read by shard 1)", plan.Hostless)
 	}
-	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts%s; kept %d of %d process events read; host pre-pass %s\n",
+	hosts := ""
+	switch {
+	case plan.TooManyHosts:
+		hosts = "; too many host names to place: every shard reads every file, hosts by hash"
+	case plan.Owners != nil:
+		hosts = fmt.Sprintf("; %s of %d placed off their hash shard (capacity %s)",
+			plural(plan.Owners.Moved(), "host"), plan.Owners.Hosts(), humanBytes(plan.Owners.Capacity()))
+	}
+	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts%s%s; kept %d of %d process events read; host pre-pass %s\n",
 		plan.Spec, len(plan.Inputs), plural(plan.Files, "file"), humanBytes(plan.ReadBytes()), humanBytes(plan.Bytes),
-		plural(plan.Skipped, "file"), humanBytes(plan.SkippedBytes), hostless, kept, events, roundDuration(plan.Elapsed))
+		plural(plan.Skipped, "file"), humanBytes(plan.SkippedBytes), hostless, hosts, kept, events, roundDuration(plan.Elapsed))
 }
 
 func filesWithProblems(sum *pipeline.Summary) int {

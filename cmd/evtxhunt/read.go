@@ -36,7 +36,7 @@ func (f *readFlags) register(cmd *cobra.Command) {
 
 // registerShard adds --shard (scan and timeline).
 func (f *readFlags) registerShard(cmd *cobra.Command) {
-	cmd.Flags().StringVar(&f.Shard, "shard", "", "handle only the hosts of shard `K/N` (1-based): those whose lower-cased Computer name hashes to K (FNV-1a 64 mod N, +1); reads only the inputs holding them")
+	cmd.Flags().StringVar(&f.Shard, "shard", "", "handle only the hosts of shard `K/N` (1-based): each host goes to the shard its lower-cased Computer name hashes to (FNV-1a 64 mod N, +1) unless that shard would read more than its share of the bytes plus the largest input; reads only the inputs holding them")
 }
 
 // limitCPUs makes the command use at most f.Workers CPUs, as batch
@@ -179,9 +179,9 @@ func (set *inputSet) read(ctx context.Context, rf *readFlags, stderr io.Writer, 
 	opts.OnProblem = func(p decode.Problem) {
 		fmt.Fprintf(stderr, "evtxhunt: problem: %s\n", p)
 	}
-	if rf.shard.Active() {
-		opts.NewWorkerStep = keepShardStep(rf.shard, opts.NewWorkerStep)
-		opts.OnChunk = keepShard(rf.shard, &res.kept, opts.OnChunk)
+	if res.plan != nil {
+		opts.NewWorkerStep = keepShardStep(res.plan, opts.NewWorkerStep)
+		opts.OnChunk = keepShard(res.plan, &res.kept, opts.OnChunk)
 	}
 	res.summary, err = pipeline.Run(ctx, set.inputs, opts)
 	if err != nil {
@@ -200,9 +200,9 @@ func (set *inputSet) read(ctx context.Context, rf *readFlags, stderr io.Writer, 
 // keepShardStep makes worker steps that drop the events of other shards'
 // hosts from each chunk before next's step (if any) sees it: what a worker
 // step annotates is indexed by the events as OnChunk receives them.
-func keepShardStep(spec shard.Spec, next func() func(*decode.Result)) func() func(*decode.Result) {
+func keepShardStep(plan *shard.Plan, next func() func(*decode.Result)) func() func(*decode.Result) {
 	return func() func(*decode.Result) {
-		keeper := shard.NewKeeper(spec)
+		keeper := shard.NewKeeper(plan)
 		var step func(*decode.Result)
 		if next != nil {
 			step = next()
@@ -217,11 +217,11 @@ func keepShardStep(spec shard.Spec, next func() func(*decode.Result)) func() fun
 }
 
 // keepShard wraps onChunk so it receives only the events (process
-// creations, counted in kept, and other records) of spec's hosts. Chunks
+// creations, counted in kept, and other records) of the plan's hosts. Chunks
 // a worker step already narrowed pass whole; recovered records, which no
 // worker step sees, are narrowed here.
-func keepShard(spec shard.Spec, kept *int, onChunk func(*pipeline.FileStats, int, *decode.Result)) func(*pipeline.FileStats, int, *decode.Result) {
-	keeper := shard.NewKeeper(spec)
+func keepShard(plan *shard.Plan, kept *int, onChunk func(*pipeline.FileStats, int, *decode.Result)) func(*pipeline.FileStats, int, *decode.Result) {
+	keeper := shard.NewKeeper(plan)
 	return func(f *pipeline.FileStats, chunk int, r *decode.Result) {
 		keepHosts(keeper, r)
 		*kept += len(r.Events)

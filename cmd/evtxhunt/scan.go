@@ -156,13 +156,17 @@ whose rows expand to show their context).
 On a terminal a progress bar runs on stderr (--no-progress or -q turn it
 off), and a summary follows the report on stderr (-q leaves it out).
 
---shard K/N splits a scan across N batch jobs by host: this job handles
-the hosts whose lower-cased Computer name hashes to K (FNV-1a 64 of the
-name's UTF-8 bytes, mod N, plus 1). A pre-pass reads every input only as
-far as its records' hosts; then only the inputs holding one of the
-shard's hosts are read, and only its hosts' events kept. The summary
-says which shard ran and how many files and bytes it skipped. evtxhunt
-merge of the N shards' -f jsonl outputs equals one scan of everything.
+--shard K/N splits a scan across N batch jobs by host. A pre-pass reads
+every input only as far as its records' hosts and places each host on
+one shard: the one its lower-cased Computer name hashes to (FNV-1a 64 of
+the name's UTF-8 bytes, mod N, plus 1), unless that shard would then read
+more than its share of the bytes plus the largest input (then the next
+shard with room; hosts sharing a file go together). Give every job the
+same inputs, --parser and --carve: they must compute the same placement.
+Only the inputs holding one of the shard's hosts are read, and only its
+hosts' events kept. The summary says which shard ran, how many files and
+bytes it skipped and how many hosts left their hash shard. evtxhunt merge
+of the N shards' -f jsonl outputs equals one scan of everything.
 
 Exit codes: 0 no findings at or above --fail-level, 1 findings at or above
 it, 2 usage or rule error, 3 some input could not be read (the rest was
