@@ -1,11 +1,25 @@
 package sigma
 
-import "slices"
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+)
 
 // matcherAC is an Aho-Corasick automaton over ASCII-folded bytes, compiled
 // to a full transition table over byte classes: scanning costs one table
-// lookup per input byte whatever the number of needles.
+// lookup per input byte whatever the number of needles. The table depends
+// on the needles alone and may be shared (acCache); the outputs, clause
+// ids, are the automaton's own.
 type matcherAC struct {
+	*acTable
+	outStart []int32 // clauses of state s: out[outStart[s]:outStart[s+1]]
+	out      []int32
+}
+
+// acTable is the part of an automaton that depends on its needles alone.
+type acTable struct {
 	// class maps a byte to its class; class 0 is every byte no needle has.
 	// Needles hold no upper-case ASCII letters (those share the class of
 	// their lower case), so there are at most 256-26+1 classes.
@@ -13,33 +27,43 @@ type matcherAC struct {
 	classes int
 	// next maps state*classes + class to the next state; next16 holds the
 	// same table when there are few enough states, at half the size.
-	next     []int32
-	next16   []uint16
-	outStart []int32 // outputs of state s: out[outStart[s]:outStart[s+1]]
-	out      []int32 // clause ids
+	next   []int32
+	next16 []uint16
+	// The needles found on reaching state s (its own and those of its
+	// suffix states): ends[endStart[s]:endStart[s+1]].
+	endStart []int32
+	ends     []int32
 }
 
 // buildAC compiles the automaton for the needles (non-empty, ASCII letters
 // in lower case); clausesOf[i] are the clauses needle i satisfies, which a
-// scan marks.
-func buildAC(needles []string, clausesOf [][]int32) *matcherAC {
-	ac := &matcherAC{}
-	ac.assignClasses(needles)
+// scan marks. The table comes from cache when an automaton of the same
+// needles in the same order was built (cache may be nil).
+func buildAC(needles []string, clausesOf [][]int32, cache *acCache) *matcherAC {
+	ac := &matcherAC{acTable: cache.table(needles)}
+	ac.setOutputs(clausesOf)
+	return ac
+}
+
+// buildTable compiles the transition table of the needles.
+func buildTable(needles []string) *acTable {
+	t := &acTable{}
+	t.assignClasses(needles)
 	states := trieStates(needles)
 	// The table is sized to the trie's exact state count, and built in 16
 	// bits directly when the states fit, never at twice the size.
 	if states <= 1<<16 {
-		next, outs := buildTrie[uint16](ac, needles, clausesOf, states)
-		link(ac.classes, next, outs)
-		ac.next16 = next
-		ac.setOutputs(outs)
-		return ac
+		next, ends := buildTrie[uint16](t, needles, states)
+		link(t.classes, next, ends)
+		t.next16 = next
+		t.setEnds(ends)
+		return t
 	}
-	next, outs := buildTrie[int32](ac, needles, clausesOf, states)
-	link(ac.classes, next, outs)
-	ac.next = next
-	ac.setOutputs(outs)
-	return ac
+	next, ends := buildTrie[int32](t, needles, states)
+	link(t.classes, next, ends)
+	t.next = next
+	t.setEnds(ends)
+	return t
 }
 
 // trieStates counts the states of the needles' trie, one per distinct
@@ -62,7 +86,7 @@ func trieStates(needles []string) int {
 
 // assignClasses gives each byte of the needles a class, both cases of an
 // ASCII letter sharing one.
-func (ac *matcherAC) assignClasses(needles []string) {
+func (ac *acTable) assignClasses(needles []string) {
 	for _, n := range needles {
 		for i := 0; i < len(n); i++ {
 			if c := n[i]; ac.class[c] == 0 {
@@ -82,25 +106,25 @@ func (ac *matcherAC) assignClasses(needles []string) {
 type state interface{ uint16 | int32 }
 
 // buildTrie writes the trie of the needles (states in all) straight into
-// a transition table and returns it with the clauses each state ends.
-func buildTrie[T state](ac *matcherAC, needles []string, clausesOf [][]int32, states int) ([]T, [][]int32) {
-	C := ac.classes
+// a transition table and returns it with the needles each state ends.
+func buildTrie[T state](t *acTable, needles []string, states int) ([]T, [][]int32) {
+	C := t.classes
 	next := make([]T, states*C)
-	outs := make([][]int32, states)
+	ends := make([][]int32, states)
 	added := 1
 	for id, n := range needles {
 		s := 0
 		for i := 0; i < len(n); i++ {
-			k := s*C + int(ac.class[n[i]])
+			k := s*C + int(t.class[n[i]])
 			if next[k] == 0 {
 				next[k] = T(added)
 				added++
 			}
 			s = int(next[k])
 		}
-		outs[s] = append(outs[s], clausesOf[id]...)
+		ends[s] = append(ends[s], int32(id))
 	}
-	return next, outs
+	return next, ends
 }
 
 // link fills, breadth-first, the failure links: every missing transition
@@ -131,23 +155,76 @@ func link[T state](classes int, next []T, outs [][]int32) {
 	}
 }
 
-// setOutputs flattens the outputs, each state's clause ids once.
-func (ac *matcherAC) setOutputs(outs [][]int32) {
-	ac.outStart = make([]int32, len(outs)+1)
+// setEnds flattens the needles each state ends.
+func (t *acTable) setEnds(ends [][]int32) {
+	t.endStart = make([]int32, len(ends)+1)
+	for s, e := range ends {
+		t.endStart[s] = int32(len(t.ends))
+		t.ends = append(t.ends, e...)
+	}
+	t.endStart[len(ends)] = int32(len(t.ends))
+}
+
+// setOutputs gives each state the clauses of the needles it ends, each
+// clause once.
+func (ac *matcherAC) setOutputs(clausesOf [][]int32) {
+	states := len(ac.endStart) - 1
+	ac.outStart = make([]int32, states+1)
 	var stamp []int32
-	for s := range outs {
+	for s := range states {
 		ac.outStart[s] = int32(len(ac.out))
-		for _, c := range outs[s] {
-			for int(c) >= len(stamp) {
-				stamp = append(stamp, -1)
-			}
-			if stamp[c] != int32(s) {
-				stamp[c] = int32(s)
-				ac.out = append(ac.out, c)
+		for _, n := range ac.ends[ac.endStart[s]:ac.endStart[s+1]] {
+			for _, c := range clausesOf[n] {
+				for int(c) >= len(stamp) {
+					stamp = append(stamp, -1)
+				}
+				if stamp[c] != int32(s) {
+					stamp[c] = int32(s)
+					ac.out = append(ac.out, c)
+				}
 			}
 		}
 	}
-	ac.outStart[len(outs)] = int32(len(ac.out))
+	ac.outStart[states] = int32(len(ac.out))
+}
+
+// acCache shares the tables of automata built from the same needles in
+// the same order: the keyword rules that apply to every event of a channel
+// recur in each of its buckets (generalindex.go), and the SigmaHQ rules
+// built 1,275 automata of only 184 distinct tables. It is safe for
+// concurrent use; a nil cache builds every table afresh.
+type acCache struct {
+	mu     sync.Mutex
+	tables map[string]*cachedTable
+}
+
+type cachedTable struct {
+	once  sync.Once
+	table *acTable
+}
+
+func newACCache() *acCache { return &acCache{tables: map[string]*cachedTable{}} }
+
+// table returns the table of the needles, built once per distinct list.
+func (c *acCache) table(needles []string) *acTable {
+	if c == nil {
+		return buildTable(needles)
+	}
+	var key strings.Builder
+	for _, n := range needles {
+		key.WriteString(strconv.Itoa(len(n)))
+		key.WriteByte(':')
+		key.WriteString(n)
+	}
+	c.mu.Lock()
+	e := c.tables[key.String()]
+	if e == nil {
+		e = &cachedTable{}
+		c.tables[key.String()] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() { e.table = buildTable(needles) })
+	return e.table
 }
 
 // scan marks in set the clauses of every needle occurring in s.
@@ -192,7 +269,7 @@ type fieldScanner struct {
 	ascii, wide *matcherAC
 }
 
-func newFieldScanner(texts []string, clauses [][]int32) *fieldScanner {
+func newFieldScanner(texts []string, clauses [][]int32, cache *acCache) *fieldScanner {
 	var at, wt []string
 	var ac, wc [][]int32
 	for i, t := range texts {
@@ -204,10 +281,10 @@ func newFieldScanner(texts []string, clauses [][]int32) *fieldScanner {
 	}
 	fs := &fieldScanner{}
 	if len(at) > 0 {
-		fs.ascii = buildAC(at, ac)
+		fs.ascii = buildAC(at, ac, cache)
 	}
 	if len(wt) > 0 {
-		fs.wide = buildAC(wt, wc)
+		fs.wide = buildAC(wt, wc, cache)
 	}
 	return fs
 }

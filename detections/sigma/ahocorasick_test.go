@@ -33,7 +33,7 @@ func buildIdentity(needles []string) *matcherAC {
 	for i := range clauses {
 		clauses[i] = []int32{int32(i)}
 	}
-	return buildAC(needles, clauses)
+	return buildAC(needles, clauses, nil)
 }
 
 func TestMatcherACAgainstContains(t *testing.T) {
@@ -141,4 +141,36 @@ func FuzzMatcherAC(f *testing.F) {
 			t.Errorf("needles %q in %q: found %v, want %v", needles, s, got, want)
 		}
 	})
+}
+
+// TestACCacheSharesTables: automata of the same needles in the same order
+// share one table, keep their own clauses, and scan as if built alone;
+// another order or list gets its own table.
+func TestACCacheSharesTables(t *testing.T) {
+	needles := []string{"mimikatz", "sekurlsa::", "kerberos::golden", "kiwi"}
+	cache := newACCache()
+	a := buildAC(needles, [][]int32{{0}, {1}, {2}, {3}}, cache)
+	b := buildAC(needles, [][]int32{{5}, {5, 6}, {7}, {4}}, cache)
+	alone := buildAC(needles, [][]int32{{5}, {5, 6}, {7}, {4}}, nil)
+	if a.acTable != b.acTable {
+		t.Error("the same needles built two tables")
+	}
+	if c := buildAC([]string{"kiwi", "mimikatz", "sekurlsa::", "kerberos::golden"}, [][]int32{{0}, {1}, {2}, {3}}, cache); c.acTable == a.acTable {
+		t.Error("needles in another order share a table")
+	}
+	for _, in := range []string{"Invoke-Mimikatz sekurlsa::logonpasswords", "KIWI", "nothing here", "kerberos::golden /user"} {
+		got, want := make([]uint64, 1), make([]uint64, 1)
+		b.scan(in, got)
+		alone.scan(in, want)
+		if got[0] != want[0] {
+			t.Errorf("%q: shared table marks %b, alone %b", in, got[0], want[0])
+		}
+		first := make([]uint64, 1)
+		a.scan(in, first)
+		for i, n := range needles {
+			if found := first[0]&(1<<i) != 0; found != strings.Contains(strings.ToLower(in), n) {
+				t.Errorf("%q: needle %q found %v", in, n, found)
+			}
+		}
+	}
 }

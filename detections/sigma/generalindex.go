@@ -41,7 +41,7 @@ type bucket struct {
 	names  []string   // by index of pf.keys: the field name of the key
 }
 
-func newGeneralIndex(rules []*Rule) *generalIndex {
+func newGeneralIndex(rules []*Rule, cache *acCache) *generalIndex {
 	g := &generalIndex{channels: map[string]int{}, anyByID: map[uint32]*bucket{}, keys: map[string]fieldKey{}}
 	chanIDs := map[int]map[uint32]bool{} // the ids each channel has a bucket for
 	anyIDs := map[uint32]bool{}
@@ -87,7 +87,7 @@ func newGeneralIndex(rules []*Rule) *generalIndex {
 	}
 	g.anyWide = g.newBucket(rules, members, "", 0, false, reqs, &todo)
 	// The buckets' automata are independent: build them on every core.
-	parallel(len(todo), func(i int) { todo[i].b.pf = newPrefilter(todo[i].reqs) })
+	parallel(len(todo), func(i int) { todo[i].b.pf = newPrefilter(todo[i].reqs, cache) })
 	for _, t := range todo {
 		for _, k := range t.b.pf.keys {
 			t.b.names = append(t.b.names, g.names[k])

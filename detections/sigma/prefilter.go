@@ -31,7 +31,7 @@ type prefilter struct {
 // newPrefilter indexes the requirements of n rules (reqs[i] of rule i).
 // Rule i's first clause has id i, so the first words of a bitset are the
 // candidate rules; the other clauses follow.
-func newPrefilter(reqs []requirement) *prefilter {
+func newPrefilter(reqs []requirement, cache *acCache) *prefilter {
 	pf := &prefilter{n: len(reqs), extra: make([][]int32, len(reqs))}
 	ix := &needleIndex{byField: map[fieldKey]*fieldNeedles{}}
 	nextID := int32(len(reqs))
@@ -56,7 +56,7 @@ func newPrefilter(reqs []requirement) *prefilter {
 			pf.unindexed++
 		}
 	}
-	pf.keys, pf.scanners, pf.keywords = ix.build()
+	pf.keys, pf.scanners, pf.keywords = ix.build(cache)
 	return pf
 }
 
@@ -117,7 +117,7 @@ func (ix *needleIndex) add(n needle, clauseID int32) {
 // build compiles one automaton per field key, on all processors, and
 // returns the keys in order with the automata indexed by key, and the
 // automaton of the keyword needles (nil: none).
-func (ix *needleIndex) build() ([]fieldKey, []*fieldScanner, *fieldScanner) {
+func (ix *needleIndex) build(cache *acCache) ([]fieldKey, []*fieldScanner, *fieldScanner) {
 	var keys []fieldKey
 	for k := range ix.byField {
 		if k >= 0 {
@@ -141,7 +141,7 @@ func (ix *needleIndex) build() ([]fieldKey, []*fieldScanner, *fieldScanner) {
 	})
 	parallel(len(tasks), func(i int) {
 		fn := ix.byField[tasks[i]]
-		fs := newFieldScanner(fn.texts, fn.clauses)
+		fs := newFieldScanner(fn.texts, fn.clauses, cache)
 		if tasks[i] == anyField {
 			keywords = fs
 		} else {

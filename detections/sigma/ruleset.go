@@ -46,8 +46,9 @@ func NewRuleSet(rules []*Rule) *RuleSet {
 	parallel(len(s.procRules), func(i int) {
 		reqs[i] = s.rules[s.procRules[i]].det.requirement(processKey)
 	})
-	s.proc = newPrefilter(reqs)
-	s.general = newGeneralIndex(s.rules)
+	cache := newACCache() // automata of the same needles share a table
+	s.proc = newPrefilter(reqs, cache)
+	s.general = newGeneralIndex(s.rules, cache)
 	s.selection = buildSelection(s.rules)
 	words := max(s.proc.words, s.general.maxWords)
 	s.scratch.New = func() any { return &matchScratch{sat: make([]uint64, words)} }
