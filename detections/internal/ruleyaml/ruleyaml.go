@@ -16,6 +16,19 @@ import (
 // checks each for duplicate keys, aliases, merge keys and nesting deeper
 // than maxDepth.
 func Decode(data []byte, maxDepth int) ([]*yaml.Node, error) {
+	if docs, ok := decodeFast(data, maxDepth); ok {
+		for _, d := range docs {
+			if err := checkNode(d, 0, maxDepth); err != nil {
+				return nil, err
+			}
+		}
+		return docs, nil
+	}
+	return decodeSlow(data, maxDepth)
+}
+
+// decodeSlow reads data with the YAML decoder.
+func decodeSlow(data []byte, maxDepth int) ([]*yaml.Node, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
 	for {
