@@ -2,6 +2,7 @@ package detections
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections/builtin"
@@ -59,6 +60,18 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 		}
 		opts.Placeholders = ph
 	}
+	// The built-in rules and the -r paths are read side by side; their
+	// results are joined in that order.
+	type loaded struct {
+		rules []*sigma.Rule
+		corrs []*correlation.Rule
+		errs  []*sigma.LoadError
+	}
+	var fromPaths loaded
+	var paths sync.WaitGroup
+	if len(cfg.RulePaths) > 0 {
+		paths.Go(func() { fromPaths.rules, fromPaths.corrs, fromPaths.errs = sigma.LoadPaths(cfg.RulePaths, opts) })
+	}
 	var lists [][]*sigma.Rule
 	var corrs []*correlation.Rule
 	if !cfg.NoBuiltin {
@@ -70,11 +83,11 @@ func Load(cfg Config) (*Set, []*sigma.LoadError) {
 		corrs = append(corrs, cs...)
 		errs = append(errs, es...)
 	}
+	paths.Wait()
 	if len(cfg.RulePaths) > 0 {
-		rs, cs, es := sigma.LoadPaths(cfg.RulePaths, opts)
-		lists = append(lists, rs)
-		corrs = append(corrs, cs...)
-		errs = append(errs, es...)
+		lists = append(lists, fromPaths.rules)
+		corrs = append(corrs, fromPaths.corrs...)
+		errs = append(errs, fromPaths.errs...)
 	}
 	all, dups := sigma.Combine(lists...)
 	errs = append(errs, dups...)

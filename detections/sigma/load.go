@@ -48,12 +48,29 @@ func LoadFS(fsys fs.FS, sourcePrefix string, opts Options) ([]*Rule, []*correlat
 // parseFiles reads and parses files on all processors, returning rules,
 // correlation rules and errors in file order.
 func parseFiles(files []string, read func(string) (string, []byte, error), opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
-	type result struct {
-		rules []*Rule
-		corrs []*correlation.Rule
-		errs  []*LoadError
+	var all fileResult
+	for _, r := range parseEach(files, read, opts) {
+		all.add(r)
 	}
-	results := make([]result, len(files))
+	return all.rules, all.corrs, all.errs
+}
+
+// fileResult is what one rule file (or several, added in order) holds.
+type fileResult struct {
+	rules []*Rule
+	corrs []*correlation.Rule
+	errs  []*LoadError
+}
+
+func (f *fileResult) add(r fileResult) {
+	f.rules = append(f.rules, r.rules...)
+	f.corrs = append(f.corrs, r.corrs...)
+	f.errs = append(f.errs, r.errs...)
+}
+
+// parseEach reads and parses files on every core; results are by file.
+func parseEach(files []string, read func(string) (string, []byte, error), opts Options) []fileResult {
+	results := make([]fileResult, len(files))
 	parallel(len(files), func(i int) {
 		name, data, err := read(files[i])
 		if err != nil {
@@ -62,40 +79,45 @@ func parseFiles(files []string, read func(string) (string, []byte, error), opts 
 		}
 		results[i].rules, results[i].corrs, results[i].errs = ParseFile(data, name, opts)
 	})
-	var rules []*Rule
-	var corrs []*correlation.Rule
-	var errs []*LoadError
-	for _, r := range results {
-		rules = append(rules, r.rules...)
-		corrs = append(corrs, r.corrs...)
-		errs = append(errs, r.errs...)
-	}
-	return rules, corrs, errs
+	return results
 }
 
 // LoadPaths loads rule files and folders (searched recursively for *.yml
 // and *.yaml, in path order); a file named explicitly is read whatever its
 // extension. Duplicate ids are reported as errors and only the first rule
-// is kept. Correlation rules are returned parsed, not resolved.
+// is kept. Correlation rules are returned parsed, not resolved. The files
+// of all paths are parsed in one parallel pass; results keep path order.
 func LoadPaths(paths []string, opts Options) ([]*Rule, []*correlation.Rule, []*LoadError) {
-	var rules []*Rule
-	var corrs []*correlation.Rule
-	var errs []*LoadError
-	for _, root := range paths {
-		files, err := ruleFiles(root)
-		if err != nil {
-			errs = append(errs, &LoadError{File: root, Reason: err.Error()})
-		}
-		rs, cs, es := parseFiles(files, func(f string) (string, []byte, error) {
-			data, err := os.ReadFile(f)
-			return f, data, err
-		}, opts)
-		rules = append(rules, rs...)
-		corrs = append(corrs, cs...)
-		errs = append(errs, es...)
+	type root struct {
+		err   *LoadError
+		files int
 	}
-	rules, dups := Combine(rules)
-	return rules, corrs, append(errs, dups...)
+	roots := make([]root, len(paths))
+	var files []string
+	for i, path := range paths {
+		found, err := ruleFiles(path)
+		if err != nil {
+			roots[i].err = &LoadError{File: path, Reason: err.Error()}
+		}
+		roots[i].files = len(found)
+		files = append(files, found...)
+	}
+	results := parseEach(files, func(f string) (string, []byte, error) {
+		data, err := os.ReadFile(f)
+		return f, data, err
+	}, opts)
+	var all fileResult
+	for _, r := range roots {
+		if r.err != nil {
+			all.errs = append(all.errs, r.err)
+		}
+		for _, res := range results[:r.files] {
+			all.add(res)
+		}
+		results = results[r.files:]
+	}
+	rules, dups := Combine(all.rules)
+	return rules, all.corrs, append(all.errs, dups...)
 }
 
 // ruleFiles lists the rule files of a path: itself when it is a file, its

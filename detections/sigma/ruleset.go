@@ -46,10 +46,16 @@ func NewRuleSet(rules []*Rule) *RuleSet {
 	parallel(len(s.procRules), func(i int) {
 		reqs[i] = s.rules[s.procRules[i]].det.requirement(processKey)
 	})
-	cache := newACCache() // automata of the same needles share a table
+	// The process prefilter (one large command-line automaton) and the
+	// buckets of the other records are built side by side, so that the
+	// cores do not wait on the largest automaton; automata of the same
+	// needles share a table.
+	cache := newACCache()
+	var general sync.WaitGroup
+	general.Go(func() { s.general = newGeneralIndex(s.rules, cache) })
 	s.proc = newPrefilter(reqs, cache)
-	s.general = newGeneralIndex(s.rules, cache)
 	s.selection = buildSelection(s.rules)
+	general.Wait()
 	words := max(s.proc.words, s.general.maxWords)
 	s.scratch.New = func() any { return &matchScratch{sat: make([]uint64, words)} }
 	return s
