@@ -1,10 +1,7 @@
 package ruleyaml
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,21 +16,12 @@ import (
 // decoderNodes is what the YAML decoder reads from data: the root node of
 // every non-empty document.
 func decoderNodes(data []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			return docs, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(doc.Content) > 0 {
-			docs = append(docs, doc.Content[0])
-		}
-	}
+	err := eachDocument(data, func(n *yaml.Node) error {
+		docs = append(docs, n)
+		return nil
+	})
+	return docs, err
 }
 
 // nodeDiff describes the first difference between two node trees in what

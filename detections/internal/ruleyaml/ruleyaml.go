@@ -29,24 +29,39 @@ func Decode(data []byte, maxDepth int) ([]*yaml.Node, error) {
 
 // decodeSlow reads data with the YAML decoder.
 func decodeSlow(data []byte, maxDepth int) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var docs []*yaml.Node
+	err := eachDocument(data, func(n *yaml.Node) error {
+		if err := checkNode(n, 0, maxDepth); err != nil {
+			return err
+		}
+		docs = append(docs, n)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return docs, nil
+}
+
+// eachDocument gives fn, in order, the root node of every non-empty
+// document the YAML decoder reads from data, stopping at the first error.
+func eachDocument(data []byte, fn func(*yaml.Node) error) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
 	for {
 		var doc yaml.Node
 		err := dec.Decode(&doc)
 		if errors.Is(err, io.EOF) {
-			return docs, nil
+			return nil
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(doc.Content) == 0 {
 			continue
 		}
-		if err := checkNode(doc.Content[0], 0, maxDepth); err != nil {
-			return nil, err
+		if err := fn(doc.Content[0]); err != nil {
+			return err
 		}
-		docs = append(docs, doc.Content[0])
 	}
 }
 
