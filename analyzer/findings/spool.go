@@ -21,17 +21,27 @@ type spool struct {
 	dir   string
 	limit int
 
-	buf    []byte
-	items  []spoolItem
-	sorted bool
-	runs   []string
-	count  int
+	// Encoded findings live in blocks of spoolBlock bytes (a larger one
+	// for a finding that needs it), never in one growing buffer: growing
+	// tens of MiB at a time made every growth a large allocation the
+	// collector had to pay for in the middle of the scan.
+	blocks  [][]byte
+	cur     int    // the block being filled
+	used    int    // bytes of findings in memory
+	scratch []byte // one finding being encoded
+	items   []spoolItem
+	sorted  bool
+	runs    []string
+	count   int
 }
 
 type spoolItem struct {
-	key      sortKey
-	off, end int
+	key             sortKey
+	block, off, end int
 }
+
+// spoolBlock is the size of a block of encoded findings.
+const spoolBlock = 1 << 20
 
 func newSpool(order Order, dir string, limit int) *spool {
 	return &spool{order: order, dir: dir, limit: limit}
@@ -39,16 +49,35 @@ func newSpool(order Order, dir string, limit int) *spool {
 
 // add encodes f into the spool, spilling a run when memory is full.
 func (s *spool) add(f *Finding) error {
-	off := len(s.buf)
-	s.buf = appendFinding(s.buf, f)
-	s.items = append(s.items, spoolItem{key: s.order.keyOf(f), off: off, end: len(s.buf)})
+	s.scratch = appendFinding(s.scratch[:0], f)
+	n := len(s.scratch)
+	blk := s.room(n)
+	off := len(*blk)
+	*blk = append(*blk, s.scratch...)
+	s.items = append(s.items, spoolItem{key: s.order.keyOf(f), block: s.cur, off: off, end: off + n})
+	s.used += n
 	s.sorted = false
 	s.count++
-	if len(s.buf) >= s.limit {
+	if s.used >= s.limit {
 		return s.spill()
 	}
 	return nil
 }
+
+// room returns the first block from the current one with n bytes free,
+// adding one when none has.
+func (s *spool) room(n int) *[]byte {
+	for ; s.cur < len(s.blocks); s.cur++ {
+		if b := s.blocks[s.cur]; cap(b)-len(b) >= n {
+			return &s.blocks[s.cur]
+		}
+	}
+	s.blocks = append(s.blocks, make([]byte, 0, max(spoolBlock, n)))
+	return &s.blocks[s.cur]
+}
+
+// bytesOf returns an item's encoded finding.
+func (s *spool) bytesOf(it spoolItem) []byte { return s.blocks[it.block][it.off:it.end] }
 
 func (s *spool) sortItems() {
 	if !s.sorted {
@@ -70,7 +99,7 @@ func (s *spool) spill() error {
 	for _, it := range s.items {
 		n := binary.PutUvarint(lenBuf[:], uint64(it.end-it.off))
 		w.Write(lenBuf[:n])
-		w.Write(s.buf[it.off:it.end])
+		w.Write(s.bytesOf(it))
 	}
 	err = w.Flush()
 	if cerr := f.Close(); err == nil {
@@ -79,7 +108,10 @@ func (s *spool) spill() error {
 	if err != nil {
 		return fmt.Errorf("spilling findings to %s: %w", f.Name(), err)
 	}
-	s.buf, s.items = s.buf[:0], s.items[:0]
+	for i := range s.blocks {
+		s.blocks[i] = s.blocks[i][:0]
+	}
+	s.cur, s.used, s.items = 0, 0, s.items[:0]
 	return nil
 }
 
@@ -92,7 +124,7 @@ func (s *spool) close() error {
 		}
 	}
 	s.runs = nil
-	s.buf, s.items = nil, nil
+	s.blocks, s.items, s.scratch, s.cur, s.used = nil, nil, nil, 0, 0
 	return errors.Join(errs...)
 }
 
@@ -114,7 +146,7 @@ func (s *spool) each(fn func(*Finding) error) error {
 		}
 		it := s.items[memPos]
 		memPos++
-		f, err := decodeFinding(s.buf[it.off:it.end])
+		f, err := decodeFinding(s.bytesOf(it))
 		if err != nil {
 			return false, fmt.Errorf("findings in memory, item %d: %w", memPos, err)
 		}
