@@ -25,8 +25,11 @@ type Memo struct {
 	found   []Hit // DetectLate's hits found, before merging
 	bytes   int   // keys and hits held
 	key     []byte
-	// Lookups and Found count the events looked up and those found.
-	Lookups, Found int
+	// Lookups and Found count the events looked up and those found;
+	// Skipped those matched directly while the memo paused.
+	Lookups, Found, Skipped int
+	tried, hits int // lookups and finds in the current window
+	paused      int // events still to match without looking up
 }
 
 // Bounds of a Memo: past MemoBytes of keys and hits it starts afresh;
@@ -39,6 +42,17 @@ const (
 
 // hitSize is what one remembered hit costs, roughly.
 const hitSize = 48
+
+// A memo that finds little pauses: on a log of distinct events its keys
+// cost time and find nothing (with a keyword rule loaded, a key holds
+// every string of the event, GUIDs and times included). After each
+// memoWindow lookups, if fewer than memoMinFound were found, it matches
+// the next memoPause events directly, then looks again.
+const (
+	memoWindow   = 4096
+	memoMinFound = memoWindow / 32
+	memoPause    = 64 * memoWindow
+)
 
 // NewMemo returns an empty memo of the set's Detect.
 func (s *Set) NewMemo() *Memo {
@@ -67,10 +81,23 @@ func (m *Memo) DetectLate(p *event.Process, early []Hit, scratch []*sigma.Rule) 
 // detect appends to dst the hits step gives for p, remembered or computed.
 func (m *Memo) detect(p *event.Process, dst []Hit, scratch []*sigma.Rule,
 	step func(*event.Process, []Hit, []*sigma.Rule) ([]Hit, []*sigma.Rule)) ([]Hit, []*sigma.Rule) {
+	if m.paused > 0 {
+		m.paused--
+		m.Skipped++
+		return step(p, dst, scratch)
+	}
+	if m.tried == memoWindow {
+		if m.hits < memoMinFound {
+			m.paused = memoPause
+		}
+		m.tried, m.hits = 0, 0
+	}
+	m.tried++
 	m.Lookups++
 	m.key = m.set.appendMemoKey(m.key[:0], p, m.fields)
 	if hits, ok := m.entries[string(m.key)]; ok {
 		m.Found++
+		m.hits++
 		return append(dst, hits...), scratch
 	}
 	from := len(dst)

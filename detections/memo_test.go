@@ -77,18 +77,26 @@ func TestMemoMatchesDetect(t *testing.T) {
 
 // TestMemoBounded: distinct events never take a memo past MemoBytes, and
 // an event with a key past MemoMaxKey is matched but not remembered.
+// Every other event repeats one command line, so the memo never pauses.
 func TestMemoBounded(t *testing.T) {
 	set, _ := Load(Config{})
 	memo := set.NewMemo()
 	p := event.Process{EventID: 4688, Channel: "Security"}
-	for i := range 50_000 {
-		p.Set(event.FieldCommandLine, fmt.Sprintf("cmd.exe /c echo %0200d", i))
+	for i := range 100_000 {
+		line := "cmd.exe /c echo repeated"
+		if i%2 == 1 {
+			line = fmt.Sprintf("cmd.exe /c echo %0200d", i)
+		}
+		p.Set(event.FieldCommandLine, line)
 		memo.Detect(&p, nil, nil)
 		if memo.bytes > MemoBytes {
 			t.Fatalf("after %d events the memo holds %d bytes, more than %d", i+1, memo.bytes, MemoBytes)
 		}
 	}
-	before := len(memo.entries)
+	if memo.Skipped != 0 {
+		t.Fatalf("the memo paused for %d events although half its lookups were found", memo.Skipped)
+	}
+	before, found := len(memo.entries), memo.Found
 	long := make([]byte, MemoMaxKey)
 	for i := range long {
 		long[i] = 'a'
@@ -96,8 +104,40 @@ func TestMemoBounded(t *testing.T) {
 	p.Set(event.FieldCommandLine, string(long))
 	memo.Detect(&p, nil, nil)
 	memo.Detect(&p, nil, nil)
-	if len(memo.entries) != before || memo.Found != 0 {
-		t.Errorf("a key past MemoMaxKey was remembered (%d entries, was %d; %d found)", len(memo.entries), before, memo.Found)
+	if len(memo.entries) != before || memo.Found != found {
+		t.Errorf("a key past MemoMaxKey was remembered (%d entries, was %d; %d found, was %d)", len(memo.entries), before, memo.Found, found)
+	}
+}
+
+// TestMemoPauses: on distinct events a memo stops looking up after one
+// window, for memoPause events, then looks again; its hits stay Detect's
+// throughout.
+func TestMemoPauses(t *testing.T) {
+	set := loadLateSet(t)
+	memo := set.NewMemo()
+	p := event.Process{EventID: 4688, Channel: "Security", Image: `C:\Windows\System32\reg.exe`}
+	var scratch []*sigma.Rule
+	total := memoWindow + memoPause + 100
+	for i := range total {
+		line := fmt.Sprintf(`reg add HKCU\Software\Microsoft\Windows\CurrentVersion\Run /v u%d /d C:\Users\Public\x.exe`, i)
+		if i%1000 == 0 {
+			line = fmt.Sprintf("cmd.exe /c echo %d", i)
+		}
+		p.Set(event.FieldCommandLine, line)
+		if i%5000 == 0 || i >= total-200 {
+			want, _ := set.Detect(&p, nil, nil)
+			var got []Hit
+			got, scratch = memo.Detect(&p, got, scratch)
+			if !slices.Equal(titles(got), titles(want)) {
+				t.Fatalf("event %d: memo %v, Detect %v", i, titles(got), titles(want))
+			}
+			continue
+		}
+		memo.Detect(&p, nil, scratch)
+	}
+	if memo.Skipped != memoPause || memo.Lookups != total-memoPause || memo.Found != 0 {
+		t.Errorf("%d events: %d looked up, %d found, %d skipped; want %d looked up, %d skipped",
+			total, memo.Lookups, memo.Found, memo.Skipped, total-memoPause, memoPause)
 	}
 }
 
