@@ -19,14 +19,19 @@ fi
 failed=()
 count=0
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# A fresh cache: a smoke run starts from each target's seeds and its
+# testdata/fuzz inputs, not from whatever long runs left in this machine's
+# Go cache (thousands of inputs whose baseline alone can outlast -fuzztime,
+# which go test then reports as a failure).
+cache=$(mktemp -d)
+trap 'rm -rf "$log" "$cache"' EXIT
 # "dir:Target" for each func FuzzX(f *testing.F) in a _test.go file.
 while IFS= read -r target; do
   dir=${target%%:*}
   name=${target##*:}
   count=$((count + 1))
   echo "-- fuzz $dir $name ($fuzztime)"
-  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "${parallel[@]}" "./$dir" >"$log" 2>&1; then
+  if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$fuzztime" "${parallel[@]}" "./$dir" -args -test.fuzzcachedir="$cache/$dir" >"$log" 2>&1; then
     failed+=("$dir $name")
     cat "$log"
   else
