@@ -2,6 +2,8 @@ package shard
 
 import (
 	"cmp"
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 )
@@ -23,9 +25,17 @@ import (
 type Assignment struct {
 	n        int
 	owner    map[string]int // lower-cased name to shard, where it is not the hash shard
-	hosts    int            // hosts placed
-	moved    int            // of them, not on their hash shard
+	placed   []Placed       // in the order they were placed
+	moved    int            // hosts not on their hash shard
 	capacity int64
+}
+
+// Placed is one host's place: its lower-cased name, the bytes of the
+// inputs holding it, its hash shard and the shard it went to.
+type Placed struct {
+	Host             string
+	Bytes            int64
+	HashShard, Shard int
 }
 
 // maxProbes bounds the shards tried for one host; maxHosts bounds the
@@ -49,10 +59,24 @@ func (a *Assignment) Of(computer string, n int) int {
 
 // Hosts is the number of hosts placed; Moved how many of them are not on
 // their hash shard; Capacity the bytes a shard may read before hosts
-// move on.
-func (a *Assignment) Hosts() int      { return a.hosts }
-func (a *Assignment) Moved() int      { return a.moved }
-func (a *Assignment) Capacity() int64 { return a.capacity }
+// move on; Placed every host's place, largest first.
+func (a *Assignment) Hosts() int       { return len(a.placed) }
+func (a *Assignment) Moved() int       { return a.moved }
+func (a *Assignment) Capacity() int64  { return a.capacity }
+func (a *Assignment) Placed() []Placed { return a.placed }
+
+// Fingerprint identifies the placement: 16 hex digits of the FNV-1a 64
+// hash of N, the capacity and every host's place. The jobs of one sharded
+// scan must all print the same; jobs given different inputs place hosts
+// differently, and their shards would then not add up to one scan.
+func (a *Assignment) Fingerprint() string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d %d\n", a.n, a.capacity)
+	for _, p := range a.placed {
+		fmt.Fprintf(h, "%s\x00%d %d\n", p.Host, p.Bytes, p.Shard)
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
+}
 
 // holding is what the pre-pass learned about one input: its size and the
 // lower-cased names of the hosts it holds.
@@ -104,8 +128,9 @@ func assign(held []holding, n int) *Assignment {
 				load[k] += held[i].size
 			}
 		}
-		a.hosts++
-		if k != Of(name, n) {
+		home := Of(name, n)
+		a.placed = append(a.placed, Placed{Host: name, Bytes: weight[name], HashShard: home, Shard: k})
+		if k != home {
 			a.owner[name] = k
 			a.moved++
 		}

@@ -3,6 +3,7 @@ package shard
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -107,5 +108,37 @@ func TestAssignManyHosts(t *testing.T) {
 			t.Errorf("%d shards: placed %d hosts, moved %d; want %d placed, most on their hash", n, a.Hosts(), a.Moved(), len(held))
 		}
 		t.Logf("%d shards: %d of %d hosts moved", n, a.Moved(), a.Hosts())
+	}
+}
+
+// TestPlacementFingerprint: the jobs of one scan compute the same
+// placement and fingerprint; other inputs give another fingerprint, and
+// the placement file lists every host.
+func TestPlacementFingerprint(t *testing.T) {
+	held := []holding{
+		{size: 1000, hosts: hostSet("a")}, {size: 1000, hosts: hostSet("b")},
+		{size: 10, hosts: hostSet("rootdc1.offsec.lan")}, {size: 10, hosts: hostSet("ws01")},
+	}
+	first := assign(held, 3).Fingerprint()
+	rev := slices.Clone(held)
+	slices.Reverse(rev)
+	if again := assign(rev, 3).Fingerprint(); again != first {
+		t.Errorf("the same inputs in another order: fingerprint %s, then %s", first, again)
+	}
+	if other := assign(held[:3], 3).Fingerprint(); other == first {
+		t.Error("an input left out gives the same fingerprint")
+	}
+	if other := assign(held, 4).Fingerprint(); other == first {
+		t.Error("another shard count gives the same fingerprint")
+	}
+	var b strings.Builder
+	plan := &Plan{Spec: Spec{2, 3}, Owners: assign(held, 3)}
+	if err := plan.WritePlacement(&b); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	if len(lines) != 6 || !strings.Contains(lines[0], "fingerprint "+first) || lines[1] != "host\tbytes\thash_shard\tshard" ||
+		lines[2] != "a\t1000\t2\t2" || lines[3] != "b\t1000\t2\t3" {
+		t.Errorf("placement file:\n%s", b.String())
 	}
 }

@@ -168,8 +168,8 @@ func writeShardLine(w io.Writer, plan *shard.Plan, kept, events int) {
 	case plan.TooManyHosts:
 		hosts = "; too many host names to place: every shard reads every file, hosts by hash"
 	case plan.Owners != nil:
-		hosts = fmt.Sprintf("; %s of %d placed off their hash shard (capacity %s)",
-			plural(plan.Owners.Moved(), "host"), plan.Owners.Hosts(), humanBytes(plan.Owners.Capacity()))
+		hosts = fmt.Sprintf("; %s of %d placed off their hash shard (capacity %s, placement %s)",
+			plural(plan.Owners.Moved(), "host"), plan.Owners.Hosts(), humanBytes(plan.Owners.Capacity()), plan.Owners.Fingerprint()[:8])
 	}
 	fmt.Fprintf(w, "evtxhunt: shard %s: read %d of %s (%s of %s), skipped %s (%s) holding none of its hosts%s%s; kept %d of %d process events read; host pre-pass %s\n",
 		plan.Spec, len(plan.Inputs), plural(plan.Files, "file"), humanBytes(plan.ReadBytes()), humanBytes(plan.Bytes),

@@ -24,6 +24,8 @@ type readFlags struct {
 	Parser  string
 	Carve   bool
 	Shard   string // K/N; only commands that register --shard
+	// Placement is a file to write the shard placement to (--placement).
+	Placement string
 
 	shard shard.Spec
 }
@@ -34,9 +36,10 @@ func (f *readFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Parser, "parser", "fast", "EVTX record decoder: fast (evtxhunt's own; hands chunks it cannot read to velocidex) or velocidex (the reference)")
 }
 
-// registerShard adds --shard (scan and timeline).
+// registerShard adds --shard and --placement (scan and timeline).
 func (f *readFlags) registerShard(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.Shard, "shard", "", "handle only the hosts of shard `K/N` (1-based): each host goes to the shard its lower-cased Computer name hashes to (FNV-1a 64 mod N, +1) unless that shard would read more than its share of the bytes plus the largest input; reads only the inputs holding them")
+	cmd.Flags().StringVar(&f.Placement, "placement", "", "with --shard: write where every host went to `FILE` (fingerprint, then host, bytes, hash shard, shard); every job of one sharded scan writes the same file")
 }
 
 // limitCPUs makes the command use at most f.Workers CPUs, as batch
@@ -66,6 +69,9 @@ func (f *readFlags) check() error {
 			return usageErrorf("--shard: %v", err)
 		}
 		f.shard = spec
+	}
+	if f.Placement != "" && f.Shard == "" {
+		return usageErrorf("--placement needs --shard")
 	}
 	return nil
 }
@@ -162,7 +168,28 @@ func openInputs(ctx context.Context, paths []string, rf *readFlags, stderr io.Wr
 		return set, errInterrupted
 	}
 	set.inputs, set.res.plan = plan.Inputs, plan
+	if rf.Placement != "" {
+		if err := writePlacement(rf.Placement, plan); err != nil {
+			return set, err
+		}
+	}
 	return set, nil
+}
+
+// writePlacement writes the plan's placement to path.
+func writePlacement(path string, plan *shard.Plan) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--placement: %w", err)
+	}
+	err = plan.WritePlacement(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--placement: writing %s: %w", path, err)
+	}
+	return nil
 }
 
 // read runs the pipeline over the set's inputs. With --shard, OnChunk

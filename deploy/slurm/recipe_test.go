@@ -130,4 +130,17 @@ func TestRecipeWithoutCluster(t *testing.T) {
 	if html, err := os.ReadFile(filepath.Join(out, "report.html")); err != nil || !bytes.HasPrefix(html, []byte("<!DOCTYPE html>")) {
 		t.Errorf("report.html: %v", err)
 	}
+	// A task that saw other inputs (here: one of the four logs) placed the
+	// hosts differently: the merge refuses.
+	code, msg := runScript(t, map[string]string{
+		"SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": strconv.Itoa(shards),
+		"SLURM_CPUS_PER_TASK": "1", "EVTXHUNT": bin,
+	}, "evtxhunt-scan.sbatch", out, filepath.Join(samples, "demo", "WS01-Security.evtx"))
+	if code != 0 {
+		t.Fatalf("task 2 on other inputs exited with %d:\n%s", code, msg)
+	}
+	if code, msg := runScript(t, map[string]string{"EVTXHUNT": bin}, "evtxhunt-merge.sbatch", out, strconv.Itoa(shards)); code != 2 ||
+		!strings.Contains(msg, "shard-2.placement differs") {
+		t.Errorf("merge of shards that saw different inputs: exit %d, %q; want exit 2 naming shard-2.placement", code, msg)
+	}
 }
