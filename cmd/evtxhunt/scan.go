@@ -165,8 +165,10 @@ shard with room; hosts sharing a file go together). Give every job the
 same inputs, --parser and --carve: they must compute the same placement.
 Only the inputs holding one of the shard's hosts are read, and only its
 hosts' events kept. The summary says which shard ran, how many files and
-bytes it skipped and how many hosts left their hash shard. evtxhunt merge
-of the N shards' -f jsonl outputs equals one scan of everything.
+bytes it skipped, how many hosts left their hash shard and the
+placement's fingerprint, which every job must share (--placement FILE
+writes the whole placement). evtxhunt merge of the N shards' -f jsonl
+outputs equals one scan of everything.
 
 Exit codes: 0 no findings at or above --fail-level, 1 findings at or above
 it, 2 usage or rule error, 3 some input could not be read (the rest was
