@@ -10,18 +10,22 @@ import (
 
 // Assignment gives each host found by the pre-pass its shard among N. A
 // host goes to its hash shard (Of) unless that shard would then read more
-// than the capacity, ceil(total bytes / N) plus the largest input; then to
-// the next shard (K+1, K+2, ..., wrapping) that has room. Hosts are placed
-// largest first (the bytes of the inputs holding them, then by name), so
-// the large ones find room while the shards are empty. A host no shard
-// has room for (it alone holds more than the capacity, or its search
-// passed maxProbes shards) stays on its hash shard; so do hosts the
-// pre-pass did not see.
+// than the capacity, ceil(total bytes / N) plus the largest input, or
+// another shard with room already reads more of the host's inputs (hosts
+// sharing an input go together, so fewer inputs are read twice): shards
+// are tried from the hash shard on (K, K+1, ..., wrapping, at most
+// maxProbes), and the one adding the fewest new bytes wins, the first on
+// ties. A host no shard has room for (it alone holds more than the
+// capacity) goes where the load ends least. Hosts are placed largest
+// first (the bytes of the inputs holding them, then by name), so the
+// large ones find room while the shards are empty; hosts the pre-pass did
+// not see go by hash.
 //
 // Every shard computes the same assignment from the same inputs, so the
 // shards still own every host exactly once: all the jobs of one sharded
 // scan must be given the same inputs and reading flags (--parser,
-// --carve). The zero Assignment, or a nil one, is the hash alone.
+// --carve); Fingerprint tells whether they were. A nil Assignment is the
+// hash alone.
 type Assignment struct {
 	n        int
 	owner    map[string]int // lower-cased name to shard, where it is not the hash shard
