@@ -28,8 +28,8 @@ type Memo struct {
 	// Lookups and Found count the events looked up and those found;
 	// Skipped those matched directly while the memo paused.
 	Lookups, Found, Skipped int
-	tried, hits int // lookups and finds in the current window
-	paused      int // events still to match without looking up
+	tried, hits             int // lookups and finds in the current window
+	paused                  int // events still to match without looking up
 }
 
 // Bounds of a Memo: past MemoBytes of keys and hits it starts afresh;

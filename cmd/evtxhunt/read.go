@@ -12,6 +12,7 @@ import (
 
 	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/analyzer/pipeline"
 	"github.com/evtxhunt/evtxhunt/analyzer/shard"
 	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
@@ -260,22 +261,20 @@ func keepShard(plan *shard.Plan, kept *int, onChunk func(*pipeline.FileStats, in
 
 // keepHosts drops from r the events of hosts keeper does not keep.
 func keepHosts(keeper *shard.Keeper, r *decode.Result) {
+	r.Events = keepOwned(keeper, r.Events, func(p *event.Process) string { return p.Computer })
+	r.Selected = keepOwned(keeper, r.Selected, func(e *event.Event) string { return e.Computer })
+}
+
+// keepOwned keeps, in place and in order, the items whose computer keeper
+// keeps, and clears the rest of the slice.
+func keepOwned[T any](keeper *shard.Keeper, items []T, computer func(*T) string) []T {
 	n := 0
-	for i := range r.Events {
-		if keeper.Keep(r.Events[i].Computer) {
-			r.Events[n] = r.Events[i]
+	for i := range items {
+		if keeper.Keep(computer(&items[i])) {
+			items[n] = items[i]
 			n++
 		}
 	}
-	clear(r.Events[n:])
-	r.Events = r.Events[:n]
-	m := 0
-	for i := range r.Selected {
-		if keeper.Keep(r.Selected[i].Computer) {
-			r.Selected[m] = r.Selected[i]
-			m++
-		}
-	}
-	clear(r.Selected[m:])
-	r.Selected = r.Selected[:m]
+	clear(items[n:])
+	return items[:n]
 }
