@@ -40,8 +40,25 @@ func keyOf(p *event.Process, filled bool) recordKey {
 	return recordKey{a, b}
 }
 
-// sourceList is the files a record was read from, each once, in the order
-// they were read.
+// copyOf reports whether the record of key was met before, in which case
+// this copy's hits count as duplicates and source joins the sources of
+// the first copy (pending, or already spooled).
+func (s *Scanner) copyOf(key recordKey, source string) bool {
+	pr, dup := s.seen[key]
+	if !dup {
+		return false
+	}
+	s.Duplicates += s.corr.reported(s.hits)
+	if pr != nil {
+		pr.sources = addSource(pr.sources, source)
+	} else {
+		s.extra[key] = addSource(s.extra[key], source)
+	}
+	return true
+}
+
+// addSource adds file to the files a record was read from, each once, in
+// the order they were read.
 func addSource(list []string, file string) []string {
 	for _, s := range list {
 		if s == file {

@@ -27,13 +27,7 @@ func (s *Scanner) ScanEventDetected(e *event.Event, hits []detections.Hit) {
 		return
 	}
 	key := keyOfEvent(e)
-	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += s.corr.reported(s.hits)
-		if pr != nil {
-			pr.sources = addSource(pr.sources, e.SourceFile)
-		} else {
-			s.extra[key] = addSource(s.extra[key], e.SourceFile)
-		}
+	if s.copyOf(key, e.SourceFile) {
 		return
 	}
 	actor := event.ActorOf(e)

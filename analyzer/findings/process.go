@@ -50,13 +50,7 @@ func (s *Scanner) ScanDetected(p *event.Process, hits []detections.Hit) (fresh b
 // record records the findings of s.hits on p.
 func (s *Scanner) record(p *event.Process, h *hostHistory) {
 	key := keyOf(p, s.view.filled)
-	if pr, dup := s.seen[key]; dup {
-		s.Duplicates += s.corr.reported(s.hits)
-		if pr != nil {
-			pr.sources = addSource(pr.sources, p.SourceFile)
-		} else {
-			s.extra[key] = addSource(s.extra[key], p.SourceFile)
-		}
+	if s.copyOf(key, p.SourceFile) {
 		return
 	}
 	pr := &pendingRecord{event: *p, key: key, host: h, sources: []string{p.SourceFile}}
