@@ -144,10 +144,8 @@ func TestMemoPauses(t *testing.T) {
 func BenchmarkMemoDetect(b *testing.B) {
 	set, _ := Load(Config{})
 	memo := set.NewMemo()
-	p := &event.Process{EventID: 4688, Channel: "Security"}
-	p.Set(event.FieldImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
-	p.Set(event.FieldCommandLine, `"C:\Program Files\Google\Chrome\Application\chrome.exe" --type=renderer --lang=en-US`)
-	p.Set(event.FieldParentImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
+	p := chromeRenderer()
+	p.Channel = "Security"
 	var hits []Hit
 	var scratch []*sigma.Rule
 	b.ReportAllocs()

@@ -74,12 +74,19 @@ func TestChecksFollowConfig(t *testing.T) {
 	}
 }
 
-func BenchmarkDetectBuiltin(b *testing.B) {
-	set, _ := Load(Config{})
+// chromeRenderer is a benign 4688 event no built-in rule matches: a
+// browser renderer started by the browser.
+func chromeRenderer() *event.Process {
 	p := &event.Process{EventID: 4688}
 	p.Set(event.FieldImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
 	p.Set(event.FieldCommandLine, `"C:\Program Files\Google\Chrome\Application\chrome.exe" --type=renderer --lang=en-US`)
 	p.Set(event.FieldParentImage, `C:\Program Files\Google\Chrome\Application\chrome.exe`)
+	return p
+}
+
+func BenchmarkDetectBuiltin(b *testing.B) {
+	set, _ := Load(Config{})
+	p := chromeRenderer()
 	var hits []Hit
 	var scratch []*sigma.Rule
 	b.ReportAllocs()
