@@ -251,12 +251,7 @@ func TestStoryFindings(t *testing.T) {
 	if err != nil || c != (FindingCounts{Total: 7, InRows: 7}) {
 		t.Fatalf("counts %+v, %v", c, err)
 	}
-	got := map[string]string{}
-	for _, r := range rows {
-		if r.Kind == KindSession && r.Findings > 0 {
-			got[r.User+" "+r.Session.LogonId+" "+r.Start.Format("15:04")] = fmt.Sprintf("%d %s", r.Findings, r.FindingsLevel)
-		}
-	}
+	got := sessionFindings(rows)
 	want := map[string]string{
 		`CORP\alice 0x5a1f0 08:14`: "4 high",
 		`CORP\alice 0x6b000 08:20`: "2 critical",
@@ -314,12 +309,7 @@ func TestCountFindingsMatching(t *testing.T) {
 	if err != nil || c != (FindingCounts{Total: 9, InRows: 5}) {
 		t.Fatalf("counts %+v, %v", c, err)
 	}
-	got := map[string]string{}
-	for _, r := range rows {
-		if r.Kind == KindSession && r.Findings > 0 {
-			got[r.User+" "+r.Session.LogonId+" "+r.Start.Format("15:04")] = fmt.Sprintf("%d %s", r.Findings, r.FindingsLevel)
-		}
-	}
+	got := sessionFindings(rows)
 	want := map[string]string{
 		`CORP\bob 0x3e8a0 09:00`:          "1 low",
 		`CORP\carol 0x3e8a0 10:00`:        "2 high",
@@ -333,4 +323,16 @@ func TestCountFindingsMatching(t *testing.T) {
 	if c, _ := CountFindings(rows, x, findings.List{}); c.Total != 0 || slices.ContainsFunc(rows, func(r Row) bool { return r.Findings != 0 }) {
 		t.Errorf("recount: %+v", c)
 	}
+}
+
+// sessionFindings maps "user logon-id start" of each session row with
+// findings to "count level".
+func sessionFindings(rows []Row) map[string]string {
+	got := map[string]string{}
+	for _, r := range rows {
+		if r.Kind == KindSession && r.Findings > 0 {
+			got[r.User+" "+r.Session.LogonId+" "+r.Start.Format("15:04")] = fmt.Sprintf("%d %s", r.Findings, r.FindingsLevel)
+		}
+	}
+	return got
 }
