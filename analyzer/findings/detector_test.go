@@ -67,15 +67,7 @@ func TestDetectorMatchesScan(t *testing.T) {
 				s.ScanDetected(&r.Events[i], hits.Process(i))
 			}
 		}
-		res, err := s.Finish()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Close()
-		all, err := res.All()
-		if err != nil {
-			t.Fatal(err)
-		}
+		all, _ := finishAll(t, s)
 		var out []string
 		for _, f := range all {
 			out = append(out, f.ID+" "+f.Title)

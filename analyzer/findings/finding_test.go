@@ -102,15 +102,7 @@ func TestParentCommandLineFill(t *testing.T) {
 	for i := range events {
 		s.Scan(&events[i])
 	}
-	res, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Close()
-	all, err := res.All()
-	if err != nil {
-		t.Fatal(err)
-	}
+	all, _ := finishAll(t, s)
 	if len(all) != 1 {
 		t.Fatalf("got %d findings, want 1: %+v", len(all), all)
 	}

@@ -122,6 +122,13 @@ func scan(t testing.TB, opts Options, events ...ev) ([]Finding, *Results) {
 		p := e.process()
 		s.Scan(&p)
 	}
+	return finishAll(t, s)
+}
+
+// finishAll finishes s and returns every finding; the results are closed
+// when the test ends.
+func finishAll(t testing.TB, s *Scanner) ([]Finding, *Results) {
+	t.Helper()
 	res, err := s.Finish()
 	if err != nil {
 		t.Fatal(err)

@@ -149,15 +149,7 @@ func TestBoundedState(t *testing.T) {
 				i+1, s.hist.total, opts.HistoryLimit, len(s.pending), opts.PendingLimit)
 		}
 	}
-	res, err := s.Finish()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Close()
-	all, err := res.All()
-	if err != nil {
-		t.Fatal(err)
-	}
+	all, _ := finishAll(t, s)
 	if len(all) != 60 {
 		t.Fatalf("%d findings, want 60", len(all))
 	}
