@@ -109,6 +109,7 @@ func (c *correlator) observeProcess(hits []detections.Hit, p *event.Process) []d
 		return hits
 	}
 	c.fields = fieldSource{process: p}
+	defer c.forget()
 	return c.observe(hits, p.Timestamp, correlation.Ref{Time: p.Timestamp, Computer: p.Computer, Channel: p.Channel,
 		EventID: p.EventID, EventRecordID: p.EventRecordID, File: p.SourceFile})
 }
@@ -118,9 +119,14 @@ func (c *correlator) observeEvent(hits []detections.Hit, e *event.Event) []detec
 		return hits
 	}
 	c.fields = fieldSource{general: e}
+	defer c.forget()
 	return c.observe(hits, e.Timestamp, correlation.Ref{Time: e.Timestamp, Computer: e.Computer, Channel: e.Channel,
 		EventID: e.EventID, EventRecordID: e.EventRecordID, File: e.SourceFile})
 }
+
+// forget drops the record observed: the reading pipeline may reuse its
+// storage once the scanner is done with it (pipeline.Options.ReuseEvents).
+func (c *correlator) forget() { c.fields = fieldSource{} }
 
 // reportCorrelation turns a correlation finding into a Finding: allowlisted
 // (see correlationStandIn), counted and spooled.

@@ -22,8 +22,15 @@ type Options struct {
 	NewDecoder func() decode.Decoder
 	// OnChunk receives each chunk's result, in input order, from one
 	// goroutine. Every chunk gets a result of its own, never reused: the
-	// callee may keep its Events (and pointers into them).
+	// callee may keep its Events (and pointers into them), unless
+	// ReuseEvents is set.
 	OnChunk func(f *FileStats, chunk int, r *decode.Result)
+	// ReuseEvents promises that OnChunk keeps neither a chunk's Events
+	// slice nor pointers into it once it returns (copies of events, and
+	// their strings, it may keep). The pipeline then clears the slice and
+	// decodes a later chunk into it. Records recovered by carving are
+	// never reused.
+	ReuseEvents bool
 	// OnFile is called once per input after its last chunk, in order.
 	OnFile func(f *FileStats)
 	// OnProblem receives every problem (file-level and per chunk), in
@@ -90,6 +97,7 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 	tokens := make(chan struct{}, window)
 	jobs := make(chan *item)
 	results := make(chan *item, window)
+	free := newEventSlices(&opts, window+workers)
 
 	var wg sync.WaitGroup
 	for range workers {
@@ -97,6 +105,7 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 		go func() {
 			defer wg.Done()
 			w := newWorker(&opts)
+			w.free = free
 			var step func(*decode.Result)
 			if opts.NewWorkerStep != nil {
 				step = opts.NewWorkerStep()
@@ -121,7 +130,7 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 	}()
 
 	sum := &Summary{}
-	collect(results, tokens, opts, sum)
+	collect(results, tokens, opts, sum, free)
 	sum.Elapsed = time.Since(start)
 	return sum, ctx.Err()
 }
@@ -196,7 +205,7 @@ func openInput(in walk.Input, st *FileStats, r *decode.Result) (walk.Source, int
 }
 
 // collect reorders results by sequence number and delivers them.
-func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary) {
+func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
 	pending := map[int]*item{}
 	next := 0
 	var done int64
@@ -210,6 +219,9 @@ func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Su
 			delete(pending, next)
 			next++
 			deliver(cur, opts, sum, &done)
+			if cur.chunk >= 0 {
+				free.put(&cur.res)
+			}
 			<-tokens
 		}
 	}

@@ -24,6 +24,7 @@ type worker struct {
 	cv         *carving
 	resyncer   *carve.Carver // made on the first broken chain
 	want       *event.Selection
+	free       eventSlices // Events slices to decode into (ReuseEvents)
 }
 
 func newWorker(opts *Options) *worker {
@@ -49,6 +50,9 @@ func newWorker(opts *Options) *worker {
 // returns false; the records the decoder had counted are lost with it.
 func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	w.scratch.Reset()
+	if cap(w.scratch.Events) == 0 {
+		w.scratch.Events = w.free.get()
+	}
 	if w.timeout <= 0 {
 		decodeGuarded(w.dec, c, w.scratch)
 		merge(r, w.scratch)

@@ -306,6 +306,8 @@ func runScan(ctx context.Context, opts *scanOptions) error {
 	res, err := inputs.read(ctx, &opts.Read, stderr, pipeline.Options{
 		Want:          want,
 		NewWorkerStep: detector.NewWorkerStep,
+		// The scanner and the sessions builder copy what they keep.
+		ReuseEvents: true,
 		OnChunk: func(_ *pipeline.FileStats, _ int, r *decode.Result) {
 			hits := detector.Hits(r)
 			for i := range r.Events {

@@ -138,7 +138,8 @@ func runSessions(ctx context.Context, opts *sessionsOptions) error {
 	detector := findings.NewDetector(set, nil, func(e *event.Event) bool { return ruled.Wants(e.Channel, e.EventID) })
 	res, err := readInputs(ctx, opts.Paths, &opts.Read, opts.IO.ErrOut, pipeline.Options{
 		Want: want, NewWorkerStep: detector.NewWorkerStep,
-		OnChunk: feedSessions(&opts.filter, ruled, detector, scanner, b),
+		OnChunk:     feedSessions(&opts.filter, ruled, detector, scanner, b),
+		ReuseEvents: true, // the scanner and the builder copy what they keep
 	})
 	if err != nil {
 		return err

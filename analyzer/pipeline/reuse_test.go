@@ -1,0 +1,85 @@
+package pipeline
+
+import (
+	"context"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+	"github.com/evtxhunt/evtxhunt/analyzer/velocidex"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+)
+
+// TestReuseEvents: with ReuseEvents the consumer gets the same events, in
+// the same order, as without; the slices really are handed back (far
+// fewer backing arrays than chunks with events); and a reused slice
+// comes cleared, so no event of an earlier chunk shows through.
+func TestReuseEvents(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*", "*.evtx"))
+	if len(files) == 0 {
+		t.Skip("samples/ holds no EVTX file yet")
+	}
+	decoders := map[string]func() decode.Decoder{
+		"fast":      func() decode.Decoder { return binxml.New() },
+		"velocidex": func() decode.Decoder { return velocidex.Decoder{} },
+	}
+	for name, newDecoder := range decoders {
+		for _, workers := range []int{1, 3} {
+			var want, got []event.Process
+			read := func(reuse bool, out *[]event.Process, arrays map[*event.Process]bool) int {
+				chunks := 0
+				_, err := Run(context.Background(), walk.Paths(files).Inputs, Options{
+					Workers:     workers,
+					NewDecoder:  newDecoder,
+					ReuseEvents: reuse,
+					OnChunk: func(_ *FileStats, chunk int, r *decode.Result) {
+						if len(r.Events) == 0 {
+							return
+						}
+						chunks++
+						*out = append(*out, r.Events...)
+						arrays[&r.Events[:1][0]] = true
+						for i, p := range r.Events[len(r.Events):cap(r.Events)] {
+							if p != (event.Process{}) {
+								t.Fatalf("%s, %d workers: chunk %d: element %d past the events is not cleared: %s %d", name, workers, chunk, len(r.Events)+i, p.Computer, p.EventRecordID)
+							}
+						}
+						// A consumer that keeps nothing may scribble on
+						// what it was given; the next chunk must not care.
+						for i := range r.Events {
+							r.Events[i].Image = "overwritten"
+						}
+					},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				return chunks
+			}
+			fresh := map[*event.Process]bool{}
+			chunks := read(false, &want, fresh)
+			reused := map[*event.Process]bool{}
+			read(true, &got, reused)
+			if len(want) == 0 {
+				t.Fatal("the samples gave no process events")
+			}
+			// The copies taken before the scribbling still hold the
+			// decoded values; compare them.
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s, %d workers: events differ with ReuseEvents (%d events, want %d)", name, workers, len(got), len(want))
+			}
+			if len(fresh) != chunks {
+				t.Errorf("%s, %d workers: without ReuseEvents %d chunks shared %d arrays", name, workers, chunks, len(fresh))
+			}
+			// Chunks in flight each hold one, and a chunk with more events
+			// than the slice it got grows a new one.
+			t.Logf("%s, %d workers: %d chunks with events used %d arrays", name, workers, chunks, len(reused))
+			if len(reused)*4 > chunks {
+				t.Errorf("%s, %d workers: %d chunks with events used %d arrays, want at most a quarter as many", name, workers, chunks, len(reused))
+			}
+		}
+	}
+}
