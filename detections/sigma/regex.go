@@ -97,10 +97,9 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 	return regexMatcher{bt: bt}, nil
 }
 
-// lazyRegexp is an expression compiled when first used: printing a
-// parsed case-folding expression back to text costs more than most rules'
-// whole evaluation on a log, and most rules of a large set never reach
-// their regular expression. It is safe for concurrent use.
+// lazyRegexp is an expression compiled when first used: most rules of a
+// large set never reach their regular expression. It is safe for
+// concurrent use.
 type lazyRegexp struct {
 	once  sync.Once
 	src   *syntax.Regexp
@@ -111,7 +110,7 @@ type lazyRegexp struct {
 func (l *lazyRegexp) get() *regexp.Regexp {
 	l.once.Do(func() {
 		l.re = l.whole
-		if t, err := regexp.Compile(l.src.String()); err == nil {
+		if t, err := regexp.Compile(printRegexp(l.src)); err == nil {
 			l.re = t
 		}
 		l.src = nil
