@@ -16,7 +16,7 @@ const regexTimeout = 250 * time.Millisecond
 // regexMatcher: the re modifier. Patterns Go's RE2 engine accepts run
 // there; the others run on the backtracking regexp2 engine.
 type regexMatcher struct {
-	re     *regexp.Regexp
+	re     *lazyRegexp // the expression, compiled on first use
 	search *lazyRegexp // the faster form for searching, compiled on first use
 	bt     *regexp2.Regexp
 	req    requirement   // texts every match contains (unbound), for the prefilter
@@ -48,7 +48,7 @@ func (m regexMatcher) match(v value, _ record) bool {
 		if m.search != nil {
 			return m.search.get().MatchString(s)
 		}
-		return m.re.MatchString(s)
+		return m.re.get().MatchString(s)
 	}
 	ok, err := m.bt.MatchString(v.text())
 	return err == nil && ok
@@ -74,18 +74,20 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 	if flags != "" {
 		goSrc = "(?" + flags + ")" + src
 	}
-	re, err := regexp.Compile(goSrc)
+	// What the RE2 parser accepts regexp.Compile compiles (it parses it
+	// the same way first); compiling waits for the first text that gets
+	// past the checks below, which most never do.
+	parsed, err := syntax.Parse(goSrc, syntax.Perl)
 	if err == nil {
-		m := regexMatcher{re: re}
-		if parsed, err := syntax.Parse(goSrc, syntax.Perl); err == nil {
-			simple := parsed.Simplify()
-			m.req = regexRequirement(simple)
-			m.minLen = minRunes(simple)
-			m.run = asRun(simple)
-			m.runs = requiredRuns(simple)
-			if trimmed := trimForSearch(parsed); trimmed != parsed {
-				m.search = &lazyRegexp{src: trimmed, whole: re}
-			}
+		whole := &lazyRegexp{src: goSrc}
+		m := regexMatcher{re: whole}
+		simple := parsed.Simplify()
+		m.req = regexRequirement(simple)
+		m.minLen = minRunes(simple)
+		m.run = asRun(simple)
+		m.runs = requiredRuns(simple)
+		if trimmed := trimForSearch(parsed); trimmed != parsed {
+			m.search = &lazyRegexp{src: printRegexp(trimmed), fallback: whole}
 		}
 		return m, nil
 	}
@@ -98,22 +100,31 @@ func compileRegex(src string, fold, multiline, dotAll bool) (regexMatcher, error
 }
 
 // lazyRegexp is an expression compiled when first used: most rules of a
-// large set never reach their regular expression. It is safe for
+// large set never reach their regular expression, and compiling all of
+// them is most of what loading the built-in rules costs. It is safe for
 // concurrent use.
 type lazyRegexp struct {
-	once  sync.Once
-	src   *syntax.Regexp
-	whole *regexp.Regexp // used if src does not compile
-	re    *regexp.Regexp
+	once     sync.Once
+	src      string
+	fallback *lazyRegexp // used if src does not compile
+	re       *regexp.Regexp
 }
+
+// neverMatches stands in for an expression that does not compile after
+// all (the parser accepted it, so it cannot happen).
+var neverMatches = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
 
 func (l *lazyRegexp) get() *regexp.Regexp {
 	l.once.Do(func() {
-		l.re = l.whole
-		if t, err := regexp.Compile(printRegexp(l.src)); err == nil {
-			l.re = t
+		re, err := regexp.Compile(l.src)
+		switch {
+		case err == nil:
+			l.re = re
+		case l.fallback != nil:
+			l.re = l.fallback.get()
+		default:
+			l.re = neverMatches
 		}
-		l.src = nil
 	})
 	return l.re
 }
