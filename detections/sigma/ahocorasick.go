@@ -14,8 +14,18 @@ import (
 // ids, are the automaton's own.
 type matcherAC struct {
 	*acTable
-	outStart []int32 // clauses of state s: out[outStart[s]:outStart[s+1]]
-	out      []int32
+	// The clauses of the needles a state ends itself form one of the
+	// automaton's lists; the states that end none have none. Reaching
+	// state s satisfies list listOf[s] (that of s, or of its dictionary
+	// link; 0: none), then list parent[l] (that of the link's link), and
+	// so on up to list 0. List l is out[listStart[l]:listStart[l+1]].
+	listOf    []int32
+	parent    []int32
+	listStart []int32
+	out       []int32
+	// base is the automaton's first list number among those of its
+	// prefilter, which share one stamp table (marks).
+	base int32
 }
 
 // acTable is the part of an automaton that depends on its needles alone.
@@ -29,10 +39,13 @@ type acTable struct {
 	// same table when there are few enough states, at half the size.
 	next   []int32
 	next16 []uint16
-	// The needles found on reaching state s (its own and those of its
-	// suffix states): ends[endStart[s]:endStart[s+1]].
+	// The needles state s ends itself: ends[endStart[s]:endStart[s+1]].
+	// Reaching s also finds the needles of its dictionary link dict[s],
+	// the longest proper suffix of s that ends needles itself (0: none),
+	// and of that state's link, and so on.
 	endStart []int32
 	ends     []int32
+	dict     []int32
 }
 
 // buildAC compiles the automaton for the needles (non-empty, ASCII letters
@@ -54,13 +67,13 @@ func buildTable(needles []string) *acTable {
 	// bits directly when the states fit, never at twice the size.
 	if states <= 1<<16 {
 		next, ends := buildTrie[uint16](t, needles, states)
-		link(t.classes, next, ends)
+		t.dict = link(t.classes, next, ends)
 		t.next16 = next
 		t.setEnds(ends)
 		return t
 	}
 	next, ends := buildTrie[int32](t, needles, states)
-	link(t.classes, next, ends)
+	t.dict = link(t.classes, next, ends)
 	t.next = next
 	t.setEnds(ends)
 	return t
@@ -128,12 +141,13 @@ func buildTrie[T state](t *acTable, needles []string, states int) ([]T, [][]int3
 }
 
 // link fills, breadth-first, the failure links: every missing transition
-// takes the one of the longest suffix state, and every state also outputs
-// what that state outputs. A missing transition of the root stays 0: it
-// leads to the root.
-func link[T state](classes int, next []T, outs [][]int32) {
-	fail := make([]T, len(outs))
-	queue := make([]T, 0, len(outs))
+// takes the one of the longest suffix state. A missing transition of the
+// root stays 0: it leads to the root. It returns each state's dictionary
+// link (see acTable.dict).
+func link[T state](classes int, next []T, ends [][]int32) []int32 {
+	fail := make([]T, len(ends))
+	dict := make([]int32, len(ends))
+	queue := make([]T, 0, len(ends))
 	for c := 0; c < classes; c++ {
 		if next[c] != 0 {
 			queue = append(queue, next[c])
@@ -142,7 +156,12 @@ func link[T state](classes int, next []T, outs [][]int32) {
 	for len(queue) > 0 {
 		s := queue[0]
 		queue = queue[1:]
-		outs[s] = append(outs[s], outs[fail[s]]...)
+		// fail[s] is shallower than s: its own link is known.
+		if f := fail[s]; len(ends[f]) > 0 {
+			dict[s] = int32(f)
+		} else {
+			dict[s] = dict[f]
+		}
 		row, frow := int(s)*classes, int(fail[s])*classes
 		for c := 0; c < classes; c++ {
 			if t := next[row+c]; t == 0 {
@@ -153,6 +172,7 @@ func link[T state](classes int, next []T, outs [][]int32) {
 			}
 		}
 	}
+	return dict
 }
 
 // setEnds flattens the needles each state ends.
@@ -165,15 +185,20 @@ func (t *acTable) setEnds(ends [][]int32) {
 	t.endStart[len(ends)] = int32(len(t.ends))
 }
 
-// setOutputs gives each state the clauses of the needles it ends, each
-// clause once.
+// setOutputs gives each state that ends needles itself the list of their
+// clauses, each clause once, and links the lists as the states' dictionary
+// links are.
 func (ac *matcherAC) setOutputs(clausesOf [][]int32) {
 	states := len(ac.endStart) - 1
-	ac.outStart = make([]int32, states+1)
+	own := make([]int32, states) // list of a state that ends needles
+	ac.listStart = []int32{0, 0} // list 0: no clause
 	var stamp []int32
 	for s := range states {
-		ac.outStart[s] = int32(len(ac.out))
-		for _, n := range ac.ends[ac.endStart[s]:ac.endStart[s+1]] {
+		ends := ac.ends[ac.endStart[s]:ac.endStart[s+1]]
+		if len(ends) == 0 {
+			continue
+		}
+		for _, n := range ends {
 			for _, c := range clausesOf[n] {
 				for int(c) >= len(stamp) {
 					stamp = append(stamp, -1)
@@ -184,8 +209,19 @@ func (ac *matcherAC) setOutputs(clausesOf [][]int32) {
 				}
 			}
 		}
+		own[s] = int32(len(ac.listStart) - 1)
+		ac.listStart = append(ac.listStart, int32(len(ac.out)))
 	}
-	ac.outStart[states] = int32(len(ac.out))
+	ac.listOf = make([]int32, states)
+	ac.parent = make([]int32, len(ac.listStart)-1)
+	for s := range states {
+		if l := own[s]; l != 0 {
+			ac.listOf[s] = l
+			ac.parent[l] = own[ac.dict[s]]
+		} else {
+			ac.listOf[s] = own[ac.dict[s]]
+		}
+	}
 }
 
 // acCache shares the tables of automata built from the same needles in
@@ -227,33 +263,79 @@ func (c *acCache) table(needles []string) *acTable {
 	return e.table
 }
 
-// scan marks in set the clauses of every needle occurring in s.
-func (ac *matcherAC) scan(s string, set []uint64) {
+// marks is one event's clause bitset, and what makes marking it cheap: a
+// short needle (a backslash, " -") occurs many times in a value, and
+// marking its clauses again at each occurrence, and again as the suffix
+// of every longer needle found, was most of a scan. A stamp per list of
+// the prefilter records the event (gen) that last marked it; a walk
+// marks a list's parents right after stamping it, so a stamped list ends
+// the walk.
+type marks struct {
+	set    []uint64
+	stamps []uint32
+	gen    uint32
+}
+
+// reset starts an event: marks go to set, and lists is the number of
+// lists of the prefilter that will mark it.
+func (m *marks) reset(set []uint64, lists int) {
+	m.set = set
+	if len(m.stamps) < lists {
+		m.stamps = make([]uint32, lists)
+		m.gen = 0
+	}
+	m.gen++
+	if m.gen == 0 { // wrapped: no stamp may look current
+		clear(m.stamps)
+		m.gen = 1
+	}
+}
+
+// scan marks the clauses of every needle occurring in s.
+func (ac *matcherAC) scan(s string, m *marks) {
 	if ac.next16 != nil {
-		ac.scan16(s, set)
+		ac.scan16(s, m)
 		return
 	}
 	C := int32(ac.classes)
 	state := int32(0)
 	for i := 0; i < len(s); i++ {
 		state = ac.next[state*C+int32(ac.class[s[i]])]
-		if a, b := ac.outStart[state], ac.outStart[state+1]; a != b {
-			mark(set, ac.out[a:b])
+		if l := ac.listOf[state]; l != 0 {
+			ac.markList(l, m)
 		}
 	}
 }
 
-func (ac *matcherAC) scan16(s string, set []uint64) {
+func (ac *matcherAC) scan16(s string, m *marks) {
 	C := ac.classes
 	next := ac.next16
 	state := 0
 	for i := 0; i < len(s); i++ {
 		state = int(next[state*C+int(ac.class[s[i]])])
-		if a, b := ac.outStart[state], ac.outStart[state+1]; a != b {
-			mark(set, ac.out[a:b])
+		if l := ac.listOf[state]; l != 0 {
+			ac.markList(l, m)
 		}
 	}
 }
+
+// markList marks the clauses of list l and of its parents, up to the
+// first this event has marked.
+func (ac *matcherAC) markList(l int32, m *marks) {
+	for l != 0 {
+		g := ac.base + l
+		if m.stamps[g] == m.gen {
+			return
+		}
+		m.stamps[g] = m.gen
+		mark(m.set, ac.out[ac.listStart[l]:ac.listStart[l+1]])
+		l = ac.parent[l]
+	}
+}
+
+// lists is the number of list numbers the automaton uses (list 0
+// included).
+func (ac *matcherAC) lists() int { return len(ac.listStart) - 1 }
 
 func mark(set []uint64, ids []int32) {
 	for _, c := range ids {
@@ -289,11 +371,23 @@ func newFieldScanner(texts []string, clauses [][]int32, cache *acCache) *fieldSc
 	return fs
 }
 
-func (fs *fieldScanner) scan(s string, set []uint64) {
+func (fs *fieldScanner) scan(s string, m *marks) {
 	if fs.ascii != nil {
-		fs.ascii.scan(s, set)
+		fs.ascii.scan(s, m)
 	}
 	if fs.wide != nil && !isASCII(s) {
-		fs.wide.scan(s, set)
+		fs.wide.scan(s, m)
 	}
+}
+
+// number gives the scanner's automata their list numbers from base on and
+// returns the next free one.
+func (fs *fieldScanner) number(base int) int {
+	for _, ac := range []*matcherAC{fs.ascii, fs.wide} {
+		if ac != nil {
+			ac.base = int32(base)
+			base += ac.lists()
+		}
+	}
+	return base
 }

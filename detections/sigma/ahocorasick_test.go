@@ -2,15 +2,23 @@ package sigma
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 )
+
+// scanSet marks in set what ac finds in s, as one event.
+func scanSet(ac *matcherAC, s string, set []uint64) {
+	var m marks
+	m.reset(set, int(ac.base)+ac.lists())
+	ac.scan(s, &m)
+}
 
 // acFound returns, by needle index, whether the automaton over needles
 // (needle i satisfying clause i) reports needle i in s.
 func acFound(ac *matcherAC, n int, s string) []bool {
 	set := make([]uint64, (n+63)/64)
-	ac.scan(s, set)
+	scanSet(ac, s, set)
 	found := make([]bool, n)
 	for i := range found {
 		found[i] = set[i>>6]&(1<<(i&63)) != 0
@@ -58,6 +66,48 @@ func TestMatcherACAgainstContains(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMarksAcrossEvents: one marks value serves event after event (as a
+// pooled match scratch does), each event's lists marked once however
+// often their needles occur; a list stamped by an earlier event, or
+// before the generation counter wrapped, must not keep the next event's
+// clauses unmarked; and values scanned for one event add up.
+func TestMarksAcrossEvents(t *testing.T) {
+	needles := []string{"\\", "\\windows\\", "-e", "-enc", "s\\", "dows"}
+	ac := buildIdentity(needles)
+	inputs := []string{
+		`C:\Windows\System32\cmd.exe`, "powershell -e x -enc y -e z", "", "nothing",
+		`\\\\`, `c:\windows\s\windows\`, "-E -ENC", "dows\\",
+	}
+	var m marks
+	for round, gen := range []uint32{0, math.MaxUint32 - 2} {
+		m.gen = gen
+		for k := 0; k < 3; k++ { // past the wrap in the second round
+			for _, in := range inputs {
+				set := make([]uint64, 1)
+				m.reset(set, int(ac.base)+ac.lists())
+				ac.scan(in, &m)
+				want := naiveFound(needles, in)
+				for i, w := range want {
+					if got := set[0]&(1<<i) != 0; got != w {
+						t.Errorf("round %d, gen %d: %q: needle %q marked %v, want %v", round, m.gen, in, needles[i], got, w)
+					}
+				}
+			}
+		}
+	}
+	// Two values of one event: the union of what each finds.
+	set := make([]uint64, 1)
+	m.reset(set, int(ac.base)+ac.lists())
+	ac.scan("-enc", &m)
+	ac.scan(`x\windows\`, &m)
+	for i, n := range needles {
+		want := naiveFound(needles, "-enc")[i] || naiveFound(needles, `x\windows\`)[i]
+		if got := set[0]&(1<<i) != 0; got != want {
+			t.Errorf("two values: needle %q marked %v, want %v", n, got, want)
+		}
 	}
 }
 
@@ -160,13 +210,13 @@ func TestACCacheSharesTables(t *testing.T) {
 	}
 	for _, in := range []string{"Invoke-Mimikatz sekurlsa::logonpasswords", "KIWI", "nothing here", "kerberos::golden /user"} {
 		got, want := make([]uint64, 1), make([]uint64, 1)
-		b.scan(in, got)
-		alone.scan(in, want)
+		scanSet(b, in, got)
+		scanSet(alone, in, want)
 		if got[0] != want[0] {
 			t.Errorf("%q: shared table marks %b, alone %b", in, got[0], want[0])
 		}
 		first := make([]uint64, 1)
-		a.scan(in, first)
+		scanSet(a, in, first)
 		for i, n := range needles {
 			if found := first[0]&(1<<i) != 0; found != strings.Contains(strings.ToLower(in), n) {
 				t.Errorf("%q: needle %q found %v", in, n, found)

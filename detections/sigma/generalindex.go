@@ -243,7 +243,7 @@ func (g *generalIndex) bucket(channel string, id uint32) *bucket {
 // scan marks the clauses whose needles occur in e's payload: each item's
 // value is scanned for the needles of the fields it may be, and for
 // keywords.
-func (b *bucket) scan(e *event.Event, sat []uint64) {
+func (b *bucket) scan(e *event.Event, m *marks) {
 	pf := b.pf
 	for i := range e.Items {
 		it := &e.Items[i]
@@ -252,11 +252,11 @@ func (b *bucket) scan(e *event.Event, sat []uint64) {
 		}
 		for j, name := range b.names {
 			if itemIs(it.Name, name) {
-				pf.scanners[pf.keys[j]].scan(it.Value, sat)
+				pf.scanners[pf.keys[j]].scan(it.Value, m)
 			}
 		}
 		if pf.keywords != nil {
-			pf.keywords.scan(it.Value, sat)
+			pf.keywords.scan(it.Value, m)
 		}
 	}
 }

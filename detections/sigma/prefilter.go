@@ -25,6 +25,7 @@ type prefilter struct {
 	scanners  []*fieldScanner // by field key; nil where no needle is
 	keys      []fieldKey      // the keys with a scanner, ascending
 	keywords  *fieldScanner   // keyword needles, run over every value
+	lists     int             // list numbers of its automata (marks)
 	unindexed int
 }
 
@@ -57,6 +58,12 @@ func newPrefilter(reqs []requirement, cache *acCache) *prefilter {
 		}
 	}
 	pf.keys, pf.scanners, pf.keywords = ix.build(cache)
+	for _, k := range pf.keys {
+		pf.lists = pf.scanners[k].number(pf.lists)
+	}
+	if pf.keywords != nil {
+		pf.lists = pf.keywords.number(pf.lists)
+	}
 	return pf
 }
 

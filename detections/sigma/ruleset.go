@@ -30,6 +30,7 @@ type RuleSet struct {
 // matchScratch is the per-call state of a match, pooled.
 type matchScratch struct {
 	sat   []uint64
+	marks marks
 	cands []int32
 }
 
@@ -125,7 +126,8 @@ func (s *RuleSet) MatchExcept(p *event.Process, dst []*Rule, skip []bool) []*Rul
 	sc := s.scratch.Get().(*matchScratch)
 	sat := sc.sat[:s.proc.words]
 	s.proc.start(sat)
-	s.scanProcess(p, sat)
+	sc.marks.reset(sat, s.proc.lists)
+	s.scanProcess(p, &sc.marks)
 	sc.cands = s.proc.candidates(sat, sc.cands[:0])
 	for _, c := range sc.cands {
 		ri := s.procRules[c]
@@ -141,17 +143,17 @@ func (s *RuleSet) MatchExcept(p *event.Process, dst []*Rule, skip []bool) []*Rul
 }
 
 // scanProcess marks the clauses whose needles occur in p.
-func (s *RuleSet) scanProcess(p *event.Process, sat []uint64) {
+func (s *RuleSet) scanProcess(p *event.Process, m *marks) {
 	pf := s.proc
 	for _, k := range pf.keys {
 		if v, ok := p.Get(event.Field(k)); ok && v != "" {
-			pf.scanners[k].scan(v, sat)
+			pf.scanners[k].scan(v, m)
 		}
 	}
 	if pf.keywords != nil {
 		for _, f := range stringFields {
 			if v, ok := p.Get(f); ok && v != "" {
-				pf.keywords.scan(v, sat)
+				pf.keywords.scan(v, m)
 			}
 		}
 	}
@@ -177,7 +179,8 @@ func (s *RuleSet) MatchEvent(e *event.Event, dst []*Rule) []*Rule {
 	sc := s.scratch.Get().(*matchScratch)
 	sat := sc.sat[:b.pf.words]
 	b.pf.start(sat)
-	b.scan(e, sat)
+	sc.marks.reset(sat, b.pf.lists)
+	b.scan(e, &sc.marks)
 	sc.cands = b.pf.candidates(sat, sc.cands[:0])
 	for _, c := range sc.cands {
 		if r := s.rules[b.rules[c]]; r.matchBound(e, b.equivs[c]) {
