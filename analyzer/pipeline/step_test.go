@@ -15,10 +15,7 @@ import (
 // chunk after decoding, and what it leaves in Annotation reaches OnChunk
 // with its own chunk.
 func TestWorkerStep(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*", "*.evtx"))
-	if len(files) == 0 {
-		t.Skip("samples/ holds no EVTX file yet")
-	}
+	files := sampleFiles(t)
 	type note struct{ events, records int }
 	for _, workers := range []int{1, 3} {
 		var made, stepped atomic.Int32
@@ -51,4 +48,15 @@ func TestWorkerStep(t *testing.T) {
 			t.Errorf("%d workers: the steps saw %d chunks, OnChunk %d", workers, stepped.Load(), chunks)
 		}
 	}
+}
+
+// sampleFiles returns the shipped samples' EVTX files, or skips the test
+// when there are none.
+func sampleFiles(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*", "*.evtx"))
+	if len(files) == 0 {
+		t.Skip("samples/ holds no EVTX file yet")
+	}
+	return files
 }
