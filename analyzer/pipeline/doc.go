@@ -4,9 +4,11 @@
 // every file to one bounded pool of workers, so a single large file uses
 // every core and so do many small ones. Each worker owns its chunk buffer
 // and its decoder. Results are delivered to the caller in input order
-// (file, then chunk) from a single goroutine, whatever the number of
-// workers, through a reorder window that bounds how far workers may run
-// ahead: memory is bounded by the workers, not by the file sizes. Work
+// (file, then chunk) from a single goroutine, the caller's, whatever the
+// number of workers, through a reorder window that bounds how far workers
+// may run ahead: memory is bounded by the workers, not by the file sizes.
+// The caller's goroutine is one of the workers too, and delivers between
+// chunks: the consumer's state stays on one core (see collect). Work
 // that needs only a chunk's own events (rule matching) can run in the
 // workers too, as a worker step (Options.NewWorkerStep) whose result
 // travels with the chunk (decode.Result.Annotation). A consumer that

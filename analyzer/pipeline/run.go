@@ -99,25 +99,16 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 	results := make(chan *item, window)
 	free := newEventSlices(&opts, window+workers)
 
+	// The caller's goroutine is the first worker and the collector
+	// (collect); the others only read.
 	var wg sync.WaitGroup
-	for range workers {
+	for range workers - 1 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := newWorker(&opts)
-			w.free = free
-			var step func(*decode.Result)
-			if opts.NewWorkerStep != nil {
-				step = opts.NewWorkerStep()
-			}
+			c := newChunkReader(&opts, free)
 			for it := range jobs {
-				it.empty = readChunk(it.file.src, it.chunk, w, &it.res)
-				if step != nil {
-					step(&it.res)
-				}
-				if w.cv != nil {
-					it.keys, it.carved = w.cv.keys, w.cv.found
-				}
+				c.read(it)
 				results <- it
 			}
 		}()
@@ -130,7 +121,7 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 	}()
 
 	sum := &Summary{}
-	collect(results, tokens, opts, sum, free)
+	collect(jobs, results, tokens, opts, sum, free)
 	sum.Elapsed = time.Since(start)
 	return sum, ctx.Err()
 }
@@ -202,86 +193,4 @@ func openInput(in walk.Input, st *FileStats, r *decode.Result) (walk.Source, int
 		return nil, 0
 	}
 	return src, slots
-}
-
-// collect reorders results by sequence number and delivers them.
-func collect(results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
-	pending := map[int]*item{}
-	next := 0
-	var done int64
-	for it := range results {
-		pending[it.seq] = it
-		for {
-			cur, ok := pending[next]
-			if !ok {
-				break
-			}
-			delete(pending, next)
-			next++
-			deliver(cur, opts, sum, &done)
-			if cur.chunk >= 0 {
-				free.put(&cur.res)
-			}
-			<-tokens
-		}
-	}
-}
-
-func deliver(it *item, opts Options, sum *Summary, done *int64) {
-	st := it.file.stats
-	if it.chunk < 0 {
-		st.Carved = opts.Carve
-		sum.Files = append(sum.Files, st)
-		sum.Bytes += st.Bytes
-		*done += min(st.Bytes, evtxfile.FileHeaderSize)
-	} else {
-		*done += evtxfile.ChunkSize
-		st.add(&it.res, it.empty)
-	}
-	sum.Problems = append(sum.Problems, it.res.Problems...)
-	if opts.OnProblem != nil {
-		for _, p := range it.res.Problems {
-			opts.OnProblem(p)
-		}
-	}
-	sum.Records += it.res.Records
-	sum.Events += len(it.res.Events)
-	sum.Fallbacks += it.res.Fallbacks
-	if it.chunk < 0 {
-		st.Problems += len(it.res.Problems)
-	}
-	if opts.OnChunk != nil && it.chunk >= 0 {
-		opts.OnChunk(st, it.chunk, &it.res)
-	}
-	if opts.Carve && it.chunk >= 0 {
-		it.file.recovered.add(it)
-	}
-	if it.chunk == st.slots-1 || (it.chunk < 0 && st.slots == 0) {
-		if it.file.src != nil {
-			it.file.src.Close()
-		}
-		if opts.Carve {
-			deliverRecovered(it.file, opts, sum)
-		}
-		if opts.OnFile != nil {
-			opts.OnFile(st)
-		}
-	}
-	if opts.OnProgress != nil {
-		opts.OnProgress(*done)
-	}
-}
-
-// deliverRecovered resolves a file's carved records once all its chunks
-// are in and hands the ones kept to OnChunk.
-func deliverRecovered(fs *fileState, opts Options, sum *Summary) {
-	st := fs.stats
-	_, st.StaleCopies = fs.recovered.resolve(func(chunk int, r *decode.Result) {
-		st.countRecovered(r)
-		sum.Recovered += r.Records
-		sum.Events += len(r.Events)
-		if opts.OnChunk != nil {
-			opts.OnChunk(st, chunk, r)
-		}
-	})
 }
