@@ -42,6 +42,6 @@ func (p eventSlices) put(r *decode.Result) {
 	clear(ev)
 	select {
 	case p <- ev[:0]:
-	default: // full: let the collector have it
+	default: // full: the garbage collector takes it
 	}
 }
