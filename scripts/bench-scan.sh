@@ -31,14 +31,8 @@ if [ ! -d "$shared/corpus" ]; then
   echo "bench-scan: $shared/corpus is absent; nothing to measure" >&2
   exit 1
 fi
-grow() {
-  local size=$1 file="$out/grown-$1MiB.evtx"
-  if [ ! -f "$file" ]; then
-    mapfile -t inputs < <(tail -n +2 "$shared/corpus/truth/counts.tsv" | sort -t$'\t' -k4,4nr | head -10 | cut -f1 | sed "s|^|$shared/corpus/evtx/|")
-    python3 "$shared/tools/evtx-grow" "$file" "$size" "${inputs[@]}" >&2
-  fi
-  echo "$file"
-}
+# shellcheck source=scripts/grow.sh
+source scripts/grow.sh
 go build -o "$out/evtxhunt" ./cmd/evtxhunt
 go build -o "$out/peakrss" ./scripts/peakrss
 go build -o "$out/scanstages" ./scripts/scanstages
@@ -70,14 +64,14 @@ stage() {
 }
 pct() { awk "BEGIN{printf \"%+.1f%%\", ($1 / $2 - 1) * 100}"; }
 
-small_file=$(grow "$small")
+small_file=$(grow_log "$small")
 read -r small_wall small_rss < <(measure "$small_file")
 read -r dec_wall dec_cpu < <(stage decode "$small_file")
 read -r det_wall det_cpu < <(stage detect "$small_file")
 read -r rep_wall rep_cpu < <(stage report "$small_file")
 summary=$("$out/evtxhunt" scan -f jsonl -o /dev/null "$small_file" 2>&1 >/dev/null | tail -4 || true)
 
-large_file=$(grow "$large")
+large_file=$(grow_log "$large")
 read -r large_wall large_rss < <(measure "$large_file")
 if [ "${KEEP:-0}" != 1 ]; then rm -f "$large_file"; fi
 

@@ -31,14 +31,8 @@ if [ ! -d "$shared/corpus" ]; then
   echo "bench-timeline-rss: $shared/corpus is absent; nothing to measure" >&2
   exit 1
 fi
-grow() {
-  local size=$1 file="$out/grown-$1MiB.evtx"
-  if [ ! -f "$file" ]; then
-    mapfile -t inputs < <(tail -n +2 "$shared/corpus/truth/counts.tsv" | sort -t$'\t' -k4,4nr | head -10 | cut -f1 | sed "s|^|$shared/corpus/evtx/|")
-    python3 "$shared/tools/evtx-grow" "$file" "$size" "${inputs[@]}" >&2
-  fi
-  echo "$file"
-}
+# shellcheck source=scripts/grow.sh
+source scripts/grow.sh
 
 go build -o "$out/evtxhunt" ./cmd/evtxhunt
 go build -o "$out/peakrss" ./scripts/peakrss
@@ -73,7 +67,7 @@ mib() { awk "BEGIN{printf \"%.1f\", $1 / 1024}"; }
 rows=()
 checks=()
 for size in "${sizes[@]}"; do
-  file=$(grow "$size")
+  file=$(grow_log "$size")
   for format in jsonl table; do
     for b in "${binaries[@]}"; do
       read -r wall rss < <(measure "${bin[$b]}" "$format" "$file")

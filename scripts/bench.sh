@@ -16,17 +16,14 @@ repeat=${REPEAT:-3}
 shared=../shared
 out=${BENCH_DIR:-bench-out}
 mkdir -p "$out"
-big="$out/grown-${size}MiB.evtx"
 
 if [ ! -d "$shared/corpus" ]; then
   echo "bench: $shared/corpus is absent; nothing to measure" >&2
   exit 1
 fi
-if [ ! -f "$big" ]; then
-  # The ten files with the most 4688 records.
-  mapfile -t inputs < <(tail -n +2 "$shared/corpus/truth/counts.tsv" | sort -t$'\t' -k4,4nr | head -10 | cut -f1 | sed "s|^|$shared/corpus/evtx/|")
-  python3 "$shared/tools/evtx-grow" "$big" "$size" "${inputs[@]}"
-fi
+# shellcheck source=scripts/grow.sh
+source scripts/grow.sh
+big=$(grow_log "$size")
 go build -o "$out/evtxhunt" ./cmd/evtxhunt
 go build -o "$out/bareparse" ./scripts/bareparse
 
