@@ -22,22 +22,6 @@ func (b *Builder) Begin() {
 	*b = Builder{}
 }
 
-// security4688 maps 4688 EventData names onto fields. Names handled
-// specially (subject and target account parts) are not in it.
-var security4688 = map[string]event.Field{
-	"SubjectUserSid":     event.FieldUserSid,
-	"SubjectLogonId":     event.FieldLogonId,
-	"NewProcessId":       event.FieldProcessId,
-	"NewProcessName":     event.FieldImage,
-	"TokenElevationType": event.FieldTokenElevationType,
-	"ProcessId":          event.FieldParentProcessId,
-	"CommandLine":        event.FieldCommandLine,
-	"TargetUserSid":      event.FieldTargetUserSid,
-	"TargetLogonId":      event.FieldTargetLogonId,
-	"ParentProcessName":  event.FieldParentImage,
-	"MandatoryLabel":     event.FieldMandatoryLabel,
-}
-
 // Data adds one EventData value. Unknown names are ignored: newer versions
 // of either source may add fields evtxhunt does not normalize.
 func (b *Builder) Data(name, value string) {
@@ -48,7 +32,11 @@ func (b *Builder) Data(name, value string) {
 	b.sysmon(name, value)
 }
 
+// security maps a 4688 EventData value onto its field; the account name
+// parts are joined in Finish. A switch: the compiler's comparisons by
+// length and bytes cost less than hashing each name into a map.
 func (b *Builder) security(name, value string) {
+	var f event.Field
 	switch name {
 	case "SubjectUserName":
 		b.subjectUser = value
@@ -62,10 +50,32 @@ func (b *Builder) security(name, value string) {
 	case "TargetDomainName":
 		b.targetDomain = value
 		return
+	case "SubjectUserSid":
+		f = event.FieldUserSid
+	case "SubjectLogonId":
+		f = event.FieldLogonId
+	case "NewProcessId":
+		f = event.FieldProcessId
+	case "NewProcessName":
+		f = event.FieldImage
+	case "TokenElevationType":
+		f = event.FieldTokenElevationType
+	case "ProcessId":
+		f = event.FieldParentProcessId
+	case "CommandLine":
+		f = event.FieldCommandLine
+	case "TargetUserSid":
+		f = event.FieldTargetUserSid
+	case "TargetLogonId":
+		f = event.FieldTargetLogonId
+	case "ParentProcessName":
+		f = event.FieldParentImage
+	case "MandatoryLabel":
+		f = event.FieldMandatoryLabel
+	default:
+		return
 	}
-	if f, ok := security4688[name]; ok {
-		b.set(f, value)
-	}
+	b.set(f, value)
 }
 
 func (b *Builder) sysmon(name, value string) {
@@ -79,7 +89,7 @@ func (b *Builder) sysmon(name, value string) {
 func (b *Builder) set(f event.Field, value string) {
 	switch f {
 	case event.FieldLogonId, event.FieldTargetLogonId:
-		if n, ok := event.ParseNumber(value); ok {
+		if n, ok := event.ParseNumber(value); ok && !isHexOf(value, n) {
 			value = event.FormatHex(n)
 		}
 	case event.FieldProcessGuid, event.FieldParentProcessGuid, event.FieldLogonGuid:
@@ -147,4 +157,24 @@ func NormalizeGUID(s string) string {
 	}
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}")
 	return "{" + strings.ToUpper(s) + "}"
+}
+
+// isHexOf reports whether s is already event.FormatHex(n): "0x" and n's
+// lower-case hex digits without leading zeros, as Windows writes logon
+// ids. Such a value is kept, not formatted again.
+func isHexOf(s string, n uint64) bool {
+	digits := 1
+	for m := n >> 4; m != 0; m >>= 4 {
+		digits++
+	}
+	if len(s) != 2+digits || s[0] != '0' || s[1] != 'x' {
+		return false
+	}
+	for i := len(s) - 1; i >= 2; i-- {
+		if s[i] != "0123456789abcdef"[n&15] {
+			return false
+		}
+		n >>= 4
+	}
+	return true
 }

@@ -96,3 +96,41 @@ func BenchmarkBuilder4688(b *testing.B) {
 		bd.Finish()
 	}
 }
+
+// TestLogonIdForms: a logon id already in FormatHex's form is kept as it
+// is; any other spelling of the number is rewritten to that form.
+func TestLogonIdForms(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0x3e7", "0x3e7"},
+		{"0x0", "0x0"},
+		{"0xffffffffffffffff", "0xffffffffffffffff"},
+		{"0x3E7", "0x3e7"},
+		{"0X3e7", "0x3e7"},
+		{"0x03e7", "0x3e7"},
+		{"999", "0x3e7"},
+		{"0x00", "0x0"},
+		{"not a number", "not a number"},
+	} {
+		var b Builder
+		b.Begin()
+		b.P.EventID = event.SecurityProcessCreate
+		b.Data("SubjectLogonId", tc.in)
+		b.Data("TargetLogonId", tc.in)
+		p := b.Finish()
+		if p.LogonId != tc.want || p.TargetLogonId != tc.want {
+			t.Errorf("%q: LogonId %q, TargetLogonId %q, want %q", tc.in, p.LogonId, p.TargetLogonId, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		s  string
+		n  uint64
+		ok bool
+	}{
+		{"0x3e7", 0x3e7, true}, {"0x3e8", 0x3e7, false}, {"0x", 0, false}, {"0x0", 0, true},
+		{"0x00", 0, false}, {"x3e7", 0x3e7, false}, {"0x3e70", 0x3e7, false},
+	} {
+		if got := isHexOf(tc.s, tc.n); got != tc.ok {
+			t.Errorf("isHexOf(%q, %#x) = %v, want %v", tc.s, tc.n, got, tc.ok)
+		}
+	}
+}
