@@ -5,32 +5,6 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 )
 
-// chunkReader is one worker's reading state and step.
-type chunkReader struct {
-	w    *worker
-	step func(*decode.Result)
-}
-
-func newChunkReader(opts *Options, free eventSlices) *chunkReader {
-	c := &chunkReader{w: newWorker(opts)}
-	c.w.free = free
-	if opts.NewWorkerStep != nil {
-		c.step = opts.NewWorkerStep()
-	}
-	return c
-}
-
-// read reads, decodes and steps one chunk job.
-func (c *chunkReader) read(it *item) {
-	it.empty = readChunk(it.file.src, it.chunk, c.w, &it.res)
-	if c.step != nil {
-		c.step(&it.res)
-	}
-	if c.w.cv != nil {
-		it.keys, it.carved = c.w.cv.keys, c.w.cv.found
-	}
-}
-
 // collector puts the items back in sequence and delivers them.
 type collector struct {
 	opts    Options
@@ -52,7 +26,7 @@ type collector struct {
 // workers than with one. With one worker, no chunk changes goroutine.
 func collect(jobs, results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
 	c := &collector{opts: opts, sum: sum, free: free, tokens: tokens, pending: map[int]*item{}}
-	reader := newChunkReader(&opts, free)
+	reader := newWorker(&opts, free)
 	for {
 		// What the other workers finished first, then all in sequence.
 		results = c.takeFinished(results)
@@ -105,7 +79,7 @@ func (c *collector) deliverReady() {
 		}
 		delete(c.pending, c.next)
 		c.next++
-		deliver(it, c.opts, c.sum, &c.done)
+		c.deliver(it)
 		if it.chunk >= 0 {
 			c.free.put(&it.res)
 		}
@@ -113,15 +87,17 @@ func (c *collector) deliverReady() {
 	}
 }
 
-func deliver(it *item, opts Options, sum *Summary, done *int64) {
+// deliver hands one item to the callbacks and counts it in the summary.
+func (c *collector) deliver(it *item) {
+	opts, sum := &c.opts, c.sum
 	st := it.file.stats
 	if it.chunk < 0 {
 		st.Carved = opts.Carve
 		sum.Files = append(sum.Files, st)
 		sum.Bytes += st.Bytes
-		*done += min(st.Bytes, evtxfile.FileHeaderSize)
+		c.done += min(st.Bytes, evtxfile.FileHeaderSize)
 	} else {
-		*done += evtxfile.ChunkSize
+		c.done += evtxfile.ChunkSize
 		st.add(&it.res, it.empty)
 	}
 	sum.Problems = append(sum.Problems, it.res.Problems...)
@@ -147,20 +123,21 @@ func deliver(it *item, opts Options, sum *Summary, done *int64) {
 			it.file.src.Close()
 		}
 		if opts.Carve {
-			deliverRecovered(it.file, opts, sum)
+			c.deliverRecovered(it.file)
 		}
 		if opts.OnFile != nil {
 			opts.OnFile(st)
 		}
 	}
 	if opts.OnProgress != nil {
-		opts.OnProgress(*done)
+		opts.OnProgress(c.done)
 	}
 }
 
 // deliverRecovered resolves a file's carved records once all its chunks
 // are in and hands the ones kept to OnChunk.
-func deliverRecovered(fs *fileState, opts Options, sum *Summary) {
+func (c *collector) deliverRecovered(fs *fileState) {
+	opts, sum := &c.opts, c.sum
 	st := fs.stats
 	_, st.StaleCopies = fs.recovered.resolve(func(chunk int, r *decode.Result) {
 		st.countRecovered(r)

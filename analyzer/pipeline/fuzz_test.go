@@ -72,7 +72,7 @@ func FuzzChunk(f *testing.F) {
 			func() decode.Decoder { return binxml.New() },
 			func() decode.Decoder { return velocidex.Decoder{} },
 		} {
-			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second, Want: event.SelectAll()})
+			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second, Want: event.SelectAll()}, nil)
 			var r decode.Result
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)

@@ -106,9 +106,9 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := newChunkReader(&opts, free)
+			w := newWorker(&opts, free)
 			for it := range jobs {
-				c.read(it)
+				w.read(it)
 				results <- it
 			}
 		}()

@@ -13,8 +13,9 @@ import (
 // the chunk is reported and abandoned (Options.ChunkTimeout).
 const DefaultChunkTimeout = 30 * time.Second
 
-// worker is one chunk worker's state: its chunk buffer, its decoder, and
-// the result its decoder writes into before it is merged into the item.
+// worker is one chunk worker's state: its chunk buffer, its decoder, the
+// result its decoder writes into before it is merged into the item, and
+// its step (Options.NewWorkerStep).
 type worker struct {
 	buf        []byte
 	dec        decode.Decoder
@@ -25,14 +26,17 @@ type worker struct {
 	resyncer   *carve.Carver // made on the first broken chain
 	want       *event.Selection
 	free       eventSlices // Events slices to decode into (ReuseEvents)
+	step       func(*decode.Result)
 }
 
-func newWorker(opts *Options) *worker {
+// newWorker makes a worker; free (nil: none) gives it Events slices to
+// decode into.
+func newWorker(opts *Options, free eventSlices) *worker {
 	timeout := opts.ChunkTimeout
 	if timeout == 0 {
 		timeout = DefaultChunkTimeout
 	}
-	return &worker{
+	w := &worker{
 		buf:        make([]byte, evtxfile.ChunkSize),
 		scratch:    new(decode.Result),
 		dec:        opts.NewDecoder(),
@@ -40,6 +44,22 @@ func newWorker(opts *Options) *worker {
 		timeout:    timeout,
 		cv:         newCarving(opts.Carve),
 		want:       opts.Want,
+		free:       free,
+	}
+	if opts.NewWorkerStep != nil {
+		w.step = opts.NewWorkerStep()
+	}
+	return w
+}
+
+// read reads, decodes and steps one chunk job.
+func (w *worker) read(it *item) {
+	it.empty = readChunk(it.file.src, it.chunk, w, &it.res)
+	if w.step != nil {
+		w.step(&it.res)
+	}
+	if w.cv != nil {
+		it.keys, it.carved = w.cv.keys, w.cv.found
 	}
 }
 
