@@ -3,6 +3,7 @@ package findings
 import (
 	"bytes"
 	"strings"
+	"unsafe"
 )
 
 // strRef locates a string kept in a host's arena: the chunk (high 20
@@ -87,6 +88,15 @@ func (a *arena) bytes(r strRef) []byte {
 
 // str returns r as a new string.
 func (a *arena) str(r strRef) string { return string(a.bytes(r)) }
+
+// view returns the bytes of r as a string without copying them. The
+// arena never changes a byte once stored, so the string stays valid; but
+// it keeps r's whole chunk alive, so a view must not outlive the event it
+// is put in (see Scanner.ownParentCommandLine).
+func (a *arena) view(r strRef) string {
+	b := a.bytes(r)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
 
 // is reports whether r holds s.
 func (a *arena) is(r strRef, s string) bool { return string(a.bytes(r)) == s }

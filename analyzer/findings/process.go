@@ -1,6 +1,8 @@
 package findings
 
 import (
+	"strings"
+
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections"
 )
@@ -49,6 +51,7 @@ func (s *Scanner) ScanDetected(p *event.Process, hits []detections.Hit) (fresh b
 
 // record records the findings of s.hits on p.
 func (s *Scanner) record(p *event.Process, h *hostHistory) {
+	s.ownParentCommandLine(p)
 	key := keyOf(p, s.view.filled)
 	if s.copyOf(key, p.SourceFile) {
 		return
@@ -71,6 +74,16 @@ func (s *Scanner) record(p *event.Process, h *hostHistory) {
 	}
 	s.count(pr.hits)
 	s.addPending(pr)
+}
+
+// ownParentCommandLine gives p a copy of the ParentCommandLine remember
+// filled in as a view of the history's arena, before anything keeps p or
+// its values.
+func (s *Scanner) ownParentCommandLine(p *event.Process) {
+	if s.view.filled {
+		v, _ := p.Get(event.FieldParentCommandLine)
+		p.Set(event.FieldParentCommandLine, strings.Clone(v))
+	}
 }
 
 // count counts new findings.
@@ -115,7 +128,8 @@ func (s *Scanner) remember(p *event.Process) *hostHistory {
 	if p.EventID == event.SecurityProcessCreate {
 		if _, has := p.Get(event.FieldParentCommandLine); !has {
 			if par, ok := h.parentOf(ref); ok && h.recs[par].has(hasCmdLine) {
-				p.Set(event.FieldParentCommandLine, h.arena.str(h.recs[par].commandLine))
+				// A view, not a copy: most events are not kept.
+				p.Set(event.FieldParentCommandLine, h.arena.view(h.recs[par].commandLine))
 				s.view.filled = true
 			}
 		}
