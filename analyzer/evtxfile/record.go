@@ -50,11 +50,16 @@ func ReadRecord(c []byte, off uint32, limit uint32) (Record, error) {
 // together with an error describing the break; records after a break are
 // not reachable by the chain and are left to carving.
 func Records(c []byte, h *ChunkHeader) ([]Record, error) {
+	return AppendRecords(make([]Record, 0, 64), c, h)
+}
+
+// AppendRecords is Records appending to recs, so a reader can keep one
+// list for all its chunks.
+func AppendRecords(recs []Record, c []byte, h *ChunkHeader) ([]Record, error) {
 	limit := h.FreeSpaceOffset
 	if limit < ChunkHeaderSize || int(limit) > len(c) {
 		limit = uint32(len(c))
 	}
-	recs := make([]Record, 0, 64)
 	for off := uint32(ChunkHeaderSize); off+RecordHeaderSize+4 <= limit; {
 		r, err := ReadRecord(c, off, limit)
 		if err != nil {

@@ -53,7 +53,8 @@ func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty b
 			r.Problems = append(r.Problems, located(c, e))
 		}
 	}
-	recs, err := evtxfile.Records(data, &hdr)
+	recs, err := evtxfile.AppendRecords(w.recs[:0], data, &hdr)
+	w.recs = recs
 	if err != nil {
 		r.Problems = append(r.Problems, located(c, err))
 	}

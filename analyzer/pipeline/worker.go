@@ -13,11 +13,12 @@ import (
 // the chunk is reported and abandoned (Options.ChunkTimeout).
 const DefaultChunkTimeout = 30 * time.Second
 
-// worker is one chunk worker's state: its chunk buffer, its decoder, the
-// result its decoder writes into before it is merged into the item, and
-// its step (Options.NewWorkerStep).
+// worker is one chunk worker's state: its chunk buffer and record list,
+// its decoder, the result its decoder writes into before it is merged
+// into the item, and its step (Options.NewWorkerStep).
 type worker struct {
 	buf        []byte
+	recs       []evtxfile.Record // the chunk's record chain, like buf reused
 	dec        decode.Decoder
 	newDecoder func() decode.Decoder
 	scratch    *decode.Result // the decoder's own; left to it when abandoned
@@ -65,9 +66,10 @@ func (w *worker) read(it *item) {
 
 // decode runs the decoder on c under the watchdog and merges what it
 // found into r. A decoder still running after the timeout is abandoned
-// with everything it uses (the chunk buffer, its result, the decoder
-// itself, which the worker replaces), the chunk is reported and decode
-// returns false; the records the decoder had counted are lost with it.
+// with everything it uses (the chunk buffer and record list, its result,
+// the decoder itself, which the worker replaces), the chunk is reported
+// and decode returns false; the records the decoder had counted are lost
+// with it.
 func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	w.scratch.Reset()
 	if cap(w.scratch.Events) == 0 {
@@ -93,7 +95,7 @@ func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	case <-timer.C:
 		r.Problems = append(r.Problems, c.Problemf(-1, "%s decoder did not finish the chunk within %v; chunk abandoned", dec.Name(), w.timeout))
 		// Everything the stuck decoder holds is left to it.
-		w.buf = make([]byte, evtxfile.ChunkSize)
+		w.buf, w.recs = make([]byte, evtxfile.ChunkSize), nil
 		w.dec = w.newDecoder()
 		w.scratch = new(decode.Result)
 		return false
