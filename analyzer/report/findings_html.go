@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -18,7 +19,12 @@ import (
 //go:embed findings_html.tmpl
 var findingsHTMLTemplate string
 
-var findingsHTML = template.Must(template.New("findings").Parse(findingsHTMLTemplate))
+// findingsHTML parses the template when an HTML report is first written,
+// not at every start of the program (parsing took most of the package's
+// start-up time, for a report few runs write).
+var findingsHTML = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("findings").Parse(findingsHTMLTemplate))
+})
 
 // HTMLFindingsWriter writes one self-contained HTML file (no network: the
 // style, script and chart are inline): a summary per host and user, a
@@ -31,18 +37,19 @@ type HTMLFindingsWriter struct{}
 // WriteFindings implements FindingsWriter.
 func (hw *HTMLFindingsWriter) WriteFindings(w io.Writer, r *FindingsReport) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := findingsHTML.ExecuteTemplate(bw, "head", headView(r)); err != nil {
+	tmpl := findingsHTML()
+	if err := tmpl.ExecuteTemplate(bw, "head", headView(r)); err != nil {
 		return err
 	}
 	n := 0
 	err := r.Findings.Each(func(f *findings.Finding) error {
 		n++
-		return findingsHTML.ExecuteTemplate(bw, "finding", findingView(n, f))
+		return tmpl.ExecuteTemplate(bw, "finding", findingView(n, f))
 	})
 	if err != nil {
 		return err
 	}
-	if err := findingsHTML.ExecuteTemplate(bw, "foot", n); err != nil {
+	if err := tmpl.ExecuteTemplate(bw, "foot", n); err != nil {
 		return err
 	}
 	return bw.Flush()
