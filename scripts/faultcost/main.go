@@ -3,7 +3,8 @@
 // first on one thread, then on two threads of the same process at once
 // (each with a mapping of its own), and prints the time per fault. Given a
 // FILE, it also reads it twice, by pread in 64 KiB pieces and through a
-// read-only memory mapping, and prints the time of each.
+// read-only memory mapping, and prints the time of each (pread first: on
+// a file not in the page cache that first time is the disk's; run twice).
 //
 //	faultcost [MIB [FILE]]
 //
