@@ -51,11 +51,11 @@ func (s *Scanner) ScanDetected(p *event.Process, hits []detections.Hit) (fresh b
 
 // record records the findings of s.hits on p.
 func (s *Scanner) record(p *event.Process, h *hostHistory) {
-	s.ownParentCommandLine(p)
 	key := keyOf(p, s.view.filled)
 	if s.copyOf(key, p.SourceFile) {
 		return
 	}
+	s.ownParentCommandLine(p) // p is kept from here on
 	pr := &pendingRecord{event: *p, key: key, host: h, sources: []string{p.SourceFile}}
 	for _, hit := range s.hits {
 		if s.opts.Allowlist.Suppressed(hit.Rule, p) != nil {
