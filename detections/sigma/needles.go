@@ -2,7 +2,7 @@ package sigma
 
 import (
 	"regexp/syntax"
-	"sort"
+	"slices"
 )
 
 // needle is a literal prerequisite: text (ASCII letters in lower case)
@@ -76,32 +76,40 @@ func (c clause) hash() uint64 {
 }
 
 // best keeps the most selective distinct clauses, at most maxClauses.
+// Rules give it few clauses, so it finds copies by a linear search over
+// the kept ones rather than a map, and sorts without reflection: it runs
+// for every selection and condition of every rule at load.
 func best(cs []clause) requirement {
 	type scored struct {
 		c          clause
+		hash       uint64
 		minLen, nn int
 	}
-	seen := map[uint64]bool{}
-	var list []scored
+	var inline [8]scored
+	list := inline[:0]
 	for _, c := range cs {
 		if len(c) == 0 || len(c) > maxClauseNeedles {
 			continue
 		}
-		if h := c.hash(); !seen[h] {
-			seen[h] = true
-			m, n := c.score()
-			list = append(list, scored{c, m, n})
+		h := c.hash()
+		if slices.ContainsFunc(list, func(x scored) bool { return x.hash == h }) {
+			continue
 		}
+		m, n := c.score()
+		list = append(list, scored{c, h, m, n})
 	}
-	sort.SliceStable(list, func(i, j int) bool {
-		return list[i].minLen > list[j].minLen || list[i].minLen == list[j].minLen && list[i].nn > list[j].nn
+	if len(list) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(list, func(a, b scored) int {
+		if a.minLen != b.minLen {
+			return b.minLen - a.minLen
+		}
+		return b.nn - a.nn
 	})
-	if len(list) > maxClauses {
-		list = list[:maxClauses]
-	}
-	out := make(requirement, len(list))
-	for i, x := range list {
-		out[i] = x.c
+	out := make(requirement, min(len(list), maxClauses))
+	for i := range out {
+		out[i] = list[i].c
 	}
 	return out
 }
