@@ -3,16 +3,9 @@
 // detection rules over them and reports findings with their context.
 package main
 
-import (
-	"os"
-	"runtime/debug"
-)
+import "os"
 
 func main() {
-	// The decoders allocate briefly per record and keep little: collect
-	// less often than the default unless the user set GOGC.
-	if _, set := os.LookupEnv("GOGC"); !set {
-		debug.SetGCPercent(400)
-	}
+	tuneMemory()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -35,7 +35,15 @@ Exit codes:
   2    usage error: bad flag, argument, rule or configuration file, or
        (merge) an unreadable file or a line that is not a finding
   3    some input could not be read or was damaged; the rest was processed
-  130  interrupted (Ctrl-C): what was read is printed, no report is written`
+  130  interrupted (Ctrl-C): what was read is printed, no report is written
+
+Environment:
+  EVTXHUNT_HUGEPAGES=0  do not ask for transparent huge pages for the heap
+                        (Linux, where the system's THP mode is madvise;
+                        asked for by default: page faults cost less)
+  GOGC, GOMEMLIMIT      Go's garbage-collector settings; where set, they
+                        replace evtxhunt's own (GOGC=400, and for scan
+                        GOGC=200 with a 200 MiB soft limit)`
 
 func newCmdRoot(ios *ioStreams) *cobra.Command {
 	cmd := &cobra.Command{
@@ -45,6 +53,11 @@ func newCmdRoot(ios *ioStreams) *cobra.Command {
 		Version:       version,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		PersistentPreRun: func(c *cobra.Command, _ []string) {
+			if !isHelpCommand(c) {
+				prepareHeap()
+			}
+		},
 	}
 	cmd.SetIn(ios.In)
 	cmd.SetOut(ios.Out)
