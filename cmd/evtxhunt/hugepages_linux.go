@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"unsafe"
@@ -38,6 +39,9 @@ const thpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
 // adviseHugePages offers the heap huge pages where the system grants
 // them only on request; it does nothing elsewhere.
 func adviseHugePages() {
+	if strconv.IntSize < 64 {
+		return // 256 MiB of address space in one piece is too much to ask
+	}
 	mode, err := os.ReadFile(thpModeFile)
 	if err != nil || !thpOnRequest(string(mode)) {
 		return
@@ -52,7 +56,8 @@ func thpOnRequest(mode string) bool {
 }
 
 // hugePageBytes is the size of an x86-64 and arm64 (4 KiB granule)
-// transparent huge page; the range advised is aligned to it.
+// transparent huge page; the range advised is aligned to it (elsewhere
+// the kernel uses its own size within the range).
 const hugePageBytes = 2 << 20
 
 // adviseHeap allocates size bytes, marks their whole huge pages
