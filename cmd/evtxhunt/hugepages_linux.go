@@ -33,26 +33,44 @@ import (
 // not memory: only the pages the heap then touches are backed.
 const hugeHeapBytes = 256 << 20
 
-// thpModeFile holds the system's transparent-huge-page mode.
-const thpModeFile = "/sys/kernel/mm/transparent_hugepage/enabled"
+// thpModeFile holds the system's transparent-huge-page mode;
+// overcommitFile its policy for committing memory.
+const (
+	thpModeFile    = "/sys/kernel/mm/transparent_hugepage/enabled"
+	overcommitFile = "/proc/sys/vm/overcommit_memory"
+)
 
 // adviseHugePages offers the heap huge pages where the system grants
 // them only on request; it does nothing elsewhere.
 func adviseHugePages() {
-	if strconv.IntSize < 64 {
-		return // 256 MiB of address space in one piece is too much to ask
-	}
 	mode, err := os.ReadFile(thpModeFile)
-	if err != nil || !thpOnRequest(string(mode)) {
+	if err != nil {
 		return
 	}
-	adviseHeap(hugeHeapBytes)
+	overcommit, _ := os.ReadFile(overcommitFile)
+	var as syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_AS, &as); err != nil {
+		return
+	}
+	if hugePagesFit(string(mode), string(overcommit), as.Cur, strconv.IntSize) {
+		adviseHeap(hugeHeapBytes)
+	}
 }
 
-// thpOnRequest reports whether the THP mode file's text selects
-// "madvise": huge pages only for memory marked MADV_HUGEPAGE.
-func thpOnRequest(mode string) bool {
-	return strings.Contains(mode, "[madvise]")
+// noLimit is an rlimit's value for "unlimited" (RLIM_INFINITY).
+const noLimit = ^uint64(0)
+
+// hugePagesFit reports whether to ask: the THP mode is "madvise" (huge
+// pages only for memory marked MADV_HUGEPAGE), and the large object
+// cannot cost the run its memory. The kernel charges its address range in
+// full where overcommit is strict (policy 2) and counts it against a
+// limit on address space (ulimit -v), for as long as the heap lives; and
+// 256 MiB in one piece is too much to ask of a 32-bit address space.
+func hugePagesFit(mode, overcommit string, asLimit uint64, intSize int) bool {
+	return strings.Contains(mode, "[madvise]") &&
+		strings.TrimSpace(overcommit) != "2" &&
+		asLimit == noLimit &&
+		intSize == 64
 }
 
 // hugePageBytes is the size of an x86-64 and arm64 (4 KiB granule)

@@ -10,20 +10,34 @@ import (
 	"testing"
 )
 
-func TestTHPOnRequest(t *testing.T) {
+func TestHugePagesFit(t *testing.T) {
+	const (
+		madvise   = "always [madvise] never\n"
+		unlimited = noLimit
+	)
 	for _, tc := range []struct {
-		mode string
-		want bool
+		name       string
+		mode       string
+		overcommit string
+		asLimit    uint64
+		intSize    int
+		want       bool
 	}{
-		{"always [madvise] never\n", true},
-		{"[always] madvise never\n", false},
-		{"always madvise [never]\n", false},
-		{"", false},
-		{"madvise\n", false}, // no selection marked: not a mode file's text
+		{"madvise", madvise, "0\n", unlimited, 64, true},
+		{"heuristic overcommit 1", madvise, "1\n", unlimited, 64, true},
+		{"overcommit unreadable", madvise, "", unlimited, 64, true},
+		{"always: the heap has huge pages already", "[always] madvise never\n", "0\n", unlimited, 64, false},
+		{"never", "always madvise [never]\n", "0\n", unlimited, 64, false},
+		{"no mode selected", "madvise\n", "0\n", unlimited, 64, false},
+		{"strict overcommit charges the range", madvise, "2\n", unlimited, 64, false},
+		{"ulimit -v counts the range", madvise, "0\n", 4 << 30, 64, false},
+		{"32-bit address space", madvise, "0\n", unlimited, 32, false},
 	} {
-		if got := thpOnRequest(tc.mode); got != tc.want {
-			t.Errorf("thpOnRequest(%q) = %v, want %v", tc.mode, got, tc.want)
-		}
+		t.Run(tc.name, func(t *testing.T) {
+			if got := hugePagesFit(tc.mode, tc.overcommit, tc.asLimit, tc.intSize); got != tc.want {
+				t.Errorf("hugePagesFit(%q, %q, %d, %d) = %v, want %v", tc.mode, tc.overcommit, tc.asLimit, tc.intSize, got, tc.want)
+			}
+		})
 	}
 }
 

@@ -39,8 +39,9 @@ Exit codes:
 
 Environment:
   EVTXHUNT_HUGEPAGES=0  do not ask for transparent huge pages for the heap
-                        (Linux, where the system's THP mode is madvise;
-                        asked for by default: page faults cost less)
+                        (asked for by default on 64-bit Linux where the
+                        THP mode is madvise, overcommit is not strict and
+                        ulimit -v is unlimited: page faults cost less)
   GOGC, GOMEMLIMIT      Go's garbage-collector settings; where set, they
                         replace evtxhunt's own (GOGC=400, and for scan
                         GOGC=200 with a 200 MiB soft limit)`
