@@ -11,17 +11,17 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
 )
 
-// readChunk reads and decodes chunk index of src into r, using the
-// worker's buffer (of evtxfile.ChunkSize bytes) as the chunk's storage. It
-// reports whether the chunk was empty (never written). When the record
+// readChunk decodes chunk index of src into r, from the worker's buffer
+// (which holds it already when the worker read its span; see chunkBytes).
+// It reports whether the chunk was empty (never written). When the record
 // chain breaks, the records after the break are found by resynchronising
 // (resync). With carving, the space past the records goes to the carver.
 func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty bool) {
-	buf, cv := w.buf, w.cv
+	cv := w.cv
+	buf, n, err := w.chunkBytes(src, index)
 	off := int64(evtxfile.FileHeaderSize) + int64(index)*evtxfile.ChunkSize
 	c := &decode.Chunk{File: src.Name(), Index: index, Offset: off, Want: w.want}
 	cv.begin()
-	n, err := src.ReadAt(buf[:evtxfile.ChunkSize], off)
 	if n == 0 {
 		r.Problems = append(r.Problems, c.Problemf(-1, "cannot read chunk: %v", err))
 		return false

@@ -24,7 +24,7 @@ type collector struct {
 // whichever worker finished a chunk, ran on either core and took it
 // along: that cost a scan a third more time in the consumer with two
 // workers than with one. With one worker, no chunk changes goroutine.
-func collect(jobs, results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
+func collect(jobs <-chan *span, results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
 	c := &collector{opts: opts, sum: sum, free: free, tokens: tokens, pending: map[int]*item{}}
 	reader := newWorker(&opts, free)
 	for {
@@ -41,13 +41,12 @@ func collect(jobs, results <-chan *item, tokens <-chan struct{}, opts Options, s
 				continue
 			}
 			c.pending[it.seq] = it
-		case it, ok := <-jobs:
+		case sp, ok := <-jobs:
 			if !ok {
 				jobs = nil
 				continue
 			}
-			reader.read(it)
-			c.pending[it.seq] = it
+			reader.readSpan(sp, func(it *item) { c.pending[it.seq] = it })
 		}
 	}
 }

@@ -1,9 +1,10 @@
 // Package pipeline reads EVTX inputs in parallel, chunk by chunk.
 //
-// One dispatcher opens the inputs in order and hands every 64 KiB chunk of
-// every file to one bounded pool of workers, so a single large file uses
-// every core and so do many small ones. Each worker owns its chunk buffer
-// and its decoder. Results are delivered to the caller in input order
+// One dispatcher opens the inputs in order and hands the 64 KiB chunks of
+// every file, a span of four consecutive chunks at a time (read with one
+// call, see spanChunks), to one bounded pool of workers, so a single large
+// file uses every core and so do many small ones. Each worker owns its
+// buffer and its decoder. Results are delivered to the caller in input order
 // (file, then chunk) from a single goroutine, the caller's, whatever the
 // number of workers, through a reorder window that bounds how far workers
 // may run ahead: memory is bounded by the workers, not by the file sizes.

@@ -13,11 +13,13 @@ import (
 // the chunk is reported and abandoned (Options.ChunkTimeout).
 const DefaultChunkTimeout = 30 * time.Second
 
-// worker is one chunk worker's state: its chunk buffer and record list,
+// worker is one chunk worker's state: its buffer (a span of chunks; see
+// loaded) and record list,
 // its decoder, the result its decoder writes into before it is merged
 // into the item, and its step (Options.NewWorkerStep).
 type worker struct {
-	buf        []byte
+	buf        []byte            // spanChunks chunks
+	loaded     loaded            // what buf holds
 	recs       []evtxfile.Record // the chunk's record chain, like buf reused
 	dec        decode.Decoder
 	newDecoder func() decode.Decoder
@@ -38,7 +40,7 @@ func newWorker(opts *Options, free eventSlices) *worker {
 		timeout = DefaultChunkTimeout
 	}
 	w := &worker{
-		buf:        make([]byte, evtxfile.ChunkSize),
+		buf:        make([]byte, spanChunks*evtxfile.ChunkSize),
 		scratch:    new(decode.Result),
 		dec:        opts.NewDecoder(),
 		newDecoder: opts.NewDecoder,
@@ -53,7 +55,7 @@ func newWorker(opts *Options, free eventSlices) *worker {
 	return w
 }
 
-// read reads, decodes and steps one chunk job.
+// read decodes and steps one chunk of a span.
 func (w *worker) read(it *item) {
 	it.empty = readChunk(it.file.src, it.chunk, w, &it.res)
 	if w.step != nil {
@@ -95,7 +97,8 @@ func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	case <-timer.C:
 		r.Problems = append(r.Problems, c.Problemf(-1, "%s decoder did not finish the chunk within %v; chunk abandoned", dec.Name(), w.timeout))
 		// Everything the stuck decoder holds is left to it.
-		w.buf, w.recs = make([]byte, evtxfile.ChunkSize), nil
+		w.buf, w.recs = make([]byte, spanChunks*evtxfile.ChunkSize), nil
+		w.dropLoaded()
 		w.dec = w.newDecoder()
 		w.scratch = new(decode.Result)
 		return false

@@ -1,0 +1,163 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
+	"github.com/evtxhunt/evtxhunt/analyzer/decode"
+	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
+	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+)
+
+var errBadSector = errors.New("input/output error")
+
+// badSource is an in-memory file whose bytes [bad, bad+n) cannot be read:
+// a read that reaches them stops there, with errBadSector. It counts the
+// reads.
+type badSource struct {
+	data   []byte
+	name   string
+	bad, n int64
+	reads  *atomic.Int32
+}
+
+func (s badSource) Name() string { return s.name }
+func (s badSource) Close() error { return nil }
+func (s badSource) Size() int64  { return int64(len(s.data)) }
+
+func (s badSource) ReadAt(p []byte, off int64) (int, error) {
+	s.reads.Add(1)
+	end := off + int64(len(p))
+	if s.n > 0 && off < s.bad+s.n && end > s.bad {
+		if off >= s.bad {
+			return 0, errBadSector
+		}
+		return copy(p, s.data[off:s.bad]), errBadSector
+	}
+	return bytes.NewReader(s.data).ReadAt(p, off)
+}
+
+// perChunk is what one chunk yielded, for comparing runs.
+type perChunk struct {
+	records int
+	events  string
+}
+
+// readSource runs the pipeline over one source and returns what each
+// chunk yielded, the problems and the number of reads.
+func readSource(t *testing.T, src badSource, workers int) (map[int]perChunk, []decode.Problem, int) {
+	t.Helper()
+	src.reads = new(atomic.Int32)
+	in := walk.Input{Name: src.name, Size: src.Size(), Open: func() (walk.Source, error) { return src, nil }}
+	got := map[int]perChunk{}
+	sum, err := Run(context.Background(), []walk.Input{in}, Options{
+		Workers:    workers,
+		NewDecoder: func() decode.Decoder { return binxml.New() },
+		OnChunk: func(_ *FileStats, chunk int, r *decode.Result) {
+			got[chunk] = perChunk{r.Records, fmt.Sprint(r.Events)}
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, sum.Problems, int(src.reads.Load())
+}
+
+// spanSample is the shipped sample with the most chunks.
+func spanSample(t *testing.T) []byte {
+	t.Helper()
+	var best []byte
+	for _, f := range sampleFiles(t) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > len(best) {
+			best = data
+		}
+	}
+	if slots := (len(best) - evtxfile.FileHeaderSize) / evtxfile.ChunkSize; slots < 3*spanChunks {
+		t.Skipf("the largest sample has %d chunks; the test needs %d", slots, 3*spanChunks)
+	}
+	return best
+}
+
+// TestSpanReads: a worker reads each span of chunks with one call (the
+// file header takes one more), and every chunk yields what it yields read
+// on its own.
+func TestSpanReads(t *testing.T) {
+	data := spanSample(t)
+	slots := (len(data) - evtxfile.FileHeaderSize + evtxfile.ChunkSize - 1) / evtxfile.ChunkSize
+	// Each chunk read on its own, by a worker that read nothing before.
+	alone := map[int]perChunk{}
+	src := badSource{data: data, name: "f.evtx", reads: new(atomic.Int32)}
+	for i := range slots {
+		w := newWorker(&Options{NewDecoder: func() decode.Decoder { return binxml.New() }}, nil)
+		var r decode.Result
+		readChunk(src, i, w, &r)
+		alone[i] = perChunk{r.Records, fmt.Sprint(r.Events)}
+	}
+	for _, workers := range []int{1, 2, 3} {
+		got, problems, reads := readSource(t, src, workers)
+		if len(problems) != 0 {
+			t.Errorf("%d workers: problems %v", workers, problems)
+		}
+		if want := 1 + (slots+spanChunks-1)/spanChunks; reads != want {
+			t.Errorf("%d workers: %d reads of a file of %d chunks, want %d", workers, reads, slots, want)
+		}
+		if !reflect.DeepEqual(got, alone) {
+			t.Errorf("%d workers: chunks read in spans differ from chunks read alone", workers)
+		}
+	}
+}
+
+// TestSpanReadFailure: a read that fails partway through a span costs
+// only the chunk it could not read, reported with the read's error; the
+// chunks before it in the span come from the read, those after it are
+// read again on their own.
+func TestSpanReadFailure(t *testing.T) {
+	data := spanSample(t)
+	src := badSource{data: data, name: "f.evtx"}
+	intact, _, _ := readSource(t, src, 1)
+	for _, tc := range []struct {
+		name string
+		bad  int   // chunk holding the bad bytes
+		at   int64 // where in it they start
+	}{
+		{"first of a span", spanChunks, 0},
+		{"inside a span", spanChunks + 1, 0},
+		{"inside a chunk", spanChunks + 2, 4096},
+		{"last of a span", 2*spanChunks - 1, 0},
+	} {
+		off := int64(evtxfile.FileHeaderSize) + int64(tc.bad)*evtxfile.ChunkSize
+		src.bad, src.n = off+tc.at, 512
+		for _, workers := range []int{1, 2} {
+			what := fmt.Sprintf("%s, %d workers", tc.name, workers)
+			got, problems, _ := readSource(t, src, workers)
+			if len(problems) == 0 || problems[0].Chunk != tc.bad || problems[0].File != "f.evtx" {
+				t.Fatalf("%s: problems %v, want the first located in chunk %d", what, problems, tc.bad)
+			}
+			if tc.at == 0 && !strings.Contains(problems[0].Reason, "cannot read chunk: "+errBadSector.Error()) {
+				t.Errorf("%s: problem %q does not give the read's error", what, problems[0].Reason)
+			}
+			for _, p := range problems {
+				if p.Chunk != tc.bad {
+					t.Errorf("%s: problem outside the bad chunk: %+v", what, p)
+				}
+			}
+			for chunk, want := range intact {
+				if chunk != tc.bad && got[chunk] != want {
+					t.Errorf("%s: chunk %d yields %d records, read intact %d", what, chunk, got[chunk].records, want.records)
+				}
+			}
+		}
+	}
+}
