@@ -13,10 +13,10 @@ import (
 // the chunk is reported and abandoned (Options.ChunkTimeout).
 const DefaultChunkTimeout = 30 * time.Second
 
-// worker is one chunk worker's state: its buffer (a span of chunks; see
-// loaded) and record list,
-// its decoder, the result its decoder writes into before it is merged
-// into the item, and its step (Options.NewWorkerStep).
+// worker is one chunk worker's state: its buffer (a span of chunks, see
+// loaded) and record list, its decoder, the result its decoder writes
+// into before it is merged into the item, and its step
+// (Options.NewWorkerStep).
 type worker struct {
 	buf        []byte            // spanChunks chunks
 	loaded     loaded            // what buf holds
