@@ -2,9 +2,14 @@
 // maps fresh anonymous memory and touches one byte of every 4 KiB page,
 // first on one thread, then on two threads of the same process at once
 // (each with a mapping of its own), and prints the time per fault. Given a
-// FILE, it also reads it twice, by pread in 64 KiB pieces and through a
-// read-only memory mapping, and prints the time of each (pread first: on
-// a file not in the page cache that first time is the disk's; run twice).
+// FILE, it also reads it by pread in 64 KiB and in 256 KiB pieces, each
+// with one thread and with two threads taking pieces in turn (as the
+// pipeline's workers take chunks), and through a read-only memory
+// mapping, and prints the time of each (the first read of a file not in
+// the page cache is the disk's; run twice). How the file came into the
+// page cache matters: a file just written sits there in 4 KiB pages, one
+// read from disk in larger ones, and reads of it cost less
+// (scripts/grow.sh's cache_as_read puts a file in the second state).
 //
 //	faultcost [MIB [FILE]]
 //
@@ -16,11 +21,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -57,7 +64,7 @@ func run(args []string) int {
 }
 
 // readBothWays times reading path by pread and by memory mapping; each
-// reader sums one byte in 512 so that both touch every page.
+// reader sums one byte in 512 so that all touch every page.
 func readBothWays(path string) error {
 	f, err := os.Open(path) //nolint:gosec // the file to time is the point
 	if err != nil {
@@ -72,34 +79,60 @@ func readBothWays(path string) error {
 	if size == 0 {
 		return fmt.Errorf("%s is empty", path)
 	}
-	var sum byte
-	touch := func(b []byte) {
-		for i := 0; i < len(b); i += 512 {
-			sum += b[i]
+	fmt.Printf("file=%q mib=%d", path, size>>20)
+	for _, piece := range []int{64 << 10, 256 << 10} {
+		for _, threads := range []int{1, 2} {
+			took, err := preadAll(f, size, piece, threads)
+			if err != nil {
+				return err
+			}
+			fmt.Printf(" pread_%dk_%dthreads_seconds=%.3f", piece>>10, threads, took.Seconds())
 		}
 	}
-	start := time.Now()
-	buf := make([]byte, 64<<10)
-	for off := int64(0); off < int64(size); off += int64(len(buf)) {
-		n, err := f.ReadAt(buf, off)
-		if n == 0 && err != nil {
-			return err
-		}
-		touch(buf[:n])
-	}
-	pread := time.Since(start)
 	m, err := syscall.Mmap(int(f.Fd()), 0, size, syscall.PROT_READ, syscall.MAP_SHARED)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = syscall.Munmap(m) }()
-	start = time.Now()
-	for off := 0; off < size; off += len(buf) {
-		touch(m[off:min(off+len(buf), size)])
+	start := time.Now()
+	var sum byte
+	for off := 0; off < size; off += 512 {
+		sum += m[off]
 	}
-	mapped := time.Since(start)
-	fmt.Printf("file=%q mib=%d pread_seconds=%.3f mmap_seconds=%.3f (checksum %d)\n", path, size>>20, pread.Seconds(), mapped.Seconds(), sum)
+	fmt.Printf(" mmap_seconds=%.3f (checksum %d)\n", time.Since(start).Seconds(), sum)
 	return nil
+}
+
+// preadAll reads f's size bytes in pieces of piece bytes, threads threads
+// taking the next piece in turn, and returns the wall time.
+func preadAll(f *os.File, size, piece, threads int) (time.Duration, error) {
+	var next atomic.Int64
+	errs := make([]error, threads)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for t := range threads {
+		wg.Go(func() {
+			buf := make([]byte, piece)
+			var sum byte
+			for {
+				off := next.Add(int64(piece)) - int64(piece)
+				if off >= int64(size) {
+					break
+				}
+				n, err := f.ReadAt(buf, off)
+				if n == 0 && err != nil {
+					errs[t] = err
+					return
+				}
+				for i := 0; i < n; i += 512 {
+					sum += buf[i]
+				}
+			}
+			_ = sum
+		})
+	}
+	wg.Wait()
+	return time.Since(start), errors.Join(errs...)
 }
 
 // measure touches size bytes of fresh memory split over threads threads
