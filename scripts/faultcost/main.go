@@ -1,7 +1,11 @@
 // Command faultcost measures what a page fault costs on this machine: it
 // maps fresh anonymous memory and touches one byte of every 4 KiB page,
 // first on one thread, then on two threads of the same process at once
-// (each with a mapping of its own), and prints the time per fault. Given a
+// (each with a mapping of its own), and prints the time per fault. Then
+// it measures how long a load from memory takes with working sets from
+// 256 KiB to 16 MiB per thread, with one thread and with two (see
+// chaseCost): where two threads slow each other down, the cores share
+// that cache. Given a
 // FILE, it also reads it by pread in 64 KiB and in 256 KiB pieces, each
 // with one thread and with two threads taking pieces in turn (as the
 // pipeline's workers take chunks), and through a read-only memory
@@ -53,6 +57,13 @@ func run(args []string) int {
 			return 1
 		}
 		fmt.Printf("threads=%d mib=%d us_per_fault=%.2f\n", threads, mib, perFault.Seconds()*1e6)
+	}
+	for _, kib := range []int{256, 1024, 2048, 4096, 8192, 16384} {
+		fmt.Printf("cache kib=%d", kib)
+		for _, threads := range []int{1, 2} {
+			fmt.Printf(" ns_per_load_%dthreads=%.1f", threads, chaseCost(kib, threads))
+		}
+		fmt.Println()
 	}
 	if len(args) > 1 {
 		if err := readBothWays(args[1]); err != nil {
