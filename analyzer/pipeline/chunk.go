@@ -3,6 +3,7 @@ package pipeline
 import (
 	"errors"
 	"fmt"
+	"io"
 	"runtime/debug"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/carve"
@@ -25,6 +26,10 @@ func readChunk(src walk.Source, index int, w *worker, r *decode.Result) (empty b
 	if n == 0 {
 		r.Problems = append(r.Problems, c.Problemf(-1, "cannot read chunk: %v", err))
 		return false
+	}
+	if n < evtxfile.ChunkSize && err != nil && !errors.Is(err, io.EOF) {
+		// Not the end of the file: what follows may have held anything.
+		r.Problems = append(r.Problems, c.Problemf(int64(n), "read failed after %d bytes of the chunk: %v", n, err))
 	}
 	data := buf[:n]
 	if !evtxfile.HasChunkSignature(data) {

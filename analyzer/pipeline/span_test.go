@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -160,4 +161,83 @@ func TestSpanReadFailure(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestReadFailureInEmptyChunk: a read that fails partway through a chunk
+// whose bytes so far are zero (an empty slot, it seems) is still a
+// problem: the rest of the chunk may have held anything.
+func TestReadFailureInEmptyChunk(t *testing.T) {
+	data := bytes.Clone(spanSample(t))
+	lo := evtxfile.FileHeaderSize + (spanChunks+1)*evtxfile.ChunkSize
+	clear(data[lo : lo+evtxfile.ChunkSize])
+	src := badSource{data: data, name: "f.evtx", bad: int64(lo + 4096), n: 16}
+	for _, workers := range []int{1, 2} {
+		_, problems, _ := readSource(t, src, workers)
+		if len(problems) != 1 || problems[0].Chunk != spanChunks+1 || problems[0].Offset != int64(lo+4096) ||
+			!strings.Contains(problems[0].Reason, "read failed after 4096 bytes of the chunk: "+errBadSector.Error()) {
+			t.Errorf("%d workers: problems %+v, want the failed read at 0x%x", workers, problems, lo+4096)
+		}
+	}
+}
+
+// FuzzSpans reads arbitrary files of up to six chunk slots, whose bytes
+// [bad, bad+n) cannot be read, with two workers: nothing panics, every
+// problem is located in the file, a chunk the bad bytes touch gets a
+// problem of its own, and every other chunk yields what it yields read
+// alone from the intact file.
+func FuzzSpans(f *testing.F) {
+	for _, c := range seedChunks()[:min(3, len(seedChunks()))] {
+		f.Add(append(make([]byte, evtxfile.FileHeaderSize), c...), uint32(0), uint16(0))
+	}
+	if data, err := os.ReadFile(largestSample()); err == nil {
+		data = data[:min(len(data), evtxfile.FileHeaderSize+5*evtxfile.ChunkSize)]
+		f.Add(data, uint32(evtxfile.FileHeaderSize+evtxfile.ChunkSize+100), uint16(512))
+		f.Add(data, uint32(evtxfile.FileHeaderSize+2*evtxfile.ChunkSize), uint16(1))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, bad uint32, n uint16) {
+		data = data[:min(len(data), evtxfile.FileHeaderSize+6*evtxfile.ChunkSize)]
+		src := badSource{data: data, name: "fuzz.evtx", bad: int64(bad), n: int64(n)}
+		got, problems, _ := readSource(t, src, 2)
+		slots := 0
+		if len(data) > evtxfile.FileHeaderSize {
+			slots = (len(data) - evtxfile.FileHeaderSize + evtxfile.ChunkSize - 1) / evtxfile.ChunkSize
+		}
+		located := map[int]bool{}
+		for _, p := range problems {
+			if p.File != "fuzz.evtx" || p.Chunk < -1 || p.Chunk >= slots {
+				t.Fatalf("problem not located in the file: %+v", p)
+			}
+			located[p.Chunk] = true
+		}
+		intact := badSource{data: data, name: "fuzz.evtx", reads: new(atomic.Int32)}
+		for i := range slots {
+			lo := int64(evtxfile.FileHeaderSize) + int64(i)*evtxfile.ChunkSize
+			hi := min(lo+evtxfile.ChunkSize, int64(len(data)))
+			if n > 0 && int64(bad) < hi && int64(bad)+int64(n) > lo {
+				if !located[i] {
+					t.Fatalf("chunk %d could not be read whole, and no problem says so", i)
+				}
+				continue
+			}
+			w := newWorker(&Options{NewDecoder: func() decode.Decoder { return binxml.New() }}, nil)
+			var r decode.Result
+			readChunk(intact, i, w, &r)
+			if want := (perChunk{r.Records, fmt.Sprint(r.Events)}); got[i] != want {
+				t.Fatalf("chunk %d yields %d records, read alone %d", i, got[i].records, want.records)
+			}
+		}
+	})
+}
+
+// largestSample is the path of the shipped sample with the most bytes, or
+// "" when there is none.
+func largestSample() string {
+	files, _ := filepath.Glob(filepath.Join("..", "..", "samples", "*", "*.evtx"))
+	best, size := "", int64(0)
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.Size() > size {
+			best, size = f, st.Size()
+		}
+	}
+	return best
 }
