@@ -71,11 +71,15 @@ func TestReuseEvents(t *testing.T) {
 				t.Errorf("%s, %d workers: without ReuseEvents %d chunks shared %d arrays", name, workers, chunks, len(fresh))
 			}
 			// Chunks in flight (the reorder window, and one a worker
-			// decodes into) each hold one; a chunk with more events than
-			// the slice it got grows a new one, a few times in a run.
+			// decodes into) each hold one, and a chunk with more events
+			// than the slice it got grows a new one. With one worker the
+			// window is small next to the samples' chunks: the arrays
+			// must be few. With more, the window (48 chunks with three)
+			// is half the samples, and how full it runs depends on the
+			// scheduling: fewer arrays than chunks is what is certain.
 			t.Logf("%s, %d workers: %d chunks with events used %d arrays", name, workers, chunks, len(reused))
-			if most := windowOf(workers) + workers + 4; len(reused) > most || len(reused) >= chunks {
-				t.Errorf("%s, %d workers: %d chunks with events used %d arrays, want fewer, and at most %d", name, workers, chunks, len(reused), most)
+			if workers == 1 && len(reused) > windowOf(1)+1+4 || len(reused) >= chunks {
+				t.Errorf("%s, %d workers: %d chunks with events used %d arrays, want fewer (at most %d with one worker)", name, workers, chunks, len(reused), windowOf(1)+1+4)
 			}
 		}
 	}
