@@ -9,9 +9,9 @@ import (
 // A worker reads them with one call: a read's fixed cost (a system call,
 // and the page cache's lookups) is much of what reading costs, and this
 // machine's system calls are dear. scripts/faultcost read the 1 GiB grown
-// log in 0.05-0.06 s 256 KiB at a time against 0.07-0.10 s 64 KiB at a
+// log in 0.05-0.08 s 256 KiB at a time against 0.08-0.10 s 64 KiB at a
 // time (0.04 s against 0.06-0.07 s with two threads), and in 0.12 s
-// against 0.14-0.17 s when the file had just been written. A scan with
+// against 0.14-0.17 s as the grow tool had written it. A scan with
 // two workers was 3-7% faster than with one chunk per job; two or eight
 // chunks per job were slower than four.
 const spanChunks = 4
@@ -55,10 +55,10 @@ func (w *worker) load(src walk.Source, first, count int) {
 // chunkBytes returns chunk index of src (the file of the span being read,
 // if any): its ChunkSize bytes of the worker's buffer, how many of them
 // were read and the read's error. A chunk the span's read did not hold
-// whole (a read cut short before the
-// file's end, or a buffer given up to a stuck decoder since) is read
-// again on its own, so that a failed read costs only the chunks it did
-// not reach and reports their own error.
+// whole (a read cut short, or a buffer given up to a stuck decoder since)
+// is read again on its own, so that a failed read costs only the chunks
+// it did not reach and each reports its own error; the short last chunk
+// of a truncated file is read twice.
 func (w *worker) chunkBytes(src walk.Source, index int) (data []byte, n int, err error) {
 	l := &w.loaded
 	lo := (index - l.first) * evtxfile.ChunkSize

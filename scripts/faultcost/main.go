@@ -11,9 +11,10 @@
 // pipeline's workers take chunks), and through a read-only memory
 // mapping, and prints the time of each (the first read of a file not in
 // the page cache is the disk's; run twice). How the file came into the
-// page cache matters: a file just written sits there in 4 KiB pages, one
-// read from disk in larger ones, and reads of it cost less
-// (scripts/grow.sh's cache_as_read puts a file in the second state).
+// page cache matters: a file written in small pieces may sit there in
+// 4 KiB pages, one read from disk sits in large folios, and reads of it
+// cost less (scripts/grow.sh's cache_as_read puts a file in the second
+// state).
 //
 //	faultcost [MIB [FILE]]
 //
