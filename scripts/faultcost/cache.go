@@ -1,20 +1,16 @@
 package main
 
-import (
-	"math/rand/v2"
-	"runtime"
-	"sync"
-	"time"
-)
+import "math/rand/v2"
 
 // chaseLoads is how many dependent loads each thread makes per working
 // set.
 const chaseLoads = 4 << 20
 
-// chaseCost measures how many nanoseconds one load takes when each of threads threads
-// follows a random cycle through kib KiB of its own (each load's address
-// is the value the previous one read, so no load overlaps another): the
-// time is the latency of the level of cache that holds the working set.
+// chaseCost measures how many nanoseconds one load takes when each of
+// threads threads follows a random cycle through kib KiB of its own (each
+// load's address is the value the previous one read, so no load overlaps
+// another): the time is the latency of the level of cache that holds the
+// working set.
 // Run with one thread, then two, it shows how much cache the two cores
 // share and how soon two threads evict each other.
 func chaseCost(kib, threads int) (nsPerLoad float64) {
@@ -22,24 +18,15 @@ func chaseCost(kib, threads int) (nsPerLoad float64) {
 	for t := range cycles {
 		cycles[t] = randomCycle(kib << 10 / 4)
 	}
-	prev := runtime.GOMAXPROCS(threads)
-	defer runtime.GOMAXPROCS(prev)
 	sinks := make([]uint32, threads)
-	start := time.Now()
-	var wg sync.WaitGroup
-	for t, next := range cycles {
-		wg.Go(func() {
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			i := uint32(0)
-			for range chaseLoads {
-				i = next[i]
-			}
-			sinks[t] = i
-		})
-	}
-	wg.Wait()
-	return float64(time.Since(start).Nanoseconds()) / chaseLoads
+	took := onThreads(threads, func(t int) {
+		next, i := cycles[t], uint32(0)
+		for range chaseLoads {
+			i = next[i]
+		}
+		sinks[t] = i
+	})
+	return float64(took.Nanoseconds()) / chaseLoads
 }
 
 // randomCycle returns next such that following next from 0 visits all n

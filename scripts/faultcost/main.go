@@ -164,19 +164,30 @@ func measure(threads, size int) (time.Duration, error) {
 			_ = syscall.Munmap(m)
 		}
 	}()
+	took := onThreads(threads, func(t int) {
+		m := maps[t]
+		for i := 0; i < len(m); i += pageSize {
+			m[i] = 1
+		}
+	})
+	return took / time.Duration(per/pageSize), nil
+}
+
+// onThreads runs work(0) ... work(threads-1) at once, each on an OS thread
+// of its own with as many scheduler slots as threads, and returns the
+// wall time.
+func onThreads(threads int, work func(t int)) time.Duration {
 	prev := runtime.GOMAXPROCS(threads)
 	defer runtime.GOMAXPROCS(prev)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for _, m := range maps {
+	for t := range threads {
 		wg.Go(func() {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
-			for i := 0; i < len(m); i += pageSize {
-				m[i] = 1
-			}
+			work(t)
 		})
 	}
 	wg.Wait()
-	return time.Since(start) / time.Duration(per/pageSize), nil
+	return time.Since(start)
 }
