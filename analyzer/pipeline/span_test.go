@@ -16,6 +16,7 @@ import (
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/evtxfile"
 	"github.com/evtxhunt/evtxhunt/analyzer/walk"
+	"github.com/evtxhunt/evtxhunt/internal/corrupt"
 )
 
 var errBadSector = errors.New("input/output error")
@@ -72,20 +73,24 @@ func readSource(t *testing.T, src badSource, workers int) (map[int]perChunk, []d
 	return got, sum.Problems, int(src.reads.Load())
 }
 
+// chunkAlone is what chunk i of src yields read on its own, by a worker
+// that read nothing before.
+func chunkAlone(src badSource, i int) perChunk {
+	w := newWorker(&Options{NewDecoder: func() decode.Decoder { return binxml.New() }}, nil)
+	var r decode.Result
+	readChunk(src, i, w, &r)
+	return perChunk{r.Records, fmt.Sprint(r.Events)}
+}
+
 // spanSample is the shipped sample with the most chunks.
 func spanSample(t *testing.T) []byte {
 	t.Helper()
-	var best []byte
-	for _, f := range sampleFiles(t) {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(data) > len(best) {
-			best = data
-		}
+	sampleFiles(t) // skips when there are none
+	best, err := os.ReadFile(largestSample())
+	if err != nil {
+		t.Fatal(err)
 	}
-	if slots := (len(best) - evtxfile.FileHeaderSize) / evtxfile.ChunkSize; slots < 3*spanChunks {
+	if slots := corrupt.Slots(len(best)); slots < 3*spanChunks {
 		t.Skipf("the largest sample has %d chunks; the test needs %d", slots, 3*spanChunks)
 	}
 	return best
@@ -96,15 +101,11 @@ func spanSample(t *testing.T) []byte {
 // on its own.
 func TestSpanReads(t *testing.T) {
 	data := spanSample(t)
-	slots := (len(data) - evtxfile.FileHeaderSize + evtxfile.ChunkSize - 1) / evtxfile.ChunkSize
-	// Each chunk read on its own, by a worker that read nothing before.
+	slots := corrupt.Slots(len(data))
 	alone := map[int]perChunk{}
 	src := badSource{data: data, name: "f.evtx", reads: new(atomic.Int32)}
 	for i := range slots {
-		w := newWorker(&Options{NewDecoder: func() decode.Decoder { return binxml.New() }}, nil)
-		var r decode.Result
-		readChunk(src, i, w, &r)
-		alone[i] = perChunk{r.Records, fmt.Sprint(r.Events)}
+		alone[i] = chunkAlone(src, i)
 	}
 	for _, workers := range []int{1, 2, 3} {
 		got, problems, reads := readSource(t, src, workers)
@@ -198,10 +199,7 @@ func FuzzSpans(f *testing.F) {
 		data = data[:min(len(data), evtxfile.FileHeaderSize+6*evtxfile.ChunkSize)]
 		src := badSource{data: data, name: "fuzz.evtx", bad: int64(bad), n: int64(n)}
 		got, problems, _ := readSource(t, src, 2)
-		slots := 0
-		if len(data) > evtxfile.FileHeaderSize {
-			slots = (len(data) - evtxfile.FileHeaderSize + evtxfile.ChunkSize - 1) / evtxfile.ChunkSize
-		}
+		slots := corrupt.Slots(len(data))
 		located := map[int]bool{}
 		for _, p := range problems {
 			if p.File != "fuzz.evtx" || p.Chunk < -1 || p.Chunk >= slots {
@@ -219,10 +217,7 @@ func FuzzSpans(f *testing.F) {
 				}
 				continue
 			}
-			w := newWorker(&Options{NewDecoder: func() decode.Decoder { return binxml.New() }}, nil)
-			var r decode.Result
-			readChunk(intact, i, w, &r)
-			if want := (perChunk{r.Records, fmt.Sprint(r.Events)}); got[i] != want {
+			if want := chunkAlone(intact, i); got[i] != want {
 				t.Fatalf("chunk %d yields %d records, read alone %d", i, got[i].records, want.records)
 			}
 		}
