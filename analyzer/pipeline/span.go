@@ -35,8 +35,7 @@ type loaded struct {
 // readSpan reads the span's chunks with one read, then decodes and steps
 // them one by one, handing each to done as soon as it is finished.
 func (w *worker) readSpan(sp *span, done func(*item)) {
-	first, last := sp.items[0].chunk, sp.items[len(sp.items)-1].chunk
-	w.load(sp.file.src, first, last-first+1)
+	w.load(sp.file.src, sp.items[0].chunk, len(sp.items)) // consecutive chunks
 	for _, it := range sp.items {
 		w.read(it)
 		done(it)
