@@ -16,6 +16,12 @@ import (
 // the chunks' bytes, allocations per chunk (allocs/op) and per record,
 // and the time per record.
 func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
+	benchChunksText(b, dec, chunks, false)
+}
+
+// benchChunksText is benchChunks; with reuseText each chunk is decoded
+// into the same Text block, as a scan's pipeline hands blocks back.
+func benchChunksText(b *testing.B, dec decode.Decoder, chunks []decode.Chunk, reuseText bool) {
 	if len(chunks) == 0 {
 		b.Skip("no chunks of this kind")
 	}
@@ -36,10 +42,14 @@ func benchChunks(b *testing.B, dec decode.Decoder, chunks []decode.Chunk) {
 	runtime.ReadMemStats(&before)
 	b.ResetTimer()
 	n := 0
+	text := make([]byte, 0, decode.MaxReusedText)
 	for b.Loop() {
 		c := &chunks[n%len(chunks)]
 		n++
 		r.Reset()
+		if reuseText {
+			r.Text = text[:0]
+		}
 		dec.Decode(c, &r)
 	}
 	b.StopTimer()
@@ -128,6 +138,11 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("corpus", func(b *testing.B) {
 		_, full := corpusSplit(b)
 		benchChunks(b, New(), full)
+	})
+	// The values kept in a reused Text block: no allocation per event.
+	b.Run("corpus-text", func(b *testing.B) {
+		_, full := corpusSplit(b)
+		benchChunksText(b, New(), full, true)
 	})
 }
 

@@ -37,7 +37,7 @@ func (s *state) buildEvent(c *decode.Chunk, r *decode.Result, ts time.Time, host
 		}
 		s.ends = append(s.ends, len(s.values))
 	}
-	all := string(s.values)
+	all := r.KeepText(s.values)
 	start := 0
 	for i := range s.items {
 		it := &s.items[i]

@@ -68,9 +68,14 @@ type Result struct {
 	// the decoded events for the consumer (pipeline.Options.NewWorkerStep);
 	// decoders leave it alone, Reset clears it.
 	Annotation any
+	// Text, when not nil, is storage for the Events' values (KeepText):
+	// its last block, the one a later chunk may reuse. Reset drops it, as
+	// the events decoded into it may still be in use; only a caller that
+	// knows they are not hands a block back (pipeline.Options.ReuseEvents).
+	Text []byte
 }
 
-// Reset empties r for reuse, keeping its slices' storage.
+// Reset empties r for reuse, keeping its slices' storage (but not Text).
 func (r *Result) Reset() {
 	r.Records = 0
 	r.Events = r.Events[:0]
@@ -80,6 +85,7 @@ func (r *Result) Reset() {
 	r.Problems = r.Problems[:0]
 	r.Fallbacks = 0
 	r.Annotation = nil
+	r.Text = nil
 }
 
 // See records one decoded record's time and host in the span and host set.

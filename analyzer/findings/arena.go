@@ -92,7 +92,8 @@ func (a *arena) str(r strRef) string { return string(a.bytes(r)) }
 // view returns the bytes of r as a string without copying them. The
 // arena never changes a byte once stored, so the string stays valid; but
 // it keeps r's whole chunk alive, so a view must not outlive the event it
-// is put in (see Scanner.ownParentCommandLine).
+// is put in, unless the event is owned first (event.Process.Own, as
+// Scanner.record does).
 func (a *arena) view(r strRef) string {
 	b := a.bytes(r)
 	return unsafe.String(unsafe.SliceData(b), len(b))

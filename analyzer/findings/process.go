@@ -1,8 +1,6 @@
 package findings
 
 import (
-	"strings"
-
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 	"github.com/evtxhunt/evtxhunt/detections"
 )
@@ -55,7 +53,7 @@ func (s *Scanner) record(p *event.Process, h *hostHistory) {
 	if s.copyOf(key, p.SourceFile) {
 		return
 	}
-	s.ownParentCommandLine(p) // p is kept from here on
+	p.Own() // p is kept from here on
 	pr := &pendingRecord{event: *p, key: key, host: h, sources: []string{p.SourceFile}}
 	for _, hit := range s.hits {
 		if s.opts.Allowlist.Suppressed(hit.Rule, p) != nil {
@@ -74,16 +72,6 @@ func (s *Scanner) record(p *event.Process, h *hostHistory) {
 	}
 	s.count(pr.hits)
 	s.addPending(pr)
-}
-
-// ownParentCommandLine gives p a copy of the ParentCommandLine remember
-// filled in as a view of the history's arena, before anything keeps p or
-// its values.
-func (s *Scanner) ownParentCommandLine(p *event.Process) {
-	if s.view.filled {
-		v, _ := p.Get(event.FieldParentCommandLine)
-		p.Set(event.FieldParentCommandLine, strings.Clone(v))
-	}
 }
 
 // count counts new findings.

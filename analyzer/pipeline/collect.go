@@ -9,7 +9,7 @@ import (
 type collector struct {
 	opts    Options
 	sum     *Summary
-	free    eventSlices
+	free    eventStorage
 	tokens  <-chan struct{}
 	pending map[int]*item
 	next    int
@@ -24,7 +24,7 @@ type collector struct {
 // whichever worker finished a chunk, ran on either core and took it
 // along: that cost a scan a third more time in the consumer with two
 // workers than with one. With one worker, no chunk changes goroutine.
-func collect(jobs <-chan *span, results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventSlices) {
+func collect(jobs <-chan *span, results <-chan *item, tokens <-chan struct{}, opts Options, sum *Summary, free eventStorage) {
 	c := &collector{opts: opts, sum: sum, free: free, tokens: tokens, pending: map[int]*item{}}
 	reader := newWorker(&opts, free)
 	for {

@@ -72,7 +72,9 @@ func FuzzChunk(f *testing.F) {
 			func() decode.Decoder { return binxml.New() },
 			func() decode.Decoder { return velocidex.Decoder{} },
 		} {
-			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second, Want: event.SelectAll()}, nil)
+			// Storage to decode into, as a scan gives: the fast decoder
+			// keeps values in Text blocks.
+			w := newWorker(&Options{NewDecoder: newDec, Carve: true, ChunkTimeout: 10 * time.Second, Want: event.SelectAll()}, make(eventStorage, 1))
 			var r decode.Result
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)

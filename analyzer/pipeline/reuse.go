@@ -1,47 +1,77 @@
 package pipeline
 
 import (
+	"testing"
+
 	"github.com/evtxhunt/evtxhunt/analyzer/decode"
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
 )
 
-// eventSlices hands the Events slices of delivered chunks back to the
-// workers (Options.ReuseEvents). A run then allocates about one slice per
-// chunk in flight instead of one per chunk: on a log of process creations
-// that is nearly half of all it allocates, and memory the workers write
-// again while it is still in cache. A nil eventSlices reuses nothing.
-type eventSlices chan []event.Process
+// eventStorage hands the storage of delivered chunks' events back to the
+// workers (Options.ReuseEvents): the Events slice and the Text block the
+// events' values were kept in. A run then allocates about one of each per
+// chunk in flight instead of one slice per chunk and one string per event:
+// on a log of process creations that is most of what it allocates, and
+// memory the workers write again while it is still in cache, which on a
+// machine whose cores share their memory bandwidth is what two workers
+// contend for. A nil eventStorage reuses nothing.
+type eventStorage chan storage
 
-func newEventSlices(opts *Options, n int) eventSlices {
+// storage is one chunk's worth of it.
+type storage struct {
+	events []event.Process
+	text   []byte
+}
+
+func newEventStorage(opts *Options, n int) eventStorage {
 	if !opts.ReuseEvents {
 		return nil
 	}
-	return make(eventSlices, n)
+	return make(eventStorage, n)
 }
 
-// get returns an empty slice to decode into, or nil when none is free.
-func (p eventSlices) get() []event.Process {
+// get returns empty storage to decode into, or none when none is free.
+func (p eventStorage) get() storage {
 	select {
-	case ev := <-p:
-		return ev
+	case st := <-p:
+		return st
 	default:
-		return nil
+		return storage{}
 	}
 }
 
-// put takes back r's Events once the consumer is done with them. The
+// poisonText says whether text handed back is overwritten first: in
+// tests, so that a consumer that kept a value it should have copied reads
+// garbage and fails, rather than pass while the value still happens to be
+// intact.
+var poisonText = testing.Testing()
+
+// put takes back r's storage once the consumer is done with it. The
 // slice is cleared first, so it keeps no event's strings alive; elements
 // past its length were cleared when they last were in use (or never
-// were).
-func (p eventSlices) put(r *decode.Result) {
-	ev := r.Events
-	r.Events = nil
-	if p == nil || cap(ev) == 0 {
+// were). A Text block larger than decode.MaxReusedText is left to the
+// garbage collector.
+func (p eventStorage) put(r *decode.Result) {
+	ev, text := r.Events, r.Text
+	r.Events, r.Text = nil, nil
+	if p == nil {
 		return
 	}
 	clear(ev)
+	if cap(text) > decode.MaxReusedText {
+		text = nil // the worker makes a new one
+	}
+	if poisonText {
+		text = text[:cap(text)]
+		for i := range text {
+			text[i] = 0xff
+		}
+	}
+	if cap(ev) == 0 && cap(text) == 0 {
+		return
+	}
 	select {
-	case p <- ev[:0]:
+	case p <- storage{ev[:0], text[:0]}:
 	default: // full: the garbage collector takes it
 	}
 }

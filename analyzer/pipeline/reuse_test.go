@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
@@ -13,9 +14,11 @@ import (
 )
 
 // TestReuseEvents: with ReuseEvents the consumer gets the same events, in
-// the same order, as without; the slices really are handed back (far
-// fewer backing arrays than chunks with events); and a reused slice
-// comes cleared, so no event of an earlier chunk shows through.
+// the same order, as without; the slices and Text blocks really are
+// handed back (far fewer backing arrays than chunks with events); a
+// reused slice comes cleared, so no event of an earlier chunk shows
+// through; and, under test, a value kept without owning it is
+// overwritten, so a consumer that breaks the promise fails.
 func TestReuseEvents(t *testing.T) {
 	files := sampleFiles(t)
 	decoders := map[string]func() decode.Decoder{
@@ -25,8 +28,10 @@ func TestReuseEvents(t *testing.T) {
 	for name, newDecoder := range decoders {
 		for _, workers := range []int{1, 3} {
 			var want, got []event.Process
+			var kept [][2]string // values kept without owning them, and copies
 			read := func(reuse bool, out *[]event.Process, arrays map[*event.Process]bool) int {
 				chunks := 0
+				kept = kept[:0]
 				_, err := Run(context.Background(), walk.Paths(files).Inputs, Options{
 					Workers:     workers,
 					NewDecoder:  newDecoder,
@@ -36,7 +41,13 @@ func TestReuseEvents(t *testing.T) {
 							return
 						}
 						chunks++
-						*out = append(*out, r.Events...)
+						for _, p := range r.Events {
+							p.Own()
+							*out = append(*out, p)
+						}
+						if v := r.Events[len(r.Events)-1].CommandLine; v != "" {
+							kept = append(kept, [2]string{v, strings.Clone(v)})
+						}
 						arrays[&r.Events[:1][0]] = true
 						for i, p := range r.Events[len(r.Events):cap(r.Events)] {
 							if p != (event.Process{}) {
@@ -67,6 +78,9 @@ func TestReuseEvents(t *testing.T) {
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf("%s, %d workers: events differ with ReuseEvents (%d events, want %d)", name, workers, len(got), len(want))
 			}
+			if name == "fast" {
+				checkPoisoned(t, workers, kept)
+			}
 			if len(fresh) != chunks {
 				t.Errorf("%s, %d workers: without ReuseEvents %d chunks shared %d arrays", name, workers, chunks, len(fresh))
 			}
@@ -82,5 +96,22 @@ func TestReuseEvents(t *testing.T) {
 				t.Errorf("%s, %d workers: %d chunks with events used %d arrays, want fewer (at most %d with one worker)", name, workers, chunks, len(reused), windowOf(1)+1+4)
 			}
 		}
+	}
+}
+
+// checkPoisoned checks that values kept from the fast decoder's events
+// without owning them changed once handed back (overwritten, then reused
+// by a later chunk), but for the chunks still in flight when the run
+// ended.
+func checkPoisoned(t *testing.T, workers int, kept [][2]string) {
+	t.Helper()
+	changed := 0
+	for _, v := range kept {
+		if v[0] != v[1] {
+			changed++
+		}
+	}
+	if window := windowOf(workers) + workers; changed < len(kept)-window {
+		t.Errorf("fast, %d workers: %d of %d values kept without owning them changed, want all but at most %d", workers, changed, len(kept), window)
 	}
 }

@@ -25,11 +25,15 @@ type Options struct {
 	// callee may keep its Events (and pointers into them), unless
 	// ReuseEvents is set.
 	OnChunk func(f *FileStats, chunk int, r *decode.Result)
-	// ReuseEvents promises that OnChunk keeps neither a chunk's Events
-	// slice nor pointers into it once it returns (copies of events, and
-	// their strings, it may keep). The pipeline then clears the slice and
-	// decodes a later chunk into it. Records recovered by carving are
-	// never reused.
+	// ReuseEvents promises that OnChunk keeps nothing of a chunk's
+	// process events once it returns: not the Events slice, not pointers
+	// into it, and not their string values, which may share the result's
+	// Text (copies of events it keeps are owned first, event.Process.Own;
+	// values it keeps are copied). The pipeline then decodes a later chunk
+	// into the same slice and Text. Selected events are not affected, and
+	// records recovered by carving are never reused. Under go test the
+	// Text handed back is overwritten first, so a consumer that breaks
+	// the promise fails its tests.
 	ReuseEvents bool
 	// OnFile is called once per input after its last chunk, in order.
 	OnFile func(f *FileStats)
@@ -103,7 +107,7 @@ func Run(ctx context.Context, inputs []walk.Input, opts Options) (*Summary, erro
 	tokens := make(chan struct{}, window)
 	jobs := make(chan *span)
 	results := make(chan *item, window)
-	free := newEventSlices(&opts, window+workers)
+	free := newEventStorage(&opts, window+workers)
 
 	// The caller's goroutine is the first worker and the collector
 	// (collect); the others only read.

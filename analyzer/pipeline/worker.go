@@ -28,13 +28,13 @@ type worker struct {
 	cv         *carving
 	resyncer   *carve.Carver // made on the first broken chain
 	want       *event.Selection
-	free       eventSlices // Events slices to decode into (ReuseEvents)
+	free       eventStorage // storage to decode into (ReuseEvents)
 	step       func(*decode.Result)
 }
 
-// newWorker makes a worker; free (nil: none) gives it Events slices to
-// decode into.
-func newWorker(opts *Options, free eventSlices) *worker {
+// newWorker makes a worker; free (nil: none) gives it storage to decode
+// into.
+func newWorker(opts *Options, free eventStorage) *worker {
 	timeout := opts.ChunkTimeout
 	if timeout == 0 {
 		timeout = DefaultChunkTimeout
@@ -75,7 +75,11 @@ func (w *worker) read(it *item) {
 func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	w.scratch.Reset()
 	if cap(w.scratch.Events) == 0 {
-		w.scratch.Events = w.free.get()
+		st := w.free.get()
+		w.scratch.Events, w.scratch.Text = st.events, st.text
+	}
+	if w.free != nil && w.scratch.Text == nil {
+		w.scratch.Text = make([]byte, 0, decode.TextBlock)
 	}
 	if w.timeout <= 0 {
 		decodeGuarded(w.dec, c, w.scratch)
@@ -107,7 +111,9 @@ func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 
 // merge adds src's findings to dst. When dst has no events yet, src's
 // event slice is handed over rather than copied (src then starts afresh),
-// so the decoder's events reach the caller without a copy.
+// so the decoder's events reach the caller without a copy. src's Text
+// block goes with its events: to dst when dst has none, else to no one
+// (the events' strings keep it alive), never back to src to write again.
 func merge(dst, src *decode.Result) {
 	dst.Records += src.Records
 	if len(dst.Events) == 0 {
@@ -115,6 +121,10 @@ func merge(dst, src *decode.Result) {
 	} else {
 		dst.Events = append(dst.Events, src.Events...)
 	}
+	if cap(dst.Text) == 0 {
+		dst.Text = src.Text
+	}
+	src.Text = nil
 	if len(dst.Selected) == 0 {
 		dst.Selected, src.Selected = src.Selected, nil
 	} else {
