@@ -8,4 +8,9 @@
 // contents (the pipeline recovers anyway and reports it), must bound its own
 // work, and must report every record it could not decode as a Problem
 // rather than drop it silently.
+//
+// A Result's event values are strings of their own unless the caller gives
+// it a Text block (Result.KeepText): the reading pipeline does, and hands
+// the block to a later chunk once the consumer promised to keep nothing of
+// the events it did not copy (event.Process.Own).
 package decode

@@ -27,10 +27,9 @@ const maxBlockValue = TextBlock / 4
 // strings already made keep the old block alive and unchanged, and a
 // block handed to a later chunk soon fits a whole chunk's values (up to
 // MaxReusedText). Values longer than maxBlockValue are not kept in a
-// block. The
-// storage may then be reused once r's consumer is done with the chunk
-// (pipeline.Options.ReuseEvents), so whoever keeps an event longer owns
-// it first (event.Process.Own).
+// block. The storage may be reused once r's consumer is done with the
+// chunk (pipeline.Options.ReuseEvents), so whoever keeps an event longer
+// owns it first (event.Process.Own).
 //
 // A Result without a block gets a string of its own for every call, as a
 // consumer that keeps events (a timeline sorting them) should: a kept

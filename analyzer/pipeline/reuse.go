@@ -12,9 +12,8 @@ import (
 // events' values were kept in. A run then allocates about one of each per
 // chunk in flight instead of one slice per chunk and one string per event:
 // on a log of process creations that is most of what it allocates, and
-// memory the workers write again while it is still in cache, which on a
-// machine whose cores share their memory bandwidth is what two workers
-// contend for. A nil eventStorage reuses nothing.
+// memory the workers write again while it is still in cache. A nil
+// eventStorage reuses nothing.
 type eventStorage chan storage
 
 // storage is one chunk's worth of it.
