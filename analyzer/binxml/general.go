@@ -11,9 +11,9 @@ import (
 // appended to r.Selected: sys (time, host, channel, provider, event id
 // filled in by the caller) completed with the other System values, and
 // every payload item in order. The item values are rendered into one
-// buffer and converted to one string, which the items share; names are
-// interned and the items are carved from the blocks of s.gb, so a record
-// costs one allocation.
+// buffer and kept as one string (r.KeepText), which the items share;
+// names are interned and the items are carved from the blocks of s.gb, so
+// a record costs one allocation at most.
 func (s *state) buildGeneral(c *decode.Chunk, r *decode.Result, sys event.System) failure {
 	if s.itemsFull {
 		return failure{kind: failMalformed, what: "too many payload items"}
@@ -22,7 +22,7 @@ func (s *state) buildGeneral(c *decode.Chunk, r *decode.Result, sys event.System
 	if f := s.renderPayload(); f.kind != 0 {
 		return f
 	}
-	all := string(s.values)
+	all := r.KeepText(s.values)
 	b := &s.gb
 	b.Begin(sys, s.kind, c.File, c.Index)
 	start := 0

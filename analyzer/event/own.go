@@ -45,3 +45,28 @@ func (p *Process) ownable(f Field) *string {
 	}
 	return spec.str(p)
 }
+
+// Own gives e's payload values storage of their own, one allocation for
+// all of them, and e an Items slice of its own; see Process.Own. Names
+// and System strings are never in a decoder's reused storage.
+func (e *Event) Own() {
+	n := 0
+	for i := range e.Items {
+		n += len(e.Items[i].Value)
+	}
+	items := append([]Item(nil), e.Items...)
+	if n > 0 {
+		var b strings.Builder
+		b.Grow(n)
+		for i := range items {
+			b.WriteString(items[i].Value)
+		}
+		all, start := b.String(), 0
+		for i := range items {
+			end := start + len(items[i].Value)
+			items[i].Value = all[start:end]
+			start = end
+		}
+	}
+	e.Items = items
+}

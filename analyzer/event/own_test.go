@@ -49,3 +49,19 @@ func TestOwnNothing(t *testing.T) {
 		t.Errorf("Own of an event without values allocated %v times", n)
 	}
 }
+
+// TestEventOwn: after Own, a general event's values and items no longer
+// share the storage they were built in.
+func TestEventOwn(t *testing.T) {
+	buf := []byte("4624S-1-5-18alice")
+	view := func(i, j int) string { return unsafe.String(&buf[i], j-i) }
+	items := []Item{{Name: "EventID", Value: view(0, 4)}, {Name: "Sid", Value: view(4, 12)}, {Name: "Empty"}, {Name: "User", Value: view(12, 17)}}
+	e := Event{Items: items}
+	e.Own()
+	clear(buf)
+	items[0] = Item{Name: "changed", Value: "changed"}
+	want := []Item{{Name: "EventID", Value: "4624"}, {Name: "Sid", Value: "S-1-5-18"}, {Name: "Empty"}, {Name: "User", Value: "alice"}}
+	if !reflect.DeepEqual(e.Items, want) {
+		t.Errorf("items after Own and a change to their storage: %q, want %q", e.Items, want)
+	}
+}

@@ -34,7 +34,7 @@ func (d *decoder) general() *event.Event {
 // the chunk's shared item storage alive.
 func cloneEvent(e *event.Event) *event.Event {
 	c := *e
-	c.Items = append([]event.Item(nil), e.Items...)
+	c.Own()
 	return &c
 }
 

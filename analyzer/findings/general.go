@@ -30,8 +30,9 @@ func (s *Scanner) ScanEventDetected(e *event.Event, hits []detections.Hit) {
 	if s.copyOf(key, e.SourceFile) {
 		return
 	}
+	e = cloneEvent(e) // kept from here on, values and all
 	actor := event.ActorOf(e)
-	pr := &pendingRecord{event: identity(e, &actor), general: cloneEvent(e), actor: actor,
+	pr := &pendingRecord{event: identity(e, &actor), general: e, actor: actor,
 		key: key, host: s.hist.host(e.Computer), sources: []string{e.SourceFile}}
 	decoded := decodedPayload(e)
 	for _, hit := range s.hits {

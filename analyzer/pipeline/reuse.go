@@ -8,18 +8,19 @@ import (
 )
 
 // eventStorage hands the storage of delivered chunks' events back to the
-// workers (Options.ReuseEvents): the Events slice and the Text block the
-// events' values were kept in. A run then allocates about one of each per
-// chunk in flight instead of one slice per chunk and one string per event:
-// on a log of process creations that is most of what it allocates, and
-// memory the workers write again while it is still in cache. A nil
-// eventStorage reuses nothing.
+// workers (Options.ReuseEvents): the Events and Selected slices and the
+// Text block the events' values were kept in. A run then allocates about
+// one of each per chunk in flight instead of two slices per chunk and one
+// string per event: most of what it allocates, and memory the workers
+// write again while it is still in cache. A nil eventStorage reuses
+// nothing.
 type eventStorage chan storage
 
 // storage is one chunk's worth of it.
 type storage struct {
-	events []event.Process
-	text   []byte
+	events   []event.Process
+	selected []event.Event
+	text     []byte
 }
 
 func newEventStorage(opts *Options, n int) eventStorage {
@@ -46,17 +47,18 @@ func (p eventStorage) get() storage {
 var poisonText = testing.Testing()
 
 // put takes back r's storage once the consumer is done with it. The
-// slice is cleared first, so it keeps no event's strings alive; elements
-// past its length were cleared when they last were in use (or never
-// were). A Text block larger than decode.MaxReusedText is left to the
-// garbage collector.
+// slices are cleared first, so they keep no event's strings alive;
+// elements past their length were cleared when they last were in use (or
+// never were). A Text block larger than decode.MaxReusedText is left to
+// the garbage collector.
 func (p eventStorage) put(r *decode.Result) {
-	ev, text := r.Events, r.Text
-	r.Events, r.Text = nil, nil
+	ev, sel, text := r.Events, r.Selected, r.Text
+	r.Events, r.Selected, r.Text = nil, nil, nil
 	if p == nil {
 		return
 	}
 	clear(ev)
+	clear(sel)
 	if cap(text) > decode.MaxReusedText {
 		text = nil // the worker makes a new one
 	}
@@ -66,11 +68,11 @@ func (p eventStorage) put(r *decode.Result) {
 			text[i] = 0xff
 		}
 	}
-	if cap(ev) == 0 && cap(text) == 0 {
+	if cap(ev) == 0 && cap(sel) == 0 && cap(text) == 0 {
 		return
 	}
 	select {
-	case p <- storage{ev[:0], text[:0]}:
+	case p <- storage{ev[:0], sel[:0], text[:0]}:
 	default: // full: the garbage collector takes it
 	}
 }

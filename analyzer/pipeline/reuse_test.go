@@ -115,3 +115,53 @@ func checkPoisoned(t *testing.T, workers int, kept [][2]string) {
 		t.Errorf("fast, %d workers: %d of %d values kept without owning them changed, want all but at most %d", workers, changed, len(kept), window)
 	}
 }
+
+// TestReuseSelected: with ReuseEvents the general events of every record
+// selected are those of a run without it, their slices are handed back
+// (fewer backing arrays than chunks), and a reused slice comes cleared.
+func TestReuseSelected(t *testing.T) {
+	files := sampleFiles(t)
+	read := func(reuse bool) ([]event.Event, int, int) {
+		var out []event.Event
+		arrays := map[*event.Event]bool{}
+		chunks := 0
+		_, err := Run(context.Background(), walk.Paths(files).Inputs, Options{
+			Workers:     2,
+			NewDecoder:  func() decode.Decoder { return binxml.New() },
+			Want:        event.SelectAll(),
+			ReuseEvents: reuse,
+			OnChunk: func(_ *FileStats, chunk int, r *decode.Result) {
+				if len(r.Selected) == 0 {
+					return
+				}
+				chunks++
+				arrays[&r.Selected[:1][0]] = true
+				for _, e := range r.Selected {
+					e.Own()
+					out = append(out, e)
+				}
+				for i, e := range r.Selected[len(r.Selected):cap(r.Selected)] {
+					if e.Computer != "" || e.Items != nil {
+						t.Fatalf("chunk %d: element %d past the events is not cleared: %s %d", chunk, len(r.Selected)+i, e.Computer, e.EventRecordID)
+					}
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, chunks, len(arrays)
+	}
+	want, chunks, _ := read(false)
+	got, _, arrays := read(true)
+	if len(want) == 0 {
+		t.Fatal("the samples gave no general events")
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("general events differ with ReuseEvents (%d events, want %d)", len(got), len(want))
+	}
+	t.Logf("%d chunks with general events used %d arrays", chunks, arrays)
+	if arrays >= chunks {
+		t.Errorf("%d chunks with general events used %d arrays, want fewer", chunks, arrays)
+	}
+}

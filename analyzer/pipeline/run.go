@@ -26,14 +26,14 @@ type Options struct {
 	// ReuseEvents is set.
 	OnChunk func(f *FileStats, chunk int, r *decode.Result)
 	// ReuseEvents promises that OnChunk keeps nothing of a chunk's
-	// process events once it returns: not the Events slice, not pointers
-	// into it, and not their string values, which may share the result's
-	// Text (copies of events it keeps are owned first, event.Process.Own;
-	// values it keeps are copied). The pipeline then decodes a later chunk
-	// into the same slice and Text. Selected events are not affected, and
-	// records recovered by carving are never reused. Under go test the
-	// Text handed back is overwritten first, so a consumer that breaks
-	// the promise fails its tests.
+	// events once it returns: not the Events and Selected slices, not
+	// pointers into them, and not the events' payload values, which may
+	// share the result's Text (copies of events it keeps are owned first,
+	// event.Process.Own and event.Event.Own; values it keeps are copied).
+	// The pipeline then decodes a later chunk into the same slices and
+	// Text. Records recovered by carving are never reused. Under go test
+	// the Text handed back is overwritten first, so a consumer that
+	// breaks the promise fails its tests.
 	ReuseEvents bool
 	// OnFile is called once per input after its last chunk, in order.
 	OnFile func(f *FileStats)

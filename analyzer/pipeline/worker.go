@@ -74,9 +74,9 @@ func (w *worker) read(it *item) {
 // with it.
 func (w *worker) decode(c *decode.Chunk, r *decode.Result) (finished bool) {
 	w.scratch.Reset()
-	if cap(w.scratch.Events) == 0 {
+	if cap(w.scratch.Events) == 0 && cap(w.scratch.Selected) == 0 {
 		st := w.free.get()
-		w.scratch.Events, w.scratch.Text = st.events, st.text
+		w.scratch.Events, w.scratch.Selected, w.scratch.Text = st.events, st.selected, st.text
 	}
 	if w.free != nil && w.scratch.Text == nil {
 		w.scratch.Text = make([]byte, 0, decode.TextBlock)
