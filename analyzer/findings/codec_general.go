@@ -30,8 +30,9 @@ func (d *decoder) general() *event.Event {
 	return r.Event
 }
 
-// cloneEvent copies e with items of its own, so a finding does not keep
-// the chunk's shared item storage alive.
+// cloneEvent copies e with items and values of its own (Event.Own), so a
+// finding neither keeps the chunk's shared item storage alive nor reads
+// values the reading pipeline has since reused for a later chunk.
 func cloneEvent(e *event.Event) *event.Event {
 	c := *e
 	c.Own()
