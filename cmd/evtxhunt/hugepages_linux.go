@@ -5,6 +5,7 @@ package main
 import (
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -78,26 +79,88 @@ func hugePagesFit(mode, overcommit string, asLimit uint64, intSize int) bool {
 // the kernel uses its own size within the range).
 const hugePageBytes = 2 << 20
 
-// adviseHeap allocates size bytes, marks their whole huge pages
-// MADV_HUGEPAGE, drops them and collects them, so that the heap's next
-// allocations land in the advised range. It returns the range advised
-// (start and end addresses; equal when nothing was), for tests.
+// adviseHeap allocates size bytes, marks their huge pages MADV_HUGEPAGE,
+// drops them and collects them, so that the heap's next allocations land
+// in the advised range. It returns the range advised (start and end
+// addresses; equal when nothing was), for tests.
+//
+// The heap's first pages, where package initialisation left its objects,
+// already hold 4 KiB pages, and the kernel maps a huge page only where no
+// page of its 2 MiB is mapped yet: a ballast starting inside such a 2 MiB
+// left the rest of it, the lowest free memory and so the first reused,
+// to be faulted in 4 KiB at a time (about 500 faults at start). So the
+// heap is first padded up to the next 2 MiB boundary with an object that
+// is kept and never touched (address space only), and the ballast starts
+// there. Its last, partial 2 MiB is advised too: nothing else uses it yet.
+// The collector is paused meanwhile, so that the ballast's allocation
+// starts no collection of its own: the one that frees it is the only one.
 func adviseHeap(size int) (start, end uintptr) {
+	gc := debug.SetGCPercent(-1)
+	defer debug.SetGCPercent(gc)
+	heapPad = padToHugePage()
 	ballast := make([]byte, size)
-	base := uintptr(unsafe.Pointer(unsafe.SliceData(ballast)))
+	start, end = adviseObject(ballast)
+	// The object is dead past this point; free it now. Left to the next
+	// collection, which its own size would put far off, it would make the
+	// heap grow into fresh memory outside the advised range. Its memory
+	// goes back to the system at once (it was never touched, so that is
+	// cheap): left counted as the heap's, it put a scan over its memory
+	// limit, and the allocations of the rule loading that followed gave it
+	// back instead, on one core.
+	runtime.KeepAlive(ballast)
+	debug.FreeOSMemory()
+	return start, end
+}
+
+// adviseObject marks the whole huge pages of heap object b
+// MADV_HUGEPAGE, and its last, partial one too where the runtime mapped
+// the memory past b with it (as it does, 4 MiB at a time). It returns the
+// range advised (equal addresses when nothing was): a hint, which an
+// error (no THP support) leaves unheeded.
+func adviseObject(b []byte) (start, end uintptr) {
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(b)))
 	start = (base + hugePageBytes - 1) &^ (hugePageBytes - 1)
-	end = (base + uintptr(size)) &^ (hugePageBytes - 1)
+	end = (base + uintptr(len(b))) &^ (hugePageBytes - 1)
 	if end <= start {
 		return start, start
 	}
-	// A hint: an error (no THP support) leaves the heap as it was.
-	if err := syscall.Madvise(ballast[start-base:end-base], syscall.MADV_HUGEPAGE); err != nil {
-		end = start
+	if err := syscall.Madvise(b[start-base:end-base], syscall.MADV_HUGEPAGE); err != nil {
+		return start, start
 	}
-	// The object is dead past this point; free it now. Left to the next
-	// collection, which its own size would put far off, it would make the
-	// heap grow into fresh memory outside the advised range.
-	runtime.KeepAlive(ballast)
-	runtime.GC()
+	if end < base+uintptr(len(b)) {
+		if _, _, errno := syscall.Syscall(syscall.SYS_MADVISE, end, hugePageBytes, syscall.MADV_HUGEPAGE); errno == 0 {
+			end += hugePageBytes
+		}
+	}
 	return start, end
 }
+
+// heapPad holds the object that pads the heap to a huge-page boundary
+// before the ballast (see adviseHeap). It is never read or written, so it
+// costs address space, not memory.
+var heapPad []byte
+
+// padToHugePage allocates, and returns, the object that makes the heap's
+// next large allocation start on a 2 MiB boundary. A probe finds the page
+// heap's next free address; the padding then fills the rest up to a
+// boundary. Both are large enough to be placed straight by the page heap,
+// at the lowest free address that fits, rather than from a processor's
+// cache of pages (allocations under 128 KiB). It returns nil where no
+// padding is needed.
+func padToHugePage() []byte {
+	probe := make([]byte, padMinBytes)
+	next := uintptr(unsafe.Pointer(unsafe.SliceData(probe))) + padMinBytes
+	runtime.KeepAlive(probe)
+	gap := ((next + hugePageBytes - 1) &^ (hugePageBytes - 1)) - next
+	if gap == 0 {
+		return nil
+	}
+	if gap < padMinBytes {
+		gap += hugePageBytes
+	}
+	return make([]byte, gap)
+}
+
+// padMinBytes is the least size the page heap places itself (16 pages of
+// 8 KiB; smaller spans come from a per-processor cache).
+const padMinBytes = 128 << 10

@@ -6,8 +6,12 @@ import (
 	"bufio"
 	"fmt"
 	"os"
+	"os/exec"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"unsafe"
 )
 
 func TestHugePagesFit(t *testing.T) {
@@ -88,4 +92,61 @@ func vmaFlags(addr uintptr) (string, error) {
 		return "", err
 	}
 	return "", fmt.Errorf("no mapping holds %#x", addr)
+}
+
+// TestPadToHugePage checks, in a process of its own (whose heap is as
+// fresh as evtxhunt's when it prepares it), that after padToHugePage the
+// next large object starts on a huge-page boundary, as adviseHeap needs
+// of its ballast, in several runs.
+func TestPadToHugePage(t *testing.T) {
+	if os.Getenv("EVTXHUNT_TEST_PAD") == "1" {
+		debug.SetGCPercent(-1)
+		pad := padToHugePage()
+		object := make([]byte, 16<<20)
+		at := uintptr(unsafe.Pointer(unsafe.SliceData(object)))
+		fmt.Printf("padding %d, object at %#x, %d bytes past a huge-page boundary\n", len(pad), at, at%hugePageBytes)
+		runtime.KeepAlive(pad)
+		runtime.KeepAlive(object)
+		os.Exit(0)
+	}
+	for range 3 {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestPadToHugePage$")
+		cmd.Env = append(os.Environ(), "EVTXHUNT_TEST_PAD=1")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		if !strings.Contains(string(out), ", 0 bytes past a huge-page boundary") {
+			t.Errorf("the object after the padding is not aligned: %s", out)
+		}
+	}
+}
+
+// TestAdviseObjectTail checks that the last, partial huge page of an
+// object is advised too, and that the range starts at its first whole one.
+func TestAdviseObjectTail(t *testing.T) {
+	if _, err := os.Stat(thpModeFile); err != nil {
+		t.Skipf("this kernel has no transparent huge pages (%v)", err)
+	}
+	object := make([]byte, 16<<20+64<<10)
+	base := uintptr(unsafe.Pointer(unsafe.SliceData(object)))
+	start, end := adviseObject(object)
+	if end <= start {
+		t.Skip("madvise(MADV_HUGEPAGE) was refused: transparent huge pages are not available here")
+	}
+	objectEnd := base + uintptr(len(object))
+	if start < base || start-base >= hugePageBytes || start%hugePageBytes != 0 {
+		t.Errorf("advised range starts at %#x for an object at %#x: want its first huge-page boundary", start, base)
+	}
+	if end < objectEnd || end-objectEnd >= hugePageBytes || end%hugePageBytes != 0 {
+		t.Errorf("advised range ends at %#x for an object ending at %#x: want the huge-page boundary after it", end, objectEnd)
+	}
+	flags, err := vmaFlags(objectEnd - 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(" "+flags+" ", " hg ") {
+		t.Errorf("the mapping at %#x, the object's last byte, has VmFlags %q, without hg (MADV_HUGEPAGE)", objectEnd-1, flags)
+	}
+	runtime.KeepAlive(object)
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"runtime/debug"
 	"testing"
 
@@ -60,5 +61,46 @@ func TestIsHelpCommand(t *testing.T) {
 		if got := isHelpCommand(c); got != tc.help {
 			t.Errorf("isHelpCommand(%v) = %v, want %v", tc.args, got, tc.help)
 		}
+	}
+}
+
+// TestPauseCollector checks what the collector's settings are while rules
+// load and that they come back after, with and without the user's own.
+func TestPauseCollector(t *testing.T) {
+	const userLimit = 300 << 20
+	for _, tc := range []struct {
+		name, gogc, gomemlimit string
+		wantPercent            int   // while paused
+		wantLimit              int64 // while paused
+	}{
+		{"defaults", "", "", -1, ruleLoadMemoryLimit},
+		{"GOGC set: left alone", "100", "", 150, userLimit},
+		{"GOMEMLIMIT set: the user's limit bounds the pause", "", "1GiB", -1, userLimit},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for name, v := range map[string]string{"GOGC": tc.gogc, "GOMEMLIMIT": tc.gomemlimit} {
+				t.Setenv(name, v)
+				if v == "" {
+					os.Unsetenv(name)
+				}
+			}
+			percent := debug.SetGCPercent(150)
+			limit := debug.SetMemoryLimit(userLimit)
+			defer func() {
+				debug.SetGCPercent(percent)
+				debug.SetMemoryLimit(limit)
+			}()
+			resume := pauseCollector()
+			gotPercent := debug.SetGCPercent(-1)
+			debug.SetGCPercent(gotPercent)
+			gotLimit := debug.SetMemoryLimit(-1)
+			resume()
+			if gotPercent != tc.wantPercent || gotLimit != tc.wantLimit {
+				t.Errorf("while paused: GOGC %d and memory limit %d, want %d and %d", gotPercent, gotLimit, tc.wantPercent, tc.wantLimit)
+			}
+			if p, l := debug.SetGCPercent(percent), debug.SetMemoryLimit(-1); p != 150 || l != userLimit {
+				t.Errorf("after resume: GOGC %d and memory limit %d, want 150 and %d back", p, l, userLimit)
+			}
+		})
 	}
 }

@@ -21,7 +21,9 @@ func (f *ruleFlags) loadSkipping(stderr io.Writer, quiet bool) (*detections.Set,
 	if err != nil {
 		return nil, nil, err
 	}
+	resume := pauseCollector()
 	set, errs := loadDetections(cfg)
+	resume()
 	bad := 0
 	var skipped []*sigma.LoadError
 	for _, e := range errs {
