@@ -135,30 +135,30 @@ func adviseObject(b []byte) (start, end uintptr) {
 	return start, end
 }
 
-// heapPad holds the object that pads the heap to a huge-page boundary
-// before the ballast (see adviseHeap). It is never read or written, so it
-// costs address space, not memory.
-var heapPad []byte
+// heapPad holds the objects that pad the heap to a huge-page boundary
+// before the ballast (see adviseHeap). They are never read or written,
+// so they cost address space, not memory; kept, they leave no free pages
+// below the boundary to be reused first.
+var heapPad [2][]byte
 
-// padToHugePage allocates, and returns, the object that makes the heap's
+// padToHugePage allocates, and returns, the objects that make the heap's
 // next large allocation start on a 2 MiB boundary. A probe finds the page
 // heap's next free address; the padding then fills the rest up to a
-// boundary. Both are large enough to be placed straight by the page heap,
-// at the lowest free address that fits, rather than from a processor's
-// cache of pages (allocations under 128 KiB). It returns nil where no
-// padding is needed.
-func padToHugePage() []byte {
+// boundary (none where the probe ends on one). Both are large enough to
+// be placed straight by the page heap, at the lowest free address that
+// fits, rather than from a processor's cache of pages (allocations under
+// 128 KiB).
+func padToHugePage() [2][]byte {
 	probe := make([]byte, padMinBytes)
 	next := uintptr(unsafe.Pointer(unsafe.SliceData(probe))) + padMinBytes
-	runtime.KeepAlive(probe)
 	gap := ((next + hugePageBytes - 1) &^ (hugePageBytes - 1)) - next
 	if gap == 0 {
-		return nil
+		return [2][]byte{probe, nil}
 	}
 	if gap < padMinBytes {
 		gap += hugePageBytes
 	}
-	return make([]byte, gap)
+	return [2][]byte{probe, make([]byte, gap)}
 }
 
 // padMinBytes is the least size the page heap places itself (16 pages of

@@ -104,7 +104,7 @@ func TestPadToHugePage(t *testing.T) {
 		pad := padToHugePage()
 		object := make([]byte, 16<<20)
 		at := uintptr(unsafe.Pointer(unsafe.SliceData(object)))
-		fmt.Printf("padding %d, object at %#x, %d bytes past a huge-page boundary\n", len(pad), at, at%hugePageBytes)
+		fmt.Printf("padding %d, object at %#x, %d bytes past a huge-page boundary\n", len(pad[0])+len(pad[1]), at, at%hugePageBytes)
 		runtime.KeepAlive(pad)
 		runtime.KeepAlive(object)
 		os.Exit(0)
