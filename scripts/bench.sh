@@ -27,6 +27,14 @@ source scripts/grow.sh
 big=$(grow_log "$size")
 go build -o "$out/evtxhunt" ./cmd/evtxhunt
 go build -o "$out/bareparse" ./scripts/bareparse
+# The machine's share in the worker ratios: how fast each CPU runs now,
+# alone and with every CPU busy (scripts/corespeed; Linux only). Its last
+# line bounds what two workers can gain over one at that moment.
+corespeed=""
+if go build -o "$out/corespeed" ./scripts/corespeed 2>/dev/null; then corespeed="$out/corespeed"; fi
+ceiling() {
+  if [ -n "$corespeed" ]; then "$corespeed" -n 2 | awk '/^ceiling/ {print $2}'; else echo "n/a"; fi
+}
 
 # time_once CMD...: the wall-clock seconds of one run.
 time_once() {
@@ -85,8 +93,11 @@ sigma=$shared/sigma
 if [ -d "$sigma/rules" ]; then
   public=(-r "$sigma/rules" -r "$sigma/rules-emerging-threats" -r "$sigma/rules-threat-hunting" -r "$sigma/rules-placeholder"
     --placeholders detections/sigma/testdata/placeholders.yml)
+  ceil_before=$(ceiling)
   read -r 't[scan_builtin1]' 't[scan_builtin2]' < <(best_pair "$out/evtxhunt" scan -q -j JOBS -f jsonl -o /dev/null "$big")
+  ceil_between=$(ceiling)
   read -r 't[scan_all1]' 't[scan_all2]' < <(best_pair "$out/evtxhunt" scan -q -j JOBS -f jsonl -o /dev/null "${public[@]}" "$big")
+  ceil_after=$(ceiling)
   row "scan -j 1, built-in rules" "${t[scan_builtin1]}"
   row "scan -j 2, built-in rules" "${t[scan_builtin2]}"
   row "scan -j 1, built-in + every public rule" "${t[scan_all1]}"
@@ -96,6 +107,7 @@ if [ -d "$sigma/rules" ]; then
   echo "  scan speedup 1 -> 2 workers, built-in: $(ratio "${t[scan_builtin1]}" "${t[scan_builtin2]}")x (target: >= 1.8x)"
   echo "  scan speedup 1 -> 2 workers, every rule: $(ratio "${t[scan_all1]}" "${t[scan_all2]}")x (target: >= 1.7x)"
   echo "  scan with every rule / built-in only: $(ratio "${t[scan_all2]}" "${t[scan_builtin2]}")x"
+  echo "  the machine's ceiling for 1 -> 2 workers (scripts/corespeed): ${ceil_before} before the built-in pairs, ${ceil_between} between, ${ceil_after} after"
 fi
 if [ -n "${t[fast2]:-}" ] && [ -n "${t[velocidex2]:-}" ]; then
   echo "  --parser fast vs velocidex, 2 workers: $(ratio "${t[velocidex2]}" "${t[fast2]}")x faster"
