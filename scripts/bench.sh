@@ -28,12 +28,13 @@ big=$(grow_log "$size")
 go build -o "$out/evtxhunt" ./cmd/evtxhunt
 go build -o "$out/bareparse" ./scripts/bareparse
 # The machine's share in the worker ratios: how fast each CPU runs now,
-# alone and with every CPU busy (scripts/corespeed; Linux only). Its last
-# line bounds what two workers can gain over one at that moment.
+# alone and with every CPU busy, computing and copying from memory
+# (scripts/corespeed; Linux only). Its ceilings bound what two workers
+# can gain over one at that moment.
 corespeed=""
 if go build -o "$out/corespeed" ./scripts/corespeed 2>/dev/null; then corespeed="$out/corespeed"; fi
 ceiling() {
-  if [ -n "$corespeed" ]; then "$corespeed" -n 2 | awk '/^ceiling/ {print $2}'; else echo "n/a"; fi
+  if [ -n "$corespeed" ]; then "$corespeed" -n 2 | awk '/^memory ceiling/ {m=$3} /^ceiling/ {c=$2} END {printf "%s (memory %s)", c, m}'; else echo "n/a"; fi
 }
 
 # time_once CMD...: the wall-clock seconds of one run.

@@ -5,14 +5,19 @@
 //
 //	go run ./scripts/corespeed [-d DURATION] [-n CPUS]
 //
-// It runs a fixed loop on one thread pinned to each of the first CPUS
-// CPUs (sched_setaffinity; all of them by default), first on each CPU
-// alone, then on all of them at once, and prints the rate of each. On a shared virtual machine the host
-// may run one virtual CPU much slower than another for minutes at a time;
-// a worker pool then gains at most the sum of the CPUs' rates with all of
-// them busy over the rate of the CPU a one-worker run gets (the fastest,
-// at best). It prints that ceiling last, as "ceiling N.NN", which
-// scripts/bench.sh shows beside its 1-to-2-worker ratios.
+// It runs a fixed loop (integer steps, each adding into a random slot of
+// a 1 MiB table) on one thread pinned to each of the first CPUS CPUs
+// (sched_setaffinity; all of them by default), first on each CPU alone,
+// then on all of them at once, and prints the rate of each; then the same
+// with copies from a 64 MiB source, beyond the caches, 64 KiB at a time
+// (as reading a log from the page cache does). On a shared virtual
+// machine the host may run one virtual CPU slower than another for
+// minutes at a time, or give it less of the memory's bandwidth; a worker
+// pool then gains at most the sum of the CPUs' rates with all of them
+// busy over the rate of the CPU a one-worker run gets (the fastest, at
+// best). It prints that bound for each measure: "memory ceiling N.NN",
+// then "ceiling N.NN" for the loop, last; scripts/bench.sh shows both
+// beside its 1-to-2-worker ratios.
 package main
 
 import (
@@ -31,12 +36,27 @@ func main() {
 	n := flag.Int("n", runtime.NumCPU(), "how many CPUs to measure (the first ones)")
 	flag.Parse()
 	cpus := min(max(*n, 1), runtime.NumCPU())
+	compute, err := measure(cpus, *d, loop, "loops/ms")
+	if err == nil {
+		var memory float64
+		memory, err = measure(cpus, *d, copyLoop, "MiB/s copied")
+		fmt.Printf("memory ceiling %.2f (copying from memory)\n", memory)
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "corespeed: %v\n", err)
+		os.Exit(1)
+	}
+	fmt.Printf("ceiling %.2f (most %d workers can gain over one now)\n", compute, cpus)
+}
+
+// measure runs work on each of the first cpus CPUs alone, then on all of
+// them at once, prints the rates and returns their ceiling.
+func measure(cpus int, d time.Duration, work func(time.Duration) float64, unit string) (float64, error) {
 	alone := make([]float64, cpus)
 	for c := range cpus {
-		rates, err := spin([]int{c}, *d)
+		rates, err := spinWith([]int{c}, d, work)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "corespeed: %v\n", err)
-			os.Exit(1)
+			return 0, err
 		}
 		alone[c] = rates[0]
 	}
@@ -44,15 +64,14 @@ func main() {
 	for c := range all {
 		all[c] = c
 	}
-	together, err := spin(all, *d)
+	together, err := spinWith(all, d, work)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "corespeed: %v\n", err)
-		os.Exit(1)
+		return 0, err
 	}
 	for c := range cpus {
-		fmt.Printf("cpu %d: %.0f loops/ms alone, %.0f with all %d busy\n", c, alone[c], together[c], cpus)
+		fmt.Printf("cpu %d: %.0f %s alone, %.0f with all %d busy\n", c, alone[c], unit, together[c], cpus)
 	}
-	fmt.Printf("ceiling %.2f (most %d workers can gain over one now)\n", ceiling(alone, together), cpus)
+	return ceiling(alone, together), nil
 }
 
 // ceiling is the most a pool of workers, one per CPU, can gain over one
@@ -73,6 +92,12 @@ func ceiling(alone, together []float64) float64 {
 // spin runs the loop on one thread pinned to each of cpus at once, for
 // d, and returns each thread's rate in loops per millisecond.
 func spin(cpus []int, d time.Duration) ([]float64, error) {
+	return spinWith(cpus, d, loop)
+}
+
+// spinWith runs work on one thread pinned to each of cpus at once and
+// returns each thread's rate.
+func spinWith(cpus []int, d time.Duration, work func(time.Duration) float64) ([]float64, error) {
 	rates := make([]float64, len(cpus))
 	errs := make([]error, len(cpus))
 	var ready, wg sync.WaitGroup
@@ -85,7 +110,7 @@ func spin(cpus []int, d time.Duration) ([]float64, error) {
 			errs[i] = pin(c)
 			ready.Done()
 			<-start
-			rates[i] = loop(d)
+			rates[i] = work(d)
 		})
 	}
 	ready.Wait()
@@ -141,3 +166,28 @@ const tableBytes = 1 << 20
 
 // sink keeps the loop's result alive.
 var sink uint64
+
+// copyLoop copies a source of copySourceBytes, 64 KiB at a time, into a
+// buffer of 64 KiB, over and over (as reading a log from the page cache
+// does), until d has passed; it returns the MiB copied per second.
+func copyLoop(d time.Duration) float64 {
+	src := make([]byte, copySourceBytes)
+	for i := range src {
+		src[i] = byte(i)
+	}
+	dst := make([]byte, 64<<10)
+	n := 0
+	begin := time.Now()
+	for time.Since(begin) < d {
+		for off := 0; off+len(dst) <= len(src); off += len(dst) {
+			copy(dst, src[off:])
+		}
+		n++
+	}
+	sink = uint64(dst[0])
+	return float64(n*copySourceBytes>>20) * 1000 / float64(time.Since(begin)/time.Millisecond)
+}
+
+// copySourceBytes is the size of each thread's copy source: well beyond
+// the last-level cache.
+const copySourceBytes = 64 << 20

@@ -35,3 +35,14 @@ func TestSpinPinned(t *testing.T) {
 		t.Errorf("rates %v, want one positive rate", rates)
 	}
 }
+
+// TestCopyPinned checks the memory measure the same way.
+func TestCopyPinned(t *testing.T) {
+	rates, err := spinWith([]int{0}, 20*time.Millisecond, copyLoop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rates) != 1 || rates[0] <= 0 {
+		t.Errorf("rates %v, want one positive rate", rates)
+	}
+}
