@@ -1,10 +1,13 @@
 package main
 
 import (
+	"io"
 	"os"
 	"runtime/debug"
 	"testing"
 
+	"github.com/evtxhunt/evtxhunt/detections"
+	"github.com/evtxhunt/evtxhunt/detections/sigma"
 	"github.com/spf13/cobra"
 )
 
@@ -102,5 +105,41 @@ func TestPauseCollector(t *testing.T) {
 				t.Errorf("after resume: GOGC %d and memory limit %d, want 150 and %d back", p, l, userLimit)
 			}
 		})
+	}
+}
+
+// TestRuleLoadPausesCollectorForBuiltinsOnly checks that the collector is
+// paused while the built-in rules alone load, and not while rules from -r
+// load (held under the pause's limit, those made the collector run more).
+func TestRuleLoadPausesCollectorForBuiltinsOnly(t *testing.T) {
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	saved := loadDetections
+	defer func() { loadDetections = saved }()
+	var during int
+	loadDetections = func(cfg detections.Config) (*detections.Set, []*sigma.LoadError) {
+		during = debug.SetGCPercent(-1)
+		debug.SetGCPercent(during)
+		return saved(cfg)
+	}
+	percent := debug.SetGCPercent(150)
+	defer debug.SetGCPercent(percent)
+	for _, tc := range []struct {
+		paths []string
+		want  int
+	}{
+		{nil, -1},
+		{[]string{"testdata/lint/good.yml"}, 150},
+	} {
+		f := &ruleFlags{Paths: tc.paths, MinLevel: "informational", LongCmdline: 1024}
+		if _, _, err := f.loadSkipping(io.Discard, true); err != nil {
+			t.Fatalf("-r %v: %v", tc.paths, err)
+		}
+		if during != tc.want {
+			t.Errorf("-r %v: GOGC %d while the rules loaded, want %d", tc.paths, during, tc.want)
+		}
+		if now := debug.SetGCPercent(150); now != 150 {
+			t.Errorf("-r %v: GOGC %d after loading, want 150 back", tc.paths, now)
+		}
 	}
 }
