@@ -140,7 +140,7 @@ func adviseObject(b []byte) (start, end uintptr) {
 // before the ballast (see adviseHeap). They are never read or written,
 // so they cost address space, not memory; kept, they leave no free pages
 // below the boundary to be reused first.
-var heapPad [2][]byte
+var heapPad [2][]byte //nolint:unused // written only: it keeps the padding reachable for the life of the process
 
 // padToHugePage allocates, and returns, the objects that make the heap's
 // next large allocation start on a 2 MiB boundary. A probe finds the page

@@ -133,7 +133,7 @@ func pin(cpu int) error {
 	mask[cpu/64] |= 1 << (cpu % 64)
 	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_SETAFFINITY, 0, unsafe.Sizeof(mask), uintptr(unsafe.Pointer(&mask)))
 	if errno != 0 {
-		return fmt.Errorf("pinning a thread to cpu %d: %v", cpu, errno)
+		return fmt.Errorf("pinning a thread to cpu %d: %w", cpu, errno)
 	}
 	return nil
 }
@@ -157,15 +157,14 @@ func loop(d time.Duration) float64 {
 		}
 		n++
 	}
-	sink = x + table[0]
+	if x == 0 || table[0] == 1 { // as good as never; keeps the work from being optimised away
+		n++
+	}
 	return float64(n) / (float64(time.Since(begin)) / float64(time.Millisecond))
 }
 
 // tableBytes is the size of each thread's table.
 const tableBytes = 1 << 20
-
-// sink keeps the loop's result alive.
-var sink uint64
 
 // copyLoop copies a source of copySourceBytes, 64 KiB at a time, into a
 // buffer of 64 KiB, over and over (as reading a log from the page cache
@@ -184,7 +183,9 @@ func copyLoop(d time.Duration) float64 {
 		}
 		n++
 	}
-	sink = uint64(dst[0])
+	if dst[0] == 1 && dst[1] == 1 { // never so (the source counts up); keeps the copies
+		n++
+	}
 	return float64(n*copySourceBytes>>20) * 1000 / float64(time.Since(begin)/time.Millisecond)
 }
 
