@@ -37,16 +37,29 @@ func pauseCollector() (resume func()) {
 	if _, set := os.LookupEnv("GOGC"); set {
 		return func() {}
 	}
-	gc := debug.SetGCPercent(-1)
-	limit := int64(-1)
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		limit = debug.SetMemoryLimit(min(debug.SetMemoryLimit(-1), ruleLoadMemoryLimit))
+	return setCollector(-1, min(debug.SetMemoryLimit(-1), ruleLoadMemoryLimit))
+}
+
+// setCollector sets the collector's percentage (GOGC) and soft memory
+// limit, each unless the environment sets it, and returns what restores
+// the previous settings.
+func setCollector(percent int, limit int64) (restore func()) {
+	prevLimit, prevPercent := int64(-1), 0
+	_, limitSet := os.LookupEnv("GOMEMLIMIT")
+	if !limitSet {
+		prevLimit = debug.SetMemoryLimit(limit)
+	}
+	_, percentSet := os.LookupEnv("GOGC")
+	if !percentSet {
+		prevPercent = debug.SetGCPercent(percent)
 	}
 	return func() {
-		if limit >= 0 {
-			debug.SetMemoryLimit(limit)
+		if !limitSet {
+			debug.SetMemoryLimit(prevLimit)
 		}
-		debug.SetGCPercent(gc)
+		if !percentSet {
+			debug.SetGCPercent(prevPercent)
+		}
 	}
 }
 

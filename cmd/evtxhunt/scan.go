@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 	"time"
 
@@ -246,21 +245,7 @@ const scanGCPercent = 200
 // environment does not decide them; it returns what restores the
 // previous settings.
 func limitScanMemory() (restore func()) {
-	limit, gc := int64(-1), -1
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		limit = debug.SetMemoryLimit(scanMemoryLimit)
-	}
-	if _, set := os.LookupEnv("GOGC"); !set {
-		gc = debug.SetGCPercent(scanGCPercent)
-	}
-	return func() {
-		if limit >= 0 {
-			debug.SetMemoryLimit(limit)
-		}
-		if gc >= 0 {
-			debug.SetGCPercent(gc)
-		}
-	}
+	return setCollector(scanGCPercent, scanMemoryLimit)
 }
 
 func runScan(ctx context.Context, opts *scanOptions) error {
