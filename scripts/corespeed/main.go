@@ -37,16 +37,20 @@ func main() {
 	flag.Parse()
 	cpus := min(max(*n, 1), runtime.NumCPU())
 	compute, err := measure(cpus, *d, loop, "loops/ms")
-	if err == nil {
-		var memory float64
-		memory, err = measure(cpus, *d, copyLoop, "MiB/s copied")
-		fmt.Printf("memory ceiling %.2f (copying from memory)\n", memory)
-	}
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "corespeed: %v\n", err)
-		os.Exit(1)
+		fail(err)
 	}
+	memory, err := measure(cpus, *d, copyLoop, "MiB/s copied")
+	if err != nil {
+		fail(err)
+	}
+	fmt.Printf("memory ceiling %.2f (copying from memory)\n", memory)
 	fmt.Printf("ceiling %.2f (most %d workers can gain over one now)\n", compute, cpus)
+}
+
+func fail(err error) {
+	fmt.Fprintf(os.Stderr, "corespeed: %v\n", err)
+	os.Exit(1)
 }
 
 // measure runs work on each of the first cpus CPUs alone, then on all of
@@ -89,14 +93,8 @@ func ceiling(alone, together []float64) float64 {
 	return sum / fastest
 }
 
-// spin runs the loop on one thread pinned to each of cpus at once, for
-// d, and returns each thread's rate in loops per millisecond.
-func spin(cpus []int, d time.Duration) ([]float64, error) {
-	return spinWith(cpus, d, loop)
-}
-
-// spinWith runs work on one thread pinned to each of cpus at once and
-// returns each thread's rate.
+// spinWith runs work on one thread pinned to each of cpus at once, for
+// d, and returns each thread's rate.
 func spinWith(cpus []int, d time.Duration, work func(time.Duration) float64) ([]float64, error) {
 	rates := make([]float64, len(cpus))
 	errs := make([]error, len(cpus))

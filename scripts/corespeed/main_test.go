@@ -27,7 +27,7 @@ func TestCeiling(t *testing.T) {
 // TestSpinPinned checks that a thread pinned to the first CPU runs the
 // loop at a positive rate.
 func TestSpinPinned(t *testing.T) {
-	rates, err := spin([]int{0}, 20*time.Millisecond)
+	rates, err := spinWith([]int{0}, 20*time.Millisecond, loop)
 	if err != nil {
 		t.Fatal(err)
 	}
