@@ -24,25 +24,16 @@ func TestCeiling(t *testing.T) {
 	}
 }
 
-// TestSpinPinned checks that a thread pinned to the first CPU runs the
-// loop at a positive rate.
-func TestSpinPinned(t *testing.T) {
-	rates, err := spinWith([]int{0}, 20*time.Millisecond, loop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rates) != 1 || rates[0] <= 0 {
-		t.Errorf("rates %v, want one positive rate", rates)
-	}
-}
-
-// TestCopyPinned checks the memory measure the same way.
-func TestCopyPinned(t *testing.T) {
-	rates, err := spinWith([]int{0}, 20*time.Millisecond, copyLoop)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rates) != 1 || rates[0] <= 0 {
-		t.Errorf("rates %v, want one positive rate", rates)
+// TestPinnedRates checks that a thread pinned to the first CPU runs each
+// measure at a positive rate.
+func TestPinnedRates(t *testing.T) {
+	for name, work := range map[string]func(time.Duration) float64{"loop": loop, "copy": copyLoop} {
+		rates, err := spinWith([]int{0}, 20*time.Millisecond, work)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if len(rates) != 1 || rates[0] <= 0 {
+			t.Errorf("%s: rates %v, want one positive rate", name, rates)
+		}
 	}
 }
