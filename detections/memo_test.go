@@ -75,6 +75,51 @@ func TestMemoMatchesDetect(t *testing.T) {
 	t.Logf("%d events twice: %d of %d lookups found", len(events), memo.Found, memo.Lookups)
 }
 
+// TestMemoFindsSysmonRepeats: with the built-in rules, a Sysmon process
+// event that repeats an earlier one but for what makes every process
+// unique (its GUIDs, ids and time) is found in the memo, with Detect's
+// hits: no built-in rule that applies to process creations reads them
+// (a keyword rule bound to other records, such as the Kiwi printer's,
+// does not count). Were one to read them, every Sysmon event would be
+// matched afresh, about ten times the cost of a lookup.
+func TestMemoFindsSysmonRepeats(t *testing.T) {
+	set, errs := Load(Config{})
+	if len(errs) > 0 {
+		t.Fatalf("built-in rules: %v", errs)
+	}
+	var sysmon []event.Process
+	for _, p := range sampleProcesses(t) {
+		if p.EventID == event.SysmonProcessCreate && len(sysmon) < 500 {
+			sysmon = append(sysmon, p)
+		}
+	}
+	if len(sysmon) == 0 {
+		t.Fatal("the samples hold no Sysmon process events")
+	}
+	memo := set.NewMemo()
+	for i := range sysmon {
+		memo.Detect(&sysmon[i], nil, nil)
+	}
+	found := memo.Found
+	for i, p := range sysmon {
+		q := p
+		q.Set(event.FieldProcessGuid, fmt.Sprintf("{00000000-0000-0000-0000-%012d}", i))
+		q.Set(event.FieldParentProcessGuid, fmt.Sprintf("{00000000-0000-0000-0001-%012d}", i))
+		q.Set(event.FieldUtcTime, fmt.Sprintf("2030-01-01 00:00:%02d.000", i%60))
+		q.SetNumber(event.FieldProcessId, uint64(100000+i))
+		q.SetNumber(event.FieldParentProcessId, uint64(200000+i))
+		want, _ := set.Detect(&q, nil, nil)
+		got, _ := memo.Detect(&q, nil, nil)
+		if !slices.Equal(titles(got), titles(want)) {
+			t.Fatalf("event %d (%s): memo %v, Detect %v", i, q.CommandLine, titles(got), titles(want))
+		}
+	}
+	if n := memo.Found - found; n != len(sysmon) {
+		t.Errorf("%d of %d Sysmon repeats with new GUIDs, ids and times were found in the memo; memo fields %v",
+			n, len(sysmon), set.memoFields)
+	}
+}
+
 // TestMemoBounded: distinct events never take a memo past MemoBytes, and
 // an event with a key past MemoMaxKey is matched but not remembered.
 // Every other event repeats one command line, so the memo never pauses.
