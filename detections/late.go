@@ -23,7 +23,7 @@ import (
 type deferredRules struct {
 	skip   []bool         // by index in the rule set: deferred
 	set    *sigma.RuleSet // the deferred rules alone
-	fields []event.Field  // what they read (memo.go)
+	fields []memoField    // what they read (memokey.go)
 	order  map[*sigma.Rule]int
 }
 

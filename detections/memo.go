@@ -1,7 +1,6 @@
 package detections
 
 import (
-	"encoding/binary"
 	"slices"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/event"
@@ -19,8 +18,8 @@ import (
 // goroutine's; its memory is bounded by MemoBytes.
 type Memo struct {
 	set     *Set
-	fields  []event.Field // what the memoized step reads besides id and channel
-	late    bool          // memoizes DetectLate's rules rather than Detect
+	fields  []memoField // what the memoized step reads besides id and channel
+	late    bool        // memoizes DetectLate's rules rather than Detect
 	entries map[string][]Hit
 	found   []Hit // DetectLate's hits found, before merging
 	bytes   int   // keys and hits held
@@ -114,55 +113,4 @@ func (m *Memo) detect(p *event.Process, dst []Hit, scratch []*sigma.Rule,
 	m.entries[string(m.key)] = hits
 	m.bytes += size
 	return dst, scratch
-}
-
-// memoFields lists the process fields some rule or check of the set can
-// read (sigma.Rule.ReadsField; the checks read the command line).
-func memoFields(rules []*sigma.Rule, checks bool) []event.Field {
-	var out []event.Field
-	for _, f := range event.Fields() {
-		if checks && f == event.FieldCommandLine {
-			out = append(out, f)
-			continue
-		}
-		for _, r := range rules {
-			if r.ReadsField(f) {
-				out = append(out, f)
-				break
-			}
-		}
-	}
-	return out
-}
-
-// appendMemoKey appends to b everything Detect's result on p can
-// depend on, unambiguously: the event id, the channel, whether rules are
-// deferred, and each read field's presence and value.
-func (s *Set) appendMemoKey(b []byte, p *event.Process, fields []event.Field) []byte {
-	b = binary.LittleEndian.AppendUint32(b, p.EventID)
-	b = appendString(b, p.Channel)
-	if s.Defers(p) {
-		b = append(b, 1)
-	} else {
-		b = append(b, 0)
-	}
-	for _, f := range fields {
-		if !p.Has.Contains(f) {
-			b = append(b, 0)
-			continue
-		}
-		if f.IsNumber() {
-			n, _ := p.Number(f)
-			b = binary.LittleEndian.AppendUint64(append(b, 1), n)
-			continue
-		}
-		v, _ := p.Get(f)
-		b = appendString(append(b, 1), v)
-	}
-	return b
-}
-
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
 }

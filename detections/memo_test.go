@@ -3,8 +3,10 @@ package detections
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/evtxhunt/evtxhunt/analyzer/binxml"
@@ -46,9 +48,9 @@ func TestMemoMatchesDetect(t *testing.T) {
 		for _, f := range set.memoFields {
 			q := p
 			if f.IsNumber() {
-				q.SetNumber(f, 7)
+				q.SetNumber(f.Field, 7)
 			} else {
-				q.Set(f, `C:\Users\Public\x.exe evilkeyword -enc SQBFAFgA`)
+				q.Set(f.Field, `C:\Users\Public\x.exe evilkeyword -enc SQBFAFgA`)
 			}
 			events = append(events, q)
 		}
@@ -117,6 +119,47 @@ func TestMemoFindsSysmonRepeats(t *testing.T) {
 	if n := memo.Found - found; n != len(sysmon) {
 		t.Errorf("%d of %d Sysmon repeats with new GUIDs, ids and times were found in the memo; memo fields %v",
 			n, len(sysmon), set.memoFields)
+	}
+}
+
+// TestMemoShapedFields: with a keyword rule loaded (it reads every string
+// field), a Sysmon event repeating an earlier one but for its GUIDs and
+// time is still found, as long as no keyword could match a GUID or a
+// time; a value that leaves its shape is keyed, and matched, as it is.
+func TestMemoShapedFields(t *testing.T) {
+	dir := t.TempDir()
+	rule := "title: Kiwi keyword\nid: 00000000-0000-4000-8000-000000000001\nlevel: high\n" +
+		"logsource: {product: windows, category: process_creation}\ndetection:\n    keywords: [kiwi]\n    condition: keywords\n"
+	if err := os.WriteFile(filepath.Join(dir, "kiwi.yml"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	set, errs := Load(Config{RulePaths: []string{dir}})
+	if len(errs) > 0 {
+		t.Fatalf("load: %v", errs)
+	}
+	memo := set.NewMemo()
+	p := event.Process{EventID: event.SysmonProcessCreate, Channel: event.SysmonChannel}
+	p.Set(event.FieldImage, `C:\Windows\System32\svchost.exe`)
+	p.Set(event.FieldCommandLine, `C:\Windows\system32\svchost.exe -k netsvcs`)
+	guids := []string{"{1619FF0C-208A-3124-0000-00105A7E0B00}", "{1619FF0C-208A-3124-0000-0010DEADBEEF}",
+		"{1619FF0C-KIWI-3124-0000-001000000000}", "{1619FF0C-KIWI-3124-0000-001000000000}", "", "{1619FF0C-208A-3124-0000-001000000001}"}
+	for i, g := range guids {
+		q := p
+		q.Set(event.FieldProcessGuid, g)
+		q.Set(event.FieldUtcTime, fmt.Sprintf("2024-03-12 07:35:%02d.447", i))
+		want, _ := set.Detect(&q, nil, nil)
+		got, _ := memo.Detect(&q, nil, nil)
+		if !slices.Equal(titles(got), titles(want)) {
+			t.Fatalf("GUID %q: memo %v, Detect %v", g, titles(got), titles(want))
+		}
+		if strings.Contains(g, "KIWI") != (len(want) == 1) {
+			t.Fatalf("GUID %q: Detect gave %v", g, titles(want))
+		}
+	}
+	// Found: the second plain GUID, the repeated KIWI one, the empty one
+	// and the last (the first of each key is matched).
+	if memo.Found != 4 {
+		t.Errorf("%d of %d lookups found, want 4", memo.Found, memo.Lookups)
 	}
 }
 

@@ -40,7 +40,7 @@ type Set struct {
 	all        []*sigma.Rule // rules, then check stand-ins
 	corr       *correlation.Set
 	deferred   *deferredRules // the rules DetectLate runs (late.go)
-	memoFields []event.Field  // what Detect reads of an event (memo.go)
+	memoFields []memoField    // what Detect reads of an event (memokey.go)
 }
 
 // Load loads and compiles the rules of cfg. Problems are returned as load

@@ -50,6 +50,7 @@ func FuzzParseRules(f *testing.F) {
 	}
 	f.Add([]byte(ruleYAML("sel: {CommandLine|re: '(a+)+$'}\ncondition: sel")))
 	f.Add([]byte(ruleYAML("keywords: ['x']\ncondition: keywords")))
+	f.Add([]byte(ruleYAML("keywords: ['DEAD-beef', '07:35', 'mimikatz']\ncondition: keywords")))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		rules, _ := ParseRules(data, "fuzz.yml", Options{Placeholders: map[string][]string{"p": {"a*", "b"}}})
 		set := NewRuleSet(rules)
@@ -85,6 +86,9 @@ func FuzzParseRules(f *testing.F) {
 				checkReadsField(t, set, f)
 			}
 		}
+		for _, sh := range shapedFields {
+			checkReadsFieldWithin(t, set, sh.field, sh.chars, sh.values)
+		}
 	})
 }
 
@@ -110,6 +114,41 @@ func checkReadsField(t *testing.T, set *RuleSet, f event.Field) {
 			with := set.MatchExcept(&q, nil, skip)
 			if len(without) != len(with) {
 				t.Fatalf("rules not reading %v: %d match on the event, %d once it holds %q", f, len(without), len(with), v)
+			}
+		}
+	}
+}
+
+// shapedFields are fields whose values keep to an alphabet, with values
+// of it, for checkReadsFieldWithin (the memo's shapes, detections.memoShapes).
+var shapedFields = []struct {
+	field  event.Field
+	chars  string
+	values []string
+}{
+	{event.FieldProcessGuid, "{}-0123456789abcdefABCDEF", []string{"{0A1B2C3D-DEAD-BEEF-0000-00000000abcd}", "", "-", "{ffffffff-ffff}"}},
+	{event.FieldLogonGuid, "{}-0123456789abcdefABCDEF", []string{"{00000000-0000-0000-0000-000000000000}", "cafe"}},
+	{event.FieldUtcTime, "0123456789-:. ", []string{"2024-03-12 07:35:34.447", "4242", " "}},
+}
+
+// checkReadsFieldWithin: a rule that does not read f when it holds only
+// characters of chars (Rule.ReadsFieldWithin) gives the same answer
+// whichever such value f holds, or whether the event has it at all: the
+// memo keys such a value as if the event lacked the field.
+func checkReadsFieldWithin(t *testing.T, set *RuleSet, f event.Field, chars string, values []string) {
+	skip := make([]bool, len(set.Rules()))
+	for i, r := range set.Rules() {
+		skip[i] = r.ReadsFieldWithin(f, chars)
+	}
+	for _, p := range fuzzEvents {
+		base := *p
+		base.Has &^= 1 << f
+		want := set.MatchExcept(&base, nil, skip)
+		for _, v := range values {
+			q := base
+			q.Set(f, v)
+			if got := set.MatchExcept(&q, nil, skip); len(got) != len(want) {
+				t.Fatalf("rules not reading %v within %q: %d match without it, %d once it holds %q", f.Name(), chars, len(want), len(got), v)
 			}
 		}
 	}

@@ -1,6 +1,11 @@
 package sigma
 
-import "github.com/evtxhunt/evtxhunt/analyzer/event"
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/evtxhunt/evtxhunt/analyzer/event"
+)
 
 // ReadsField reports whether matching the rule on a process event can
 // read field f: a selection item on f, a fieldref comparing with f, or a
@@ -58,4 +63,92 @@ func matcherReads(m matcher, f event.Field) bool {
 		}
 	}
 	return false
+}
+
+// ReadsFieldWithin is ReadsField for a value of f made only of the
+// characters of alphabet (ASCII, either case standing for both): a keyword
+// search reads such a value only if one of its values could match text of
+// those characters. A wildcard value with a literal character outside the
+// alphabet cannot (an ASCII character matches only itself, in either case);
+// any other kind of value (a regular expression, a number) is taken to
+// could. So a keyword search for "mimikatz" does not read a process GUID,
+// and the memo need not key on one.
+func (r *Rule) ReadsFieldWithin(f event.Field, alphabet string) bool {
+	if r == nil || r.det == nil || !r.canMatchProcess() {
+		return false
+	}
+	for _, s := range r.det.sels {
+		for _, alt := range s.alts {
+			for _, it := range alt {
+				if it.readsFieldWithin(f, alphabet) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+func (it *item) readsFieldWithin(f event.Field, alphabet string) bool {
+	if !it.ref.any {
+		return it.readsField(f)
+	}
+	if f.IsNumber() {
+		return false
+	}
+	for _, m := range it.ms {
+		if mayMatchWithin(m, alphabet) {
+			return true
+		}
+	}
+	return false
+}
+
+// mayMatchWithin reports whether m could match some text made only of the
+// characters of alphabet.
+func mayMatchWithin(m matcher, alphabet string) bool {
+	switch m := m.(type) {
+	case patternMatcher:
+		return m.pat.mayMatchWithin(alphabet)
+	case anyMatcher:
+		for _, x := range m {
+			if mayMatchWithin(x, alphabet) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+// mayMatchWithin reports whether every literal character of the pattern
+// is in alphabet (in either ASCII case): only then can it match text made
+// of those characters. Wildcards and dash slots are taken to match.
+func (p *pattern) mayMatchWithin(alphabet string) bool {
+	for _, sg := range p.segs {
+		for _, t := range sg {
+			if t.kind != tokLiteral {
+				continue
+			}
+			for _, c := range t.lit {
+				if !inAlphabet(c, alphabet) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func inAlphabet(c rune, alphabet string) bool {
+	if c >= utf8.RuneSelf {
+		return false
+	}
+	b := byte(c)
+	upper := b
+	if 'a' <= b && b <= 'z' {
+		upper = b - 'a' + 'A'
+	}
+	return strings.IndexByte(alphabet, b) >= 0 || strings.IndexByte(alphabet, lowerASCII(b)) >= 0 ||
+		strings.IndexByte(alphabet, upper) >= 0
 }

@@ -34,3 +34,37 @@ func TestReadsFieldOnlyOnProcessRules(t *testing.T) {
 		})
 	}
 }
+
+// TestReadsFieldWithin: a keyword search reads a GUID or time field only
+// if one of its values could match text of that field's characters.
+func TestReadsFieldWithin(t *testing.T) {
+	const guid, utc = "{}-0123456789abcdefABCDEF", "0123456789-:. "
+	for _, tc := range []struct {
+		name, det string
+		field     event.Field
+		chars     string
+		want      bool
+	}{
+		{"word outside hex", "keywords: [mimikatz]\ncondition: keywords", event.FieldProcessGuid, guid, false},
+		{"hex word, either case", "keywords: [DEADbeef]\ncondition: keywords", event.FieldProcessGuid, guid, true},
+		{"one value of several", "keywords: [mimikatz, 'beef']\ncondition: keywords", event.FieldProcessGuid, guid, true},
+		{"wildcards between hex", "keywords: ['dead*beef?']\ncondition: keywords", event.FieldLogonGuid, guid, true},
+		{"wildcards around a word", "keywords: ['*kiwi*']\ncondition: keywords", event.FieldLogonGuid, guid, false},
+		{"non-ASCII letter", "keywords: ['café']\ncondition: keywords", event.FieldProcessGuid, guid, false},
+		{"time text", "keywords: ['07:35']\ncondition: keywords", event.FieldUtcTime, utc, true},
+		{"letters in a time", "keywords: ['07:35 PM']\ncondition: keywords", event.FieldUtcTime, utc, false},
+		{"regular expression", "keywords:\n    '|re': ['kiwi']\ncondition: keywords", event.FieldProcessGuid, guid, true},
+		{"a selection on the field", "sel: {ProcessGuid|contains: kiwi}\ncondition: sel", event.FieldProcessGuid, guid, true},
+		{"a selection on another field", "sel: {Image|contains: kiwi}\ncondition: sel", event.FieldProcessGuid, guid, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := logsourceRule(t, "category: process_creation", tc.det)
+			if got := r.ReadsFieldWithin(tc.field, tc.chars); got != tc.want {
+				t.Errorf("ReadsFieldWithin(%s, %q) = %v, want %v", tc.field.Name(), tc.chars, got, tc.want)
+			}
+			if !r.ReadsField(tc.field) && tc.want {
+				t.Errorf("ReadsFieldWithin is true where ReadsField is false")
+			}
+		})
+	}
+}
