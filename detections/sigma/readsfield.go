@@ -19,13 +19,19 @@ import (
 // scanner fills a 4688 event's ParentCommandLine from its parent) runs
 // these rules after filling, the others before.
 func (r *Rule) ReadsField(f event.Field) bool {
+	return r.anyProcessItem(func(it *item) bool { return it.readsField(f) })
+}
+
+// anyProcessItem reports whether the rule can apply to a process creation
+// and pred holds for one of its selection items.
+func (r *Rule) anyProcessItem(pred func(*item) bool) bool {
 	if r == nil || r.det == nil || !r.canMatchProcess() {
 		return false
 	}
 	for _, s := range r.det.sels {
 		for _, alt := range s.alts {
 			for _, it := range alt {
-				if it.readsField(f) {
+				if pred(it) {
 					return true
 				}
 			}
@@ -74,19 +80,7 @@ func matcherReads(m matcher, f event.Field) bool {
 // could. So a keyword search for "mimikatz" does not read a process GUID,
 // and the memo need not key on one.
 func (r *Rule) ReadsFieldWithin(f event.Field, alphabet string) bool {
-	if r == nil || r.det == nil || !r.canMatchProcess() {
-		return false
-	}
-	for _, s := range r.det.sels {
-		for _, alt := range s.alts {
-			for _, it := range alt {
-				if it.readsFieldWithin(f, alphabet) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return r.anyProcessItem(func(it *item) bool { return it.readsFieldWithin(f, alphabet) })
 }
 
 func (it *item) readsFieldWithin(f event.Field, alphabet string) bool {
@@ -109,7 +103,7 @@ func (it *item) readsFieldWithin(f event.Field, alphabet string) bool {
 func mayMatchWithin(m matcher, alphabet string) bool {
 	switch m := m.(type) {
 	case patternMatcher:
-		return m.pat.mayMatchWithin(alphabet)
+		return m.pat.literalsWithin(alphabet)
 	case anyMatcher:
 		for _, x := range m {
 			if mayMatchWithin(x, alphabet) {
@@ -121,10 +115,10 @@ func mayMatchWithin(m matcher, alphabet string) bool {
 	return true
 }
 
-// mayMatchWithin reports whether every literal character of the pattern
+// literalsWithin reports whether every literal character of the pattern
 // is in alphabet (in either ASCII case): only then can it match text made
 // of those characters. Wildcards and dash slots are taken to match.
-func (p *pattern) mayMatchWithin(alphabet string) bool {
+func (p *pattern) literalsWithin(alphabet string) bool {
 	for _, sg := range p.segs {
 		for _, t := range sg {
 			if t.kind != tokLiteral {
