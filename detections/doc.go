@@ -13,7 +13,9 @@
 // ParentCommandLine from the parent's event, Set.DropDeferred and
 // Set.DetectLate redo the few rules that read it (late.go). A Memo per
 // goroutine gives an event equal to an earlier one in every value the
-// rules read that event's hits without matching again (memo.go).
+// rules read that event's hits without matching again (memo.go); its
+// key holds what the rules that apply to process creations read, and a
+// GUID or time only where a keyword search could match it (memokey.go).
 //
 // Sub-packages: sigma (the rule engine), builtin (the embedded rules and
 // their tests), cmdline (command-line checks Sigma cannot express),
