@@ -143,6 +143,5 @@ func inAlphabet(c rune, alphabet string) bool {
 	if 'a' <= b && b <= 'z' {
 		upper = b - 'a' + 'A'
 	}
-	return strings.IndexByte(alphabet, b) >= 0 || strings.IndexByte(alphabet, lowerASCII(b)) >= 0 ||
-		strings.IndexByte(alphabet, upper) >= 0
+	return strings.IndexByte(alphabet, lowerASCII(b)) >= 0 || strings.IndexByte(alphabet, upper) >= 0
 }
